@@ -1,0 +1,10 @@
+"""newslake aggregate stage.
+
+    python -m jobs.aggregate --conf conf/local.yaml [--lakehouse DIR] [--input DIR]
+    spark-submit --packages com.johnsnowlabs.nlp:spark-nlp_2.12:5.5.3,io.delta:delta-spark_2.12:3.3.2 \
+        --py-files dist/newslake-0.1.0-py3-none-any.whl jobs/aggregate.py --conf conf/cluster.yaml
+"""
+from newslake.cli import aggregate_main, entry
+
+if __name__ == "__main__":
+    entry(aggregate_main)

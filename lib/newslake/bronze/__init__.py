@@ -1,0 +1,1 @@
+"""Bronze: raw dumps -> traceable article records and a quarantine for bad ones."""

@@ -1,0 +1,119 @@
+"""The ingest stage: raw dump files -> ``bronze/articles`` and ``bronze/quarantine``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Dict, Iterator, Tuple
+
+import pandas as pd
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from newslake import io
+from newslake.bronze import transform as T
+from newslake.bronze.formats import ParseOptions, parse_file
+from newslake.config import IngestSettings, Settings
+from newslake.runs import RunContext
+from newslake.schemas import BRONZE_ARTICLES, BRONZE_QUARANTINE, PROCESSED_FILES, RAW_RECORD
+
+
+def parse_options(settings: IngestSettings) -> ParseOptions:
+    mapping = settings.field_mapping
+    return ParseOptions(
+        title_fields=tuple(mapping.title), body_fields=tuple(mapping.body), url_fields=tuple(mapping.url),
+        published_fields=tuple(mapping.published), source_fields=tuple(mapping.source),
+        language_fields=tuple(mapping.language), max_record_bytes=settings.max_record_bytes,
+        payload_prefix=settings.quarantine_payload_prefix,
+    )
+
+
+def list_input_files(spark: SparkSession, input_path: str, ignore_name_pattern: str) -> DataFrame:
+    """``path, size, modified_at`` of every input file (content is not read here)."""
+    listing = (
+        spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(input_path)
+        .select("path", F.col("length").alias("size"), F.col("modificationTime").alias("modified_at"))
+    )
+    name = F.regexp_extract("path", r"([^/]+)$", 1)
+    return listing.filter(~name.rlike(ignore_name_pattern))
+
+
+def unprocessed_files(listing: DataFrame, processed: DataFrame) -> DataFrame:
+    """Files not ingested before, keyed by path, size and modification time."""
+    return listing.join(processed.select("path", "size", "modified_at"), ["path", "size", "modified_at"], "left_anti")
+
+
+def parse_files(files: DataFrame, opts: ParseOptions) -> DataFrame:
+    """One row per record of each file (``path, modified_at, content``), in ``RAW_RECORD``."""
+    options = asdict(opts)
+    columns = RAW_RECORD.fieldNames()
+
+    def parse_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        parse_opts = ParseOptions(**options)
+        for batch in batches:
+            for path, modified, content in zip(batch["path"], batch["modified_at"], batch["content"]):
+                modified_py = None if pd.isna(modified) else pd.Timestamp(modified).to_pydatetime()
+                records = parse_file(path, bytes(content), modified_py, parse_opts)
+                yield pd.DataFrame.from_records(records, columns=columns)
+
+    return files.select("path", "modified_at", "content").mapInPandas(parse_batches, RAW_RECORD)
+
+
+def build_batches(raw: DataFrame, settings: IngestSettings, run_id: str,
+                  ingested_at: datetime) -> Tuple[DataFrame, DataFrame, DataFrame]:
+    """(candidate articles with their copy counts, every good record, quarantine rows)."""
+    checked = (
+        raw.transform(T.with_dump_date)
+        .transform(T.with_article_date, ingested_at, settings.min_year, settings.max_future_days)
+        .transform(T.with_reject_reason, settings.min_body_chars)
+    )
+    good, bad = T.split_rejects(checked)
+    articles = good.transform(T.with_article_id).transform(T.first_per_article) \
+        .transform(T.to_bronze_articles, run_id, ingested_at)
+    quarantine = bad.transform(T.to_quarantine, run_id, ingested_at, settings.quarantine_payload_prefix)
+    return articles, good, quarantine
+
+
+IGNORED_FILE_NAMES = r"^(\.|_)|^README|\.(md|crc|tmp|part)$"
+
+
+def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
+               full_refresh: bool = False) -> Dict[str, int]:
+    """Ingest every new file under the input path; returns the reconciliation counts."""
+    processed_path = settings.table_path("ops", "processed_files")
+    articles_path = settings.table_path("bronze", "articles")
+    quarantine_path = settings.table_path("bronze", "quarantine")
+
+    listing = list_input_files(spark, settings.paths.input, IGNORED_FILE_NAMES)
+    if not full_refresh:
+        listing = unprocessed_files(listing, io.read_table(spark, processed_path, PROCESSED_FILES))
+    new_paths = [row["path"] for row in listing.select("path").collect()]  # file names only
+    counts = {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0, "files": len(new_paths)}
+    if not new_paths:
+        return counts
+
+    files = (spark.read.format("binaryFile").load(new_paths)
+             .select("path", F.col("modificationTime").alias("modified_at"), "content", F.col("length").alias("size")))
+    raw = parse_files(files, parse_options(settings.ingest)).persist()
+    try:
+        articles, good, quarantine = build_batches(raw, settings.ingest, ctx.run_id, ctx.started_at)
+        records_read = raw.count()
+        good_records = good.count()
+        metrics = io.merge_insert_new(
+            spark, articles_path, articles, ["article_id"], BRONZE_ARTICLES,
+            update_on_match={"last_seen_at": "s.last_seen_at", "seen_count": "t.seen_count + s.seen_count"},
+        )
+        inserted = metrics.get("numTargetRowsInserted", 0)
+        io.merge_insert_new(spark, quarantine_path, quarantine, ["quarantine_id"], BRONZE_QUARANTINE)
+        quarantined = records_read - good_records
+        per_file = raw.groupBy(F.col("source_file").alias("path")).agg(F.count(F.lit(1)).alias("records"))
+        log = (files.select("path", "size", "modified_at").join(per_file, "path", "left")
+               .select("path", "size", "modified_at", F.lit(ctx.run_id).alias("ingest_run_id"),
+                       F.lit(ctx.started_at).cast("timestamp").alias("processed_at"),
+                       F.coalesce("records", F.lit(0)).cast("long").alias("records")))
+        io.merge_insert_new(spark, processed_path, log, ["path", "size", "modified_at"], PROCESSED_FILES)
+    finally:
+        raw.unpersist()
+    counts.update(records_read=records_read, bronze_inserted=inserted,
+                  bronze_duplicates=good_records - inserted, quarantined=quarantined)
+    return counts

@@ -1,0 +1,196 @@
+"""The one place that loads configuration: YAML profile, then environment, then command line.
+
+Precedence (later wins):
+1. the YAML profile given with ``--conf`` (``conf/local.yaml``, ``conf/cluster.yaml``);
+2. environment variables ``NEWSLAKE__<SECTION>__<KEY>`` (double underscores separate levels,
+   e.g. ``NEWSLAKE__PATHS__LAKEHOUSE=s3a://bucket/lake``); values are parsed as YAML scalars;
+3. command-line overrides (``--lakehouse``, ``--input`` and repeated ``--set section.key=value``).
+
+Secrets never belong in the YAML files: object-store credentials come from the environment
+through Spark/Hadoop's own providers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+ENV_PREFIX = "NEWSLAKE__"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SparkSettings(_Frozen):
+    app_name: str = "newslake"
+    # None means: let spark-submit decide (cluster); a local profile sets "local[*]".
+    master: Optional[str] = None
+    shuffle_partitions: int = 8
+    driver_memory: Optional[str] = None
+    ui_enabled: bool = False
+    # Where the JVM dependencies come from: "jars" uses the jars that setup resolved into
+    # jars_dir, "packages" asks Ivy for the Maven coordinates (online), "provided" assumes
+    # spark-submit already passed them (--jars / --packages), "auto" picks jars when jars_dir
+    # holds them, else packages.
+    jar_source: str = "auto"
+    jars_dir: str = ".cache/jars"
+    ivy_dir: str = ".cache/ivy"
+    packages: List[str] = Field(
+        default_factory=lambda: [
+            "com.johnsnowlabs.nlp:spark-nlp_2.12:5.5.3",
+            "io.delta:delta-spark_2.12:3.3.2",
+        ]
+    )
+    extra: Dict[str, str] = Field(default_factory=dict)
+
+
+class PathSettings(_Frozen):
+    lakehouse: str = "lakehouse"
+    input: str = "data/sample_corpus"
+    models: str = "models"
+    gazetteer: str = "conf/gazetteer"
+
+
+class FieldMapping(_Frozen):
+    """Vendor field names, first present wins."""
+
+    title: List[str] = Field(default_factory=lambda: ["title", "headline", "name"])
+    body: List[str] = Field(default_factory=lambda: ["body", "text", "content", "article", "description"])
+    url: List[str] = Field(default_factory=lambda: ["url", "link", "uri", "permalink"])
+    published: List[str] = Field(
+        default_factory=lambda: ["published", "published_at", "date", "pubDate", "datetime", "timestamp"]
+    )
+    source: List[str] = Field(default_factory=lambda: ["source", "site", "publisher", "outlet"])
+    language: List[str] = Field(default_factory=lambda: ["language", "lang"])
+
+
+class IngestSettings(_Frozen):
+    min_body_chars: int = 60
+    max_record_bytes: int = 5_000_000
+    field_mapping: FieldMapping = Field(default_factory=FieldMapping)
+    # Dates before this year or more than max_future_days ahead are not usable.
+    min_year: int = 1980
+    max_future_days: int = 2
+    quarantine_payload_prefix: int = 2000
+
+
+class EnrichSettings(_Frozen):
+    sentiment_model: str = "sentiment_fast"
+    # Lines of scraped pages that are site chrome, not article text (case-insensitive regex,
+    # matched against a whole stripped line).
+    chrome_line_patterns: List[str] = Field(
+        default_factory=lambda: [
+            r"latest articles?",
+            r"explore more",
+            r"(read|see) (more|also)\b.*",
+            r"share( this)?( article)?( on \w+)?",
+            r"(advertisement|sponsored( content)?)",
+            r"sign up for .*newsletter.*",
+            r"related (articles|stories|news)",
+            r"(follow us|subscribe)( on .*)?",
+        ]
+    )
+    # A breadcrumb glued to the title, as in "HomeFinance NewsFinance<title>".
+    breadcrumb_prefix_pattern: str = r"^Home(?:[A-Z][\w&]*(?: [A-Z][\w&]*)*)+?(?=[A-Z][a-z])"
+    # Publisher's own sentiment widget: "• Overall sentiment: positive" and what follows it.
+    widget_pattern: str = r"(?im)^\s*[•*\-]?\s*overall sentiment\s*:\s*(positive|negative|neutral|mixed)\b"
+    neutral_band: float = 0.2
+    # Sentence boundaries besides punctuation: a blank line ends a paragraph (and so a sentence).
+    paragraph_bounds: List[str] = Field(default_factory=lambda: ["\n\n"])
+    # "Beijing said" -> CN: off by default, since capitals are also just places.
+    capitals_as_metonyms: bool = False
+    languages: List[str] = Field(default_factory=lambda: ["en"])
+
+
+class AggregateSettings(_Frozen):
+    min_mentions_to_trust: int = 3
+
+
+class Settings(_Frozen):
+    profile: str = "local"
+    spark: SparkSettings = Field(default_factory=SparkSettings)
+    paths: PathSettings = Field(default_factory=PathSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    enrich: EnrichSettings = Field(default_factory=EnrichSettings)
+    aggregate: AggregateSettings = Field(default_factory=AggregateSettings)
+
+    def table_path(self, layer: str, table: str) -> str:
+        """``<lakehouse>/<layer>/<table>``: the one naming rule for every table."""
+        return f"{self.paths.lakehouse.rstrip('/')}/{layer}/{table}"
+
+    def model_path(self, name: str) -> str:
+        return f"{self.paths.models.rstrip('/')}/{name}"
+
+
+def _set_dotted(tree: Dict[str, Any], dotted: str, value: Any) -> None:
+    keys = [k for k in dotted.split(".") if k]
+    if not keys:
+        raise ValueError(f"empty configuration key in override {dotted!r}")
+    node = tree
+    for key in keys[:-1]:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            raise ValueError(f"configuration key {dotted!r} descends into a scalar")
+    node[keys[-1]] = value
+
+
+def _env_overrides(environ: Mapping[str, str]) -> Dict[str, Any]:
+    tree: Dict[str, Any] = {}
+    for name, raw in sorted(environ.items()):
+        if name.startswith(ENV_PREFIX):
+            dotted = name[len(ENV_PREFIX):].lower().replace("__", ".")
+            _set_dotted(tree, dotted, yaml.safe_load(raw))
+    return tree
+
+
+def _deep_merge(base: Dict[str, Any], top: Mapping[str, Any]) -> Dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(
+    conf_path: Optional[str] = None,
+    overrides: Optional[Mapping[str, Any]] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> Settings:
+    """Load a profile, apply environment and then command-line overrides.
+
+    ``overrides`` maps dotted keys (``paths.lakehouse``) to values.
+    """
+    tree: Dict[str, Any] = {}
+    if conf_path:
+        path = Path(conf_path)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"configuration file {conf_path!r} not found; pass --conf conf/local.yaml "
+                "(or another profile in conf/)"
+            )
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{conf_path}: the top level must be a mapping of sections")
+        tree = loaded
+    tree = _deep_merge(tree, _env_overrides(os.environ if environ is None else environ))
+    cli_tree: Dict[str, Any] = {}
+    for dotted, value in (overrides or {}).items():
+        if value is not None:
+            _set_dotted(cli_tree, dotted, value)
+    tree = _deep_merge(tree, cli_tree)
+    return Settings.model_validate(tree)
+
+
+def parse_set_option(item: str) -> tuple:
+    """``section.key=value`` from ``--set``; the value is read as a YAML scalar."""
+    if "=" not in item:
+        raise ValueError(f"--set expects section.key=value, got {item!r}")
+    key, raw = item.split("=", 1)
+    return key.strip(), yaml.safe_load(raw)

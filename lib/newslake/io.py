@@ -1,0 +1,86 @@
+"""Every read and write of a Delta table goes through here (the edges of the pipeline)."""
+
+from __future__ import annotations
+
+from typing import Dict, Iterable, Mapping, Optional, Sequence
+
+from delta.tables import DeltaTable
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StructType
+
+
+def table_exists(spark: SparkSession, path: str) -> bool:
+    return DeltaTable.isDeltaTable(spark, path)
+
+
+def ensure_table(
+    spark: SparkSession,
+    path: str,
+    schema: StructType,
+    partition_by: Sequence[str] = (),
+    properties: Optional[Mapping[str, str]] = None,
+) -> DeltaTable:
+    """Create the table with its declared schema if it does not exist yet."""
+    builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
+    if partition_by:
+        builder = builder.partitionedBy(*partition_by)
+    for key, value in (properties or {}).items():
+        builder = builder.property(key, value)
+    return builder.execute()
+
+
+def read_table(spark: SparkSession, path: str, schema: Optional[StructType] = None) -> DataFrame:
+    """The table, or an empty frame of ``schema`` when it does not exist yet."""
+    if table_exists(spark, path):
+        return spark.read.format("delta").load(path)
+    if schema is None:
+        raise FileNotFoundError(f"no Delta table at {path}; run the stage that writes it first")
+    return spark.createDataFrame([], schema)
+
+
+def last_operation_metrics(spark: SparkSession, path: str) -> Dict[str, int]:
+    row = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first()
+    metrics = (row["operationMetrics"] if row else None) or {}
+    return {key: int(value) for key, value in metrics.items() if str(value).lstrip("-").isdigit()}
+
+
+def table_version(spark: SparkSession, path: str) -> int:
+    return int(DeltaTable.forPath(spark, path).history(1).select("version").first()["version"])
+
+
+def merge_insert_new(spark: SparkSession, path: str, df: DataFrame, keys: Iterable[str],
+                     schema: StructType, update_on_match: Optional[Mapping[str, str]] = None,
+                     partition_by: Sequence[str] = ()) -> Dict[str, int]:
+    """Upsert ``df`` into the table at ``path`` keyed on ``keys``; returns Delta's merge metrics.
+
+    Rows whose key exists get ``update_on_match`` (target column -> SQL expression over
+    ``t.``/``s.``) or are left alone; new keys are inserted. Re-running with the same rows
+    inserts nothing, which is what makes every stage idempotent.
+    """
+    table = ensure_table(spark, path, schema, partition_by)
+    condition = " AND ".join(f"t.`{k}` = s.`{k}`" for k in keys)
+    merge = table.alias("t").merge(df.select(*schema.fieldNames()).alias("s"), condition)
+    if update_on_match:
+        merge = merge.whenMatchedUpdate(set=dict(update_on_match))
+    merge.whenNotMatchedInsertAll().execute()
+    return last_operation_metrics(spark, path)
+
+
+def append(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
+           partition_by: Sequence[str] = ()) -> None:
+    ensure_table(spark, path, schema, partition_by)
+    df.select(*schema.fieldNames()).write.format("delta").mode("append").save(path)
+
+
+def replace_where(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
+                  predicate: str, partition_by: Sequence[str] = ()) -> None:
+    """Atomically replace the rows matching ``predicate`` with ``df`` (Delta replaceWhere)."""
+    ensure_table(spark, path, schema, partition_by)
+    (df.select(*schema.fieldNames()).write.format("delta").mode("overwrite")
+     .option("replaceWhere", predicate).save(path))
+
+
+def overwrite(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
+              partition_by: Sequence[str] = ()) -> None:
+    ensure_table(spark, path, schema, partition_by)
+    df.select(*schema.fieldNames()).write.format("delta").mode("overwrite").save(path)

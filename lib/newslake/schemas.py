@@ -1,0 +1,191 @@
+"""Every table's schema, declared once. Jobs write exactly these columns; tests check them."""
+
+from __future__ import annotations
+
+from pyspark.sql.types import (
+    ArrayType,
+    BooleanType,
+    DateType,
+    DoubleType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
+
+
+def _struct(*fields: tuple) -> StructType:
+    return StructType([StructField(name, dtype, nullable) for name, dtype, nullable in fields])
+
+
+# What the file parsers emit for every input record, good or bad (one row per record).
+RAW_RECORD = _struct(
+    ("source_file", StringType(), False),
+    ("record_number", LongType(), False),
+    ("byte_offset", LongType(), True),
+    ("source_format", StringType(), False),
+    ("file_modified_at", TimestampType(), True),
+    ("raw_payload", StringType(), True),
+    ("title", StringType(), True),
+    ("body", StringType(), True),
+    ("url", StringType(), True),
+    ("source", StringType(), True),
+    ("language", StringType(), True),
+    ("author", StringType(), True),
+    ("published_raw", StringType(), True),
+    ("published_parsed", TimestampType(), True),
+    ("parse_error", StringType(), True),
+    ("parse_detail", StringType(), True),
+)
+
+BRONZE_ARTICLES = _struct(
+    ("article_id", StringType(), False),
+    ("source_file", StringType(), False),
+    ("record_number", LongType(), False),
+    ("byte_offset", LongType(), True),
+    ("source_format", StringType(), False),
+    ("ingest_run_id", StringType(), False),
+    ("ingested_at", TimestampType(), False),
+    ("first_seen_at", TimestampType(), False),
+    ("last_seen_at", TimestampType(), False),
+    ("seen_count", LongType(), False),
+    ("raw_payload", StringType(), True),
+    ("title", StringType(), True),
+    ("body", StringType(), False),
+    ("url", StringType(), True),
+    ("source", StringType(), True),
+    ("language", StringType(), True),
+    ("author", StringType(), True),
+    ("published_raw", StringType(), True),
+    ("published_at", TimestampType(), False),
+    ("date_source", StringType(), False),
+    ("dump_date", DateType(), True),
+)
+
+BRONZE_QUARANTINE = _struct(
+    ("quarantine_id", StringType(), False),
+    ("source_file", StringType(), False),
+    ("record_number", LongType(), False),
+    ("byte_offset", LongType(), True),
+    ("source_format", StringType(), False),
+    ("reason", StringType(), False),
+    ("detail", StringType(), True),
+    ("raw_prefix", StringType(), True),
+    ("ingest_run_id", StringType(), False),
+    ("quarantined_at", TimestampType(), False),
+)
+
+PROCESSED_FILES = _struct(
+    ("path", StringType(), False),
+    ("size", LongType(), False),
+    ("modified_at", TimestampType(), False),
+    ("ingest_run_id", StringType(), False),
+    ("processed_at", TimestampType(), False),
+    ("records", LongType(), False),
+)
+
+RUNS = _struct(
+    ("run_id", StringType(), False),
+    ("stage", StringType(), False),
+    ("status", StringType(), False),
+    ("started_at", TimestampType(), False),
+    ("finished_at", TimestampType(), True),
+    ("records_read", LongType(), True),
+    ("bronze_inserted", LongType(), True),
+    ("bronze_duplicates", LongType(), True),
+    ("quarantined", LongType(), True),
+    ("rows_in", LongType(), True),
+    ("rows_out", LongType(), True),
+    ("message", StringType(), True),
+    ("spark_app_id", StringType(), True),
+    ("code_version", StringType(), True),
+    ("conf_profile", StringType(), True),
+)
+
+SILVER_ARTICLES = _struct(
+    ("article_id", StringType(), False),
+    ("title", StringType(), True),
+    ("url", StringType(), True),
+    ("source", StringType(), True),
+    ("language", StringType(), True),
+    ("published_at", TimestampType(), False),
+    ("date_source", StringType(), False),
+    ("iso_year", IntegerType(), False),
+    ("iso_week", IntegerType(), False),
+    ("week_start", DateType(), False),
+    ("clean_text", StringType(), False),
+    ("publisher_sentiment", StringType(), True),
+    ("sentences", IntegerType(), False),
+    ("sentiment_label", StringType(), False),
+    ("sentiment_score", DoubleType(), False),
+    ("countries", ArrayType(StringType(), False), False),
+    ("dominant_country", StringType(), False),
+    ("enrich_run_id", StringType(), False),
+    ("model_version", StringType(), False),
+)
+
+SILVER_SENTENCES = _struct(
+    ("article_id", StringType(), False),
+    ("sentence_index", IntegerType(), False),
+    ("char_begin", IntegerType(), False),
+    ("char_end", IntegerType(), False),
+    ("sentence_text", StringType(), False),
+    ("sentiment_label", StringType(), False),
+    ("sentiment_score", DoubleType(), False),
+    ("sentiment_confidence", DoubleType(), False),
+    ("companies", ArrayType(StringType(), False), False),
+    ("countries", ArrayType(StringType(), False), False),
+    ("published_at", TimestampType(), False),
+    ("iso_year", IntegerType(), False),
+    ("iso_week", IntegerType(), False),
+    ("week_start", DateType(), False),
+)
+
+SILVER_MENTIONS = _struct(
+    ("article_id", StringType(), False),
+    ("sentence_index", IntegerType(), False),
+    ("company_id", StringType(), False),
+    ("company", StringType(), False),
+    ("matched_text", StringType(), False),
+    ("char_begin", IntegerType(), False),
+    ("char_end", IntegerType(), False),
+    ("country", StringType(), False),
+    ("country_source", StringType(), False),
+    ("sentiment_label", StringType(), False),
+    ("sentiment_score", DoubleType(), False),
+    ("published_at", TimestampType(), False),
+    ("iso_year", IntegerType(), False),
+    ("iso_week", IntegerType(), False),
+    ("week_start", DateType(), False),
+)
+
+GOLD_SENTIMENT_WEEKLY = _struct(
+    ("company", StringType(), False),
+    ("company_id", StringType(), False),
+    ("country", StringType(), False),
+    ("iso_year", IntegerType(), False),
+    ("iso_week", IntegerType(), False),
+    ("week_start", DateType(), False),
+    ("articles", LongType(), False),
+    ("sentences", LongType(), False),
+    ("mentions", LongType(), False),
+    ("mean_score", DoubleType(), False),
+    ("positive_share", DoubleType(), False),
+    ("negative_share", DoubleType(), False),
+    ("neutral_share", DoubleType(), False),
+    ("net_sentiment", DoubleType(), False),
+    ("low_confidence", BooleanType(), False),
+)
+
+TABLES = {
+    ("bronze", "articles"): BRONZE_ARTICLES,
+    ("bronze", "quarantine"): BRONZE_QUARANTINE,
+    ("ops", "processed_files"): PROCESSED_FILES,
+    ("ops", "runs"): RUNS,
+    ("silver", "articles"): SILVER_ARTICLES,
+    ("silver", "sentences"): SILVER_SENTENCES,
+    ("silver", "mentions"): SILVER_MENTIONS,
+    ("gold", "sentiment_weekly"): GOLD_SENTIMENT_WEEKLY,
+}

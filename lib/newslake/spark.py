@@ -1,0 +1,78 @@
+"""The one SparkSession factory for every job, test and notebook."""
+
+from __future__ import annotations
+
+import glob
+import os
+from typing import Dict, List, Optional
+
+from pyspark.sql import SparkSession
+
+from newslake.config import SparkSettings
+
+DELTA_CONF = {
+    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+}
+
+
+class MissingJarsError(RuntimeError):
+    """The Spark NLP / Delta jars are neither resolved locally nor allowed to be fetched."""
+
+
+def _local_jars(jars_dir: str) -> List[str]:
+    return sorted(glob.glob(os.path.join(jars_dir, "*.jar")))
+
+
+def jar_conf(settings: SparkSettings) -> Dict[str, str]:
+    """How the JVM finds Spark NLP and Delta, per ``settings.jar_source``."""
+    source = settings.jar_source
+    jars = _local_jars(settings.jars_dir)
+    if source == "provided":
+        return {}
+    if source == "jars" or (source == "auto" and jars):
+        if not jars:
+            raise MissingJarsError(
+                f"no jars in {settings.jars_dir!r}; run scripts/setup.sh (it resolves them from "
+                "Maven Central once) or set spark.jar_source: packages"
+            )
+        return {"spark.jars": ",".join(os.path.abspath(j) for j in jars)}
+    if source in ("packages", "auto"):
+        return {
+            "spark.jars.packages": ",".join(settings.packages),
+            "spark.jars.ivy": os.path.abspath(settings.ivy_dir),
+        }
+    raise ValueError(f"spark.jar_source must be auto, jars, packages or provided, not {source!r}")
+
+
+def session_conf(settings: SparkSettings) -> Dict[str, str]:
+    conf = {
+        **DELTA_CONF,
+        "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
+        "spark.kryoserializer.buffer.max": "2000M",
+        "spark.sql.shuffle.partitions": str(settings.shuffle_partitions),
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.enabled": str(settings.ui_enabled).lower(),
+        "spark.ui.showConsoleProgress": "false",
+        # Tables are keyed by id; Delta retries conflicting commits, we never want silent
+        # schema drift.
+        "spark.databricks.delta.schema.autoMerge.enabled": "false",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        **jar_conf(settings),
+    }
+    if settings.driver_memory:
+        conf["spark.driver.memory"] = settings.driver_memory
+    conf.update(settings.extra)
+    return conf
+
+
+def build_spark(settings: SparkSettings, app_name: Optional[str] = None) -> SparkSession:
+    """Create (or return the running) SparkSession with Delta and Spark NLP configured."""
+    builder = SparkSession.builder.appName(app_name or settings.app_name)
+    if settings.master:
+        builder = builder.master(settings.master)
+    for key, value in session_conf(settings).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    return spark
