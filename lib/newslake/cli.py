@@ -1,0 +1,114 @@
+"""Command-line entry points shared by ``jobs/*.py``, ``spark-submit`` and console scripts.
+
+Every stage takes ``--conf PROFILE [--lakehouse DIR] [--input DIR] [--set key=value ...]``,
+logs what it did, records itself in ``ops/runs`` and exits non-zero on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from typing import Callable, Dict, List, Optional, Sequence
+
+from newslake.config import Settings, load_settings, parse_set_option
+
+log = logging.getLogger("newslake")
+
+STAGES = ("ingest", "enrich", "aggregate")
+
+
+def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--conf", default="conf/local.yaml", help="YAML profile (default: conf/local.yaml)")
+    parser.add_argument("--lakehouse", help="root of the Delta tables; overrides paths.lakehouse")
+    parser.add_argument("--input", help="raw dump folder; overrides paths.input")
+    parser.add_argument("--models", help="models folder; overrides paths.models")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override any conf key, e.g. --set spark.shuffle_partitions=2")
+    parser.add_argument("--full-refresh", action="store_true", help="reprocess everything")
+    parser.add_argument("--run-id", help="run id to record (default: a new random id)")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text")
+    parser.add_argument("--quiet-summary", action="store_true", help="do not print the gold summary")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    overrides: Dict[str, object] = {
+        "paths.lakehouse": args.lakehouse, "paths.input": args.input, "paths.models": args.models,
+    }
+    for item in args.set:
+        key, value = parse_set_option(item)
+        overrides[key] = value
+    return load_settings(args.conf, overrides)
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
+                   "message": record.getMessage()}
+        payload.update(getattr(record, "fields", {}))
+        return json.dumps(payload, default=str)
+
+
+def configure_logging(fmt: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+def run_stages(stages: Sequence[str], argv: Optional[List[str]] = None) -> int:
+    """Run the given stages in order; stop at the first failure with a message naming it."""
+    name = stages[0] if len(stages) == 1 else "pipeline"
+    parser = build_parser(f"jobs.{name}", f"newslake {name}: " + " -> ".join(stages))
+    args = parser.parse_args(argv)
+    configure_logging(args.log_format)
+    try:
+        settings = settings_from_args(args)
+    except Exception as exc:  # bad conf is the user's to fix: say what and where
+        log.error("configuration error: %s", exc)
+        return 2
+
+    from newslake.spark import build_spark
+    from newslake.stages import STAGE_RUNNERS, print_gold_summary
+
+    spark = build_spark(settings.spark, app_name=f"{settings.spark.app_name}-{name}")
+    for stage in stages:
+        started = time.time()
+        log.info("stage %s started", stage, extra={"fields": {"stage": stage, "event": "start"}})
+        try:
+            counts = STAGE_RUNNERS[stage](spark, settings, args)
+        except Exception as exc:
+            log.error("stage %s failed: %s: %s", stage, type(exc).__name__, exc, exc_info=True,
+                      extra={"fields": {"stage": stage, "event": "failed"}})
+            return 1
+        log.info("stage %s finished in %.1fs: %s", stage, time.time() - started,
+                 json.dumps(counts, default=str),
+                 extra={"fields": {"stage": stage, "event": "end", "counts": counts}})
+    if "aggregate" in stages and not args.quiet_summary:
+        print_gold_summary(spark, settings)
+    return 0
+
+
+def ingest_main(argv: Optional[List[str]] = None) -> int:
+    return run_stages(["ingest"], argv)
+
+
+def enrich_main(argv: Optional[List[str]] = None) -> int:
+    return run_stages(["enrich"], argv)
+
+
+def aggregate_main(argv: Optional[List[str]] = None) -> int:
+    return run_stages(["aggregate"], argv)
+
+
+def pipeline_main(argv: Optional[List[str]] = None) -> int:
+    return run_stages(list(STAGES), argv)
+
+
+def entry(main: Callable[[Optional[List[str]]], int]) -> None:
+    sys.exit(main(None))

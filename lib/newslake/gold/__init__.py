@@ -1,0 +1,1 @@
+"""Gold: BI-ready weekly sentiment by company, country and ISO week."""

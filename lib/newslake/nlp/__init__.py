@@ -1,0 +1,1 @@
+"""Spark NLP pipeline builders and models."""

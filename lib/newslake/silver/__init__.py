@@ -1,0 +1,1 @@
+"""Silver: clean text, sentences with sentiment, company and country mentions."""

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Runs the test suite on a fresh clone: installs what is missing (scripts/setup.sh), then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+exec .venv/bin/python -m pytest -q "$@"
