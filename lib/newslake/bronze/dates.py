@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import re
 from datetime import datetime, timezone
 from typing import Optional
@@ -48,11 +47,6 @@ def parse_published(raw: Optional[object]) -> Optional[datetime]:
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            parsed = None
-    if parsed is None:
-        try:
-            parsed = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
             parsed = None
     if parsed is None:
         try:
