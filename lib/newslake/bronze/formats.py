@@ -124,7 +124,7 @@ def _base(path: str, fmt: str, number: int, offset: Optional[int], modified: Opt
     return {
         "source_file": path, "record_number": number, "byte_offset": offset, "source_format": fmt,
         "file_modified_at": modified, "raw_payload": None, "title": None, "body": None, "url": None,
-        "source": None, "language": None, "author": None, "published_raw": None,
+        "source": None, "language": None, "detected_language": None, "author": None, "published_raw": None,
         "published_parsed": None, "parse_error": None, "parse_detail": None,
     }
 
@@ -332,11 +332,12 @@ def _warc_records(path, data, modified, opts) -> Iterator[Dict[str, Any]]:
             if record.rec_type != "response":
                 continue
             number += 1
-            rec = _base(path, "warc", number, stream.get_record_offset(), modified)
             url = record.rec_headers.get_header("WARC-Target-URI")
             warc_date = record.rec_headers.get_header("WARC-Date")
             ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+            # Read the payload first: warcio's get_record_offset() consumes the record.
             payload = record.content_stream().read()
+            rec = _base(path, "warc", number, stream.get_record_offset(), modified)
             if "html" not in ctype.lower() and "text" not in ctype.lower():
                 rec["raw_payload"] = f"Content-Type: {ctype}"
                 yield _error(rec, "non_text_content", f"content type {ctype or 'missing'} for {url}")
@@ -372,6 +373,23 @@ _READERS = {
 }
 
 
+def detect_language(title: Optional[str], body: Optional[str]) -> Optional[str]:
+    """ISO 639-1 code from py3langid (offline, bundled model), or None for too little text."""
+    text = " ".join(t for t in (title, (body or "")[:3000]) if t)
+    if len(text.strip()) < 20:
+        return None
+    import py3langid  # loads its model once per worker, on first use
+
+    return py3langid.classify(text)[0]
+
+
+def with_detected_language(records: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    for rec in records:
+        if rec["parse_error"] is None:
+            rec["detected_language"] = detect_language(rec["title"], rec["body"])
+    return records
+
+
 def parse_file(path: str, data: bytes, modified: Optional[datetime], opts: ParseOptions) -> List[Dict[str, Any]]:
     """Every record of one file, good or bad; never raises for bad content."""
     fmt, compression = detect_format(path)
@@ -394,4 +412,4 @@ def parse_file(path: str, data: bytes, modified: Optional[datetime], opts: Parse
         return [_error(rec, "unreadable_file", f"{type(exc).__name__}: {exc}")]
     if not records:
         return [_error(_base(path, fmt, 1, 0, modified), "empty_file", "no record found in the file")]
-    return records
+    return with_detected_language(records)

@@ -50,11 +50,19 @@ def parse_files(files: DataFrame, opts: ParseOptions) -> DataFrame:
 
     def parse_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         parse_opts = ParseOptions(**options)
+        pending: list = []
+        pending_bytes = 0
         for batch in batches:
             for path, modified, content in zip(batch["path"], batch["modified_at"], batch["content"]):
                 modified_py = None if pd.isna(modified) else pd.Timestamp(modified).to_pydatetime()
-                records = parse_file(path, bytes(content), modified_py, parse_opts)
-                yield pd.DataFrame.from_records(records, columns=columns)
+                pending.extend(parse_file(path, bytes(content), modified_py, parse_opts))
+                pending_bytes += len(content)
+                # Many tiny files share one Arrow batch; a big file flushes on its own.
+                if len(pending) >= 2000 or pending_bytes >= 32 * 1024 * 1024:
+                    yield pd.DataFrame.from_records(pending, columns=columns)
+                    pending, pending_bytes = [], 0
+        if pending:
+            yield pd.DataFrame.from_records(pending, columns=columns)
 
     return files.select("path", "modified_at", "content").mapInPandas(parse_batches, RAW_RECORD)
 
@@ -99,19 +107,27 @@ def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
         articles, good, quarantine = build_batches(raw, settings.ingest, ctx.run_id, ctx.started_at)
         records_read = raw.count()
         good_records = good.count()
-        metrics = io.merge_insert_new(
-            spark, articles_path, articles, ["article_id"], BRONZE_ARTICLES,
-            update_on_match={"last_seen_at": "s.last_seen_at", "seen_count": "t.seen_count + s.seen_count"},
-        )
-        inserted = metrics.get("numTargetRowsInserted", 0)
-        io.merge_insert_new(spark, quarantine_path, quarantine, ["quarantine_id"], BRONZE_QUARANTINE)
-        quarantined = records_read - good_records
         per_file = raw.groupBy(F.col("source_file").alias("path")).agg(F.count(F.lit(1)).alias("records"))
         log = (files.select("path", "size", "modified_at").join(per_file, "path", "left")
                .select("path", "size", "modified_at", F.lit(ctx.run_id).alias("ingest_run_id"),
                        F.lit(ctx.started_at).cast("timestamp").alias("processed_at"),
                        F.coalesce("records", F.lit(0)).cast("long").alias("records")))
-        io.merge_insert_new(spark, processed_path, log, ["path", "size", "modified_at"], PROCESSED_FILES)
+        if full_refresh:
+            # Rebuild from every file: the same articles, ids and quarantine rows as the
+            # incremental runs produced, with this run's metadata.
+            io.overwrite(spark, articles_path, articles, BRONZE_ARTICLES)
+            io.overwrite(spark, quarantine_path, quarantine, BRONZE_QUARANTINE)
+            io.overwrite(spark, processed_path, log, PROCESSED_FILES)
+            inserted = io.read_table(spark, articles_path).count()
+        else:
+            metrics = io.merge_insert_new(
+                spark, articles_path, articles, ["article_id"], BRONZE_ARTICLES,
+                update_on_match={"last_seen_at": "s.last_seen_at", "seen_count": "t.seen_count + s.seen_count"},
+            )
+            inserted = metrics.get("numTargetRowsInserted", 0)
+            io.merge_insert_new(spark, quarantine_path, quarantine, ["quarantine_id"], BRONZE_QUARANTINE)
+            io.merge_insert_new(spark, processed_path, log, ["path", "size", "modified_at"], PROCESSED_FILES)
+        quarantined = records_read - good_records
     finally:
         raw.unpersist()
     counts.update(records_read=records_read, bronze_inserted=inserted,

@@ -25,6 +25,13 @@ def normalise_url(col: Column) -> Column:
     return F.regexp_replace(url, r"/+$", "")
 
 
+def effective_language(vendor: Column, detected: Column) -> Column:
+    """The detected language (vendors' language fields are often a site default), else the
+    vendor's code reduced to ISO 639-1 ("en-US" -> "en")."""
+    code = F.lower(F.regexp_extract(F.coalesce(vendor, F.lit("")), r"^\s*([A-Za-z]{2})(?:[-_].*)?\s*$", 1))
+    return F.coalesce(detected, F.when(code != "", code))
+
+
 def normalise_text(col: Column) -> Column:
     return F.trim(F.regexp_replace(F.lower(col), r"\s+", " "))
 
@@ -118,7 +125,8 @@ def to_bronze_articles(df: DataFrame, run_id: str, ingested_at: datetime) -> Dat
         F.lit(run_id).alias("ingest_run_id"), now.alias("ingested_at"), now.alias("first_seen_at"),
         now.alias("last_seen_at"), F.col("batch_copies").cast("long").alias("seen_count"),
         "raw_payload", F.trim("title").alias("title"), F.trim("body").alias("body"), F.trim("url").alias("url"),
-        "source", F.lower("language").alias("language"), "author", "published_raw", "published_at",
+        "source", effective_language(F.col("language"), F.col("detected_language")).alias("language"),
+        "detected_language", "author", "published_raw", "published_at",
         "date_source", "dump_date",
     )
 
