@@ -11,7 +11,8 @@ import json
 import logging
 import sys
 import time
-from typing import Callable, Dict, List, Optional, Sequence
+from datetime import date
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from newslake.config import Settings, load_settings, parse_set_option
 
@@ -28,11 +29,33 @@ def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser.add_argument("--models", help="models folder; overrides paths.models")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override any conf key, e.g. --set spark.shuffle_partitions=2")
-    parser.add_argument("--full-refresh", action="store_true", help="reprocess everything")
+    parser.add_argument("--full-refresh", action="store_true", help="reprocess everything (in the window, if given)")
+    parser.add_argument("--run-date", type=_date, help="logical date to process (an orchestrator's ds): the window is that day")
+    parser.add_argument("--start", type=_date, help="first day of the logical window (with --end)")
+    parser.add_argument("--end", type=_date, help="last day of the logical window, inclusive (with --start)")
     parser.add_argument("--run-id", help="run id to record (default: a new random id)")
     parser.add_argument("--log-format", choices=("text", "json"), default="text")
     parser.add_argument("--quiet-summary", action="store_true", help="do not print the gold summary")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def window_from_args(args: argparse.Namespace) -> Tuple[Optional[date], Optional[date]]:
+    if args.run_date and (args.start or args.end):
+        raise ValueError("give either --run-date or --start/--end, not both")
+    if args.run_date:
+        return args.run_date, args.run_date
+    if bool(args.start) != bool(args.end):
+        raise ValueError("--start and --end go together")
+    if args.start and args.end < args.start:
+        raise ValueError(f"--end {args.end} is before --start {args.start}")
+    return args.start, args.end
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -69,29 +92,38 @@ def run_stages(stages: Sequence[str], argv: Optional[List[str]] = None) -> int:
     configure_logging(args.log_format)
     try:
         settings = settings_from_args(args)
-    except Exception as exc:  # bad conf is the user's to fix: say what and where
+        window = window_from_args(args)
+    except Exception as exc:  # bad conf or arguments are the user's to fix: say what and where
         log.error("configuration error: %s", exc)
         return 2
 
+    from newslake.runner import run_stage
     from newslake.spark import build_spark
-    from newslake.stages import STAGE_RUNNERS, print_gold_summary
+    from newslake.stages import print_gold_summary
 
     spark = build_spark(settings.spark, app_name=f"{settings.spark.app_name}-{name}")
     for stage in stages:
         started = time.time()
-        log.info("stage %s started", stage, extra={"fields": {"stage": stage, "event": "start"}})
         try:
-            counts = STAGE_RUNNERS[stage](spark, settings, args)
+            run_stage(spark, settings, stage, args.run_id, window, args.full_refresh)
         except Exception as exc:
-            log.error("stage %s failed: %s: %s", stage, type(exc).__name__, exc, exc_info=True,
-                      extra={"fields": {"stage": stage, "event": "failed"}})
+            log.error("stage %s failed after %.1fs: %s: %s", stage, time.time() - started, type(exc).__name__, exc,
+                      exc_info=not isinstance(exc, _expected_failures()),
+                      extra={"fields": {"stage": stage, "event": "failed", "error": str(exc)}})
+            if len(stages) > 1:
+                log.error("pipeline stopped at stage %s; later stages did not run", stage)
             return 1
-        log.info("stage %s finished in %.1fs: %s", stage, time.time() - started,
-                 json.dumps(counts, default=str),
-                 extra={"fields": {"stage": stage, "event": "end", "counts": counts}})
     if "aggregate" in stages and not args.quiet_summary:
         print_gold_summary(spark, settings)
     return 0
+
+
+def _expected_failures() -> tuple:
+    """Failures whose message says it all: no traceback in the log."""
+    from newslake.quality import DataQualityError
+    from newslake.runner import ConcurrentRunError
+
+    return (DataQualityError, ConcurrentRunError, FileNotFoundError)
 
 
 def ingest_main(argv: Optional[List[str]] = None) -> int:

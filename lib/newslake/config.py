@@ -109,6 +109,49 @@ class EnrichSettings(_Frozen):
 
 class AggregateSettings(_Frozen):
     min_mentions_to_trust: int = 3
+    # gold/evidence: sentences kept per company x week and sign (top |score| x relevance).
+    evidence_per_week: int = Field(default=3, ge=1)
+    # OPTIMIZE ... ZORDER BY the dashboard filter keys and VACUUM the gold tables after a run.
+    optimize: bool = False
+    vacuum_retention_hours: int = Field(default=168, ge=0)
+    # Where the run writes its PNG charts; a relative path is relative to paths.lakehouse;
+    # None writes none.
+    charts_dir: Optional[str] = None
+    charts_top_companies: int = Field(default=5, ge=1)
+
+
+class QualitySettings(_Frozen):
+    """Data-quality rules: named SQL predicates every row of a table must satisfy, checked on
+    the rows a stage wrote. ``on_failure`` decides whether a violation fails the run."""
+
+    on_failure: str = "fail"  # fail | warn
+    rules: Dict[str, Dict[str, str]] = Field(default_factory=lambda: {
+        "bronze/articles": {
+            "article_id_present": "article_id IS NOT NULL AND length(article_id) = 64",
+            "body_present": "body IS NOT NULL AND length(trim(body)) > 0",
+            "published_at_present": "published_at IS NOT NULL",
+            "date_source_known": "date_source IN ('article', 'dump_folder', 'ingestion')",
+        },
+        "silver/sentences": {
+            "keys_present": "article_id IS NOT NULL AND sentence_index >= 0",
+            "score_in_range": "sentiment_score BETWEEN -1 AND 1",
+            "label_known": "sentiment_label IN ('positive', 'negative', 'neutral')",
+            "iso_week_valid": "iso_week BETWEEN 1 AND 53 AND dayofweek(week_start) = 2",
+        },
+        "silver/mentions": {
+            "keys_present": "article_id IS NOT NULL AND company_id IS NOT NULL",
+            "country_iso2": "country RLIKE '^[A-Z]{2}$'",
+            "score_in_range": "sentiment_score BETWEEN -1 AND 1",
+            "iso_week_valid": "iso_week BETWEEN 1 AND 53",
+        },
+        "gold/sentiment_weekly": {
+            "keys_present": "company IS NOT NULL AND country IS NOT NULL AND week_start IS NOT NULL",
+            "mean_score_in_range": "mean_score BETWEEN -1 AND 1",
+            "iso_week_valid": "iso_week BETWEEN 1 AND 53 AND dayofweek(week_start) = 2",
+            "shares_sum_to_one": "abs(positive_share + negative_share + neutral_share - 1) < 1e-9",
+            "counts_consistent": "articles <= sentences AND sentences <= mentions AND mentions > 0",
+        },
+    })
 
 
 class Settings(_Frozen):
@@ -118,6 +161,7 @@ class Settings(_Frozen):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     enrich: EnrichSettings = Field(default_factory=EnrichSettings)
     aggregate: AggregateSettings = Field(default_factory=AggregateSettings)
+    quality: QualitySettings = Field(default_factory=QualitySettings)
 
     def table_path(self, layer: str, table: str) -> str:
         """``<lakehouse>/<layer>/<table>``: the one naming rule for every table."""

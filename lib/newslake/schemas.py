@@ -104,6 +104,10 @@ RUNS = _struct(
     ("spark_app_id", StringType(), True),
     ("code_version", StringType(), True),
     ("conf_profile", StringType(), True),
+    ("window_start", DateType(), True),
+    ("window_end", DateType(), True),
+    ("model_version", StringType(), True),
+    ("conf_hash", StringType(), True),
 )
 
 SILVER_ARTICLES = _struct(

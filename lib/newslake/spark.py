@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 from typing import Dict, List, Optional
 
 from pyspark.sql import SparkSession
@@ -62,6 +63,10 @@ def session_conf(settings: SparkSettings) -> Dict[str, str]:
     }
     if settings.driver_memory:
         conf["spark.driver.memory"] = settings.driver_memory
+    if (settings.master or "").startswith("local") and "PYSPARK_PYTHON" not in os.environ:
+        # Local workers must run the interpreter that runs the job (the project's virtualenv),
+        # not whatever "python3" is first on PATH.
+        conf["spark.pyspark.python"] = sys.executable
     conf.update(settings.extra)
     return conf
 

@@ -3,7 +3,6 @@ of ``bronze``, ``silver`` and ``gold``. Each runner records its run in ``ops/run
 
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 from typing import Callable, Dict
@@ -98,33 +97,10 @@ def _overwrite(spark, path, df, schema, keys, partition_by):
 
 
 def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
-    """``silver/mentions`` -> ``gold/sentiment_weekly``."""
-    mentions = io.read_table(spark, settings.table_path("silver", "mentions"), SILVER_MENTIONS)
-    weekly = weekly_company_country(mentions, settings.aggregate.min_mentions_to_trust)
-    path = settings.table_path("gold", "sentiment_weekly")
-    io.overwrite(spark, path, weekly, GOLD_SENTIMENT_WEEKLY, partition_by=("iso_year",))
-    return {"rows_in": mentions.count(), "rows_out": io.read_table(spark, path).count()}
+    """Silver -> the gold tables, incremental by ISO week: see ``newslake.gold.stage``."""
+    from newslake.gold.stage import run_aggregate as run_gold
 
-
-def _recorded(stage: str, runner: Callable[..., Dict[str, int]]) -> Callable[[SparkSession, Settings, argparse.Namespace], Dict[str, int]]:
-    def run(spark: SparkSession, settings: Settings, args: argparse.Namespace) -> Dict[str, int]:
-        ctx = RunContext.start(stage, args.run_id)
-        try:
-            counts = runner(spark, settings, ctx, full_refresh=args.full_refresh)
-        except Exception as exc:
-            record_run(spark, settings, ctx, "failed", {}, f"{type(exc).__name__}: {exc}"[:2000])
-            raise
-        record_run(spark, settings, ctx, "succeeded", counts)
-        return counts
-
-    return run
-
-
-STAGE_RUNNERS = {
-    "ingest": _recorded("ingest", run_ingest),
-    "enrich": _recorded("enrich", run_enrich),
-    "aggregate": _recorded("aggregate", run_aggregate),
-}
+    return run_gold(spark, settings, ctx, full_refresh=full_refresh)
 
 
 def table_row_counts(spark: SparkSession, settings: Settings) -> Dict[str, int]:

@@ -38,6 +38,13 @@ def list_input_files(spark: SparkSession, input_path: str, ignore_name_pattern: 
     return listing.filter(~name.rlike(ignore_name_pattern))
 
 
+def in_dump_window(listing: DataFrame, start, end) -> DataFrame:
+    """Files of dump folders dated within [start, end]; an orchestrator's daily run reads its
+    day's folder (``dt=YYYY-MM-DD``). Files in no dated folder belong to no window."""
+    dump_date = F.to_date(F.regexp_extract("path", T.DUMP_DATE_PATTERN, 1))
+    return listing.filter(dump_date.between(F.lit(start), F.lit(end)))
+
+
 def unprocessed_files(listing: DataFrame, processed: DataFrame) -> DataFrame:
     """Files not ingested before, keyed by path, size and modification time."""
     return listing.join(processed.select("path", "size", "modified_at"), ["path", "size", "modified_at"], "left_anti")
@@ -93,6 +100,8 @@ def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
     quarantine_path = settings.table_path("bronze", "quarantine")
 
     listing = list_input_files(spark, settings.paths.input, IGNORED_FILE_NAMES)
+    if ctx.has_window:
+        listing = in_dump_window(listing, ctx.window_start, ctx.window_end)
     if not full_refresh:
         listing = unprocessed_files(listing, io.read_table(spark, processed_path, PROCESSED_FILES))
     new_paths = [row["path"] for row in listing.select("path").collect()]  # file names only
@@ -112,9 +121,10 @@ def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
                .select("path", "size", "modified_at", F.lit(ctx.run_id).alias("ingest_run_id"),
                        F.lit(ctx.started_at).cast("timestamp").alias("processed_at"),
                        F.coalesce("records", F.lit(0)).cast("long").alias("records")))
-        if full_refresh:
+        if full_refresh and not ctx.has_window:
             # Rebuild from every file: the same articles, ids and quarantine rows as the
-            # incremental runs produced, with this run's metadata.
+            # incremental runs produced, with this run's metadata. (With a window, a full
+            # refresh re-reads that window's files and merges them like new input.)
             io.overwrite(spark, articles_path, articles, BRONZE_ARTICLES)
             io.overwrite(spark, quarantine_path, quarantine, BRONZE_QUARANTINE)
             io.overwrite(spark, processed_path, log, PROCESSED_FILES)
