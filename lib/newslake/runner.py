@@ -85,7 +85,7 @@ def run_stage(spark: SparkSession, settings: Settings, stage: str, run_id: Optio
         if _is_concurrent_modification(exc):
             exc = ConcurrentRunError(
                 f"another {stage} run committed to the same Delta table first ({type(exc).__name__}); "
-                f"nothing of this run is lost or duplicated: re-run it, already-processed input is skipped")
+                f"rows are merged by key, so nothing is duplicated: re-run it (processed input is skipped)")
         record_run(spark, settings, ctx, "failed", {}, f"{type(exc).__name__}: {exc}"[:2000])
         raise exc
     record_run(spark, settings, ctx, "succeeded", counts)

@@ -1,0 +1,104 @@
+"""Production behaviour: the jobs through the real spark-submit, concurrent runs, windows,
+data-quality failures, and a failing pipeline stage that stops the run with a message."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from pyspark.sql import functions as F
+
+from newslake.cli import ingest_main, pipeline_main
+
+from conftest import ROOT
+
+SEED = ROOT / "data" / "sample_corpus" / "scraped" / "dt=2024-04-28" / "seed_article.txt"
+
+
+def corpus(root: Path) -> Path:
+    raw = root / "raw"
+    (raw / "dt=2024-04-28").mkdir(parents=True)
+    shutil.copy(SEED, raw / "dt=2024-04-28" / "seed_article.txt")
+    day = raw / "dt=2024-04-02"
+    day.mkdir()
+    body = ("Siemens said on Tuesday that orders for its automation business in Germany rose 12% in the "
+            "quarter, beating forecasts, and it raised its outlook for the year.")
+    lines = [json.dumps({"title": f"Siemens orders {i}", "body": body + f" Update {i}.",
+                         "url": f"https://ops.example/{i}", "published": "2024-04-02T08:00:00Z"}) for i in range(20)]
+    (day / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return raw
+
+
+def argv(lake: Path, raw: Path, *extra: str):
+    return ["--conf", str(ROOT / "conf" / "local.yaml"), "--lakehouse", str(lake), "--input", str(raw),
+            "--models", str(ROOT / "models"), "--set", f"paths.gazetteer={ROOT / 'conf' / 'gazetteer'}",
+            "--quiet-summary", *extra]
+
+
+def test_spark_submit_runs_each_job(spark, tmp_path):
+    raw = corpus(tmp_path)
+    lake = tmp_path / "lake"
+    wheel_dir = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheel_dir),
+                    str(ROOT)], check=True, cwd=tmp_path)
+    wheel = next(wheel_dir.glob("newslake-*.whl"))
+    jars = ",".join(str(j) for j in sorted((ROOT / ".cache" / "jars").glob("*.jar")))
+    submit = Path(sys.executable).parent / "spark-submit"
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
+    for stage in ("ingest", "enrich", "aggregate"):
+        cmd = [str(submit), "--master", "local[2]", "--driver-memory", "2g", "--jars", jars,
+               "--py-files", str(wheel), "--conf", "spark.ui.enabled=false",
+               str(ROOT / "jobs" / f"{stage}.py"), *argv(lake, raw, "--set", "spark.jar_source=provided",
+                                                        "--set", "spark.master=null")]
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"spark-submit {stage} failed:\n{done.stderr[-3000:]}"
+    gold = spark.read.format("delta").load(str(lake / "gold" / "sentiment_weekly"))
+    assert {(r.company, r.country, r.iso_week) for r in gold.collect()} >= {("Tesla", "CN", 17), ("Siemens", "DE", 14)}
+    runs = spark.read.format("delta").load(str(lake / "ops" / "runs"))
+    assert sorted(r.stage for r in runs.filter("status = 'succeeded'").collect()) == ["aggregate", "enrich", "ingest"]
+
+
+def test_two_concurrent_ingests_do_not_duplicate(spark, tmp_path):
+    raw = corpus(tmp_path)
+    lake = tmp_path / "lake"
+    codes = []
+    threads = [threading.Thread(target=lambda: codes.append(ingest_main(argv(lake, raw)))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert 0 in codes and set(codes) <= {0, 1}
+    bronze = spark.read.format("delta").load(str(lake / "bronze" / "articles"))
+    assert bronze.count() == bronze.select("article_id").distinct().count() == 21
+    runs = spark.read.format("delta").load(str(lake / "ops" / "runs"))
+    for failed in runs.filter("status = 'failed'").collect():
+        assert "ConcurrentRunError" in failed.message and "re-run" in failed.message
+    assert ingest_main(argv(lake, raw)) == 0  # a retry after a clean failure adds nothing twice
+    assert spark.read.format("delta").load(str(lake / "bronze" / "articles")).count() == 21
+
+
+def test_window_selects_the_days_dump_folder(spark, tmp_path):
+    raw = corpus(tmp_path)
+    lake = tmp_path / "lake"
+    assert ingest_main(argv(lake, raw, "--run-date", "2024-04-28")) == 0
+    bronze = spark.read.format("delta").load(str(lake / "bronze" / "articles"))
+    assert bronze.count() == 1
+    assert ingest_main(argv(lake, raw, "--start", "2024-04-01", "--end", "2024-04-27")) == 0
+    run = spark.read.format("delta").load(str(lake / "ops" / "runs")).orderBy(F.desc("started_at")).first()
+    assert (str(run.window_start), str(run.window_end), run.bronze_inserted) == ("2024-04-01", "2024-04-27", 20)
+    assert ingest_main(argv(lake, raw, "--run-date", "2024-04-28", "--start", "2024-04-01", "--end", "2024-04-02")) == 2
+
+
+def test_failing_stage_stops_the_pipeline_with_its_name(spark, tmp_path, caplog):
+    raw = corpus(tmp_path)
+    lake = tmp_path / "lake"
+    # An impossible rule makes ingest fail its data-quality check; enrich must not run.
+    code = pipeline_main(argv(lake, raw, "--set", "quality.rules={'bronze/articles': {'never': 'false'}}"))
+    assert code == 1
+    runs = spark.read.format("delta").load(str(lake / "ops" / "runs")).collect()
+    assert [(r.stage, r.status) for r in runs] == [("ingest", "failed")]
+    assert "data-quality rules broken in bronze/articles: never (21 rows)" in runs[0].message
