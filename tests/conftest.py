@@ -20,6 +20,7 @@ def make_test_settings(**overrides):
         "spark.shuffle_partitions": 2,
         "spark.ui_enabled": False,
         "spark.driver_memory": "4g",
+        "spark.extra": {"spark.ui.showConsoleProgress": "false"},
         "spark.jars_dir": str(ROOT / ".cache" / "jars"),
         "spark.ivy_dir": str(ROOT / ".cache" / "ivy"),
         "paths.models": str(ROOT / "models"),
