@@ -90,3 +90,48 @@ def test_bad_files_become_records_with_reasons():
     assert parse_file("x.jsonl", big, None, small)[0]["parse_error"] == "oversized_record"
     for record in parse_file("x.jsonl", b'{"a":\n', None, OPTS):
         assert record["parse_error"] in REASON_CODES
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "sample_corpus"
+
+
+def _sample(pattern):
+    return sorted(CORPUS.glob(pattern))
+
+
+def test_html_pages_keep_main_text_and_drop_chrome():
+    pages = _sample("html/dt=*/*.html")
+    records = [r for page in pages for r in parse_file(str(page), page.read_bytes(), None, OPTS)]
+    good = [r for r in records if r["parse_error"] is None and r["body"]]
+    assert len(good) == 4
+    for record in good:
+        assert record["title"] and record["published_parsed"] is not None
+        assert "<script" in record["raw_payload"]  # bronze keeps the raw page
+        assert "<script" not in record["body"] and "accept all" not in record["body"].lower()
+    assert sum(1 for r in records if not r["body"]) == 1  # the script-only page
+
+
+def test_warc_reads_html_responses_and_flags_non_text():
+    (warc,) = _sample("warc/dt=*/*.warc.gz")
+    records = parse_file(str(warc), warc.read_bytes(), None, OPTS)
+    assert [r["parse_error"] for r in records] == [None, None, "non_text_content", None, None]
+    assert all(r["url"].startswith("http") for r in records if r["parse_error"] is None)
+    assert all(len(r["body"]) > 400 for r in records if r["parse_error"] is None)
+
+
+def test_csv_export_and_json_array_samples():
+    (csv_file,) = _sample("vendor_c/dt=*/export.csv")
+    csv_records = parse_file(str(csv_file), csv_file.read_bytes(), None, OPTS)
+    assert [r["parse_error"] for r in csv_records].count("unparseable_csv") == 1
+    assert sum(1 for r in csv_records if r["parse_error"] is None and "\n" in r["body"]) == 5
+    (json_file,) = _sample("vendor_d/dt=*/articles.json")
+    json_records = parse_file(str(json_file), json_file.read_bytes(), None, OPTS)
+    assert [r["parse_error"] for r in json_records].count("not_an_object") == 1
+    assert all(r["published_parsed"] for r in json_records if r["parse_error"] is None)
+
+
+def test_gzip_jsonl_sample_and_language_detection():
+    (gz,) = _sample("vendor_e/dt=*/articles.jsonl.gz")
+    records = parse_file(str(gz), gz.read_bytes(), None, OPTS)
+    assert len(records) == 4
+    assert sorted(r["detected_language"] for r in records) == ["de", "en", "en", "en"]
