@@ -1,0 +1,149 @@
+"""The model card (MODEL_CARD.md) and metrics.json written next to a trained model."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Dict, Mapping
+
+CARD_FILE = "MODEL_CARD.md"
+METRICS_FILE = "metrics.json"
+
+LICENCES = {
+    "phrasebank": (
+        "Financial PhraseBank v1.0 (Malo et al. 2014), CC BY-NC-SA 3.0: non-commercial use; "
+        "a model trained on it inherits that restriction"
+    ),
+    "sentfin": (
+        "SEntFiN 1.0 (Sinha et al. 2022, JASIST, doi:10.1002/asi.24634), obtained via Kaggle / "
+        "DaraghK93/stockApp; licence not stated in the source repository (the shared data's "
+        "README lists CC BY-NC-SA 3.0): verify before redistribution"
+    ),
+    "finentity": "FinEntity (Tang et al. 2023), ODC-BY 1.0: attribution required",
+}
+
+_VALIDATION_TITLES = {
+    "phrasebank_allagree": "Financial PhraseBank, all annotators agree (sentence level)",
+    "phrasebank_50agree": "Financial PhraseBank, >= 50% agree (sentence level)",
+    "sentfin_entity": "SEntFiN, entity level (one row per headline x entity)",
+    "finentity_entity": "FinEntity, entity level (one row per passage x entity)",
+}
+
+
+def write_metrics(out_dir: str, payload: Mapping[str, object]) -> str:
+    path = os.path.join(out_dir, METRICS_FILE)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle, indent=2, sort_keys=False)
+        handle.write("\n")
+    return path
+
+
+def _metrics_table(validation: Mapping[str, Mapping[str, object]]) -> str:
+    lines = [
+        "| validation set | n | accuracy | macro-F1 | F1 negative / neutral / positive |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, m in validation.items():
+        per_class = m["per_class"]
+        f1s = " / ".join(f"{per_class[label]['f1']:.3f}" for label in m["labels"])
+        lines.append(
+            f"| {_VALIDATION_TITLES.get(name, name)} | {m['n']} | {m['accuracy']:.4f} | "
+            f"{m['macro_f1']:.4f} | {f1s} |"
+        )
+    return "\n".join(lines)
+
+
+def render_card(payload: Mapping[str, object]) -> str:
+    """Markdown model card from the metrics.json payload."""
+    versions: Dict[str, str] = payload["versions"]  # type: ignore[assignment]
+    sizes: Dict[str, Dict[str, int]] = payload["split_sizes"]  # type: ignore[assignment]
+    params = payload["params"]
+    files: Dict[str, Dict[str, object]] = payload["training_files"]  # type: ignore[assignment]
+    size_lines = "\n".join(
+        f"| {name} | {s.get('train', 0)} | {s.get('validation', 0)} | {s.get('unit', 'rows')} |"
+        for name, s in sizes.items()
+    )
+    file_lines = "\n".join(
+        f"| `{f['path']}` | {f['sha256'][:16]}... |" for f in files.values()
+    )
+    validation = payload["validation"]
+    throughput = payload["throughput"]
+    return f"""# sentiment_fast: financial sentence and entity-targeted sentiment
+
+A Spark ML `PipelineModel` (Spark NLP text stages + Spark ML classifiers) that labels a
+sentence, or the sentiment toward one entity in it, as negative / neutral / positive.
+Load it with `newslake.nlp.sentiment.load_sentiment_model` and score with
+`score_sentences(model, df, text_col, entity_col=None)`; nothing is downloaded at run time.
+
+Trained {payload['trained_at']} by:
+
+```
+{payload['command']}
+```
+
+## Design
+
+{payload['design']}
+
+Parameters: `{json.dumps(params, sort_keys=True)}`
+
+## Training data and licences
+
+The labeled files come from `../shared/data` (80% of each public dataset; the rest is held
+out by the data's publisher). Their licences forbid copying the data into this repository,
+so only the fitted model ships here.
+
+- {LICENCES['phrasebank']}
+- {LICENCES['sentfin']}
+- {LICENCES['finentity']}
+
+| file | SHA-256 |
+|---|---|
+{file_lines}
+
+## Split
+
+{payload['split_rule']}
+
+| part | train | validation | unit |
+|---|---:|---:|---|
+{size_lines}
+
+## Metrics on the validation split
+
+{_metrics_table(validation)}
+
+Confusion matrices (rows true, columns predicted, order negative, neutral, positive) are in
+`metrics.json`. Re-run any figure with `python -m jobs.evaluate --conf conf/local.yaml
+--format phrasebank --path ../shared/data/financial_phrasebank/Sentences_AllAgree_train.txt`
+(the validation split is the default for the shared files).
+
+Throughput: {throughput['sentences_per_second']:.0f} sentences/s scoring
+{throughput['throughput_rows']} rows end to end on `{throughput['spark_master']}`
+({throughput['cores']} cores), entity and sentence rows mixed.
+
+Model size on disk: {payload['model_size_bytes'] / 1e6:.2f} MB.
+
+## Versions
+
+| component | version |
+|---|---|
+""" + "\n".join(f"| {k} | {v} |" for k, v in versions.items()) + """
+
+## Limitations
+
+- English financial news only; trained on sentences and headlines, so long passages are
+  scored as a bag of their words.
+- Entity targeting works by replacing the entity's surface text with a marker: an entity
+  that is not written in the sentence (pronouns, other aliases) gets the sentence's own
+  sentiment.
+- Labels of the 50%-agree PhraseBank level are noisy; figures there are bounded by the
+  annotators' own disagreement.
+"""
+
+
+def write_card(out_dir: str, payload: Mapping[str, object]) -> str:
+    path = os.path.join(out_dir, CARD_FILE)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(render_card(payload))
+    return path
