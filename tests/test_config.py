@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from pydantic import ValidationError
 
@@ -12,7 +14,8 @@ def test_file_then_env_then_cli(tmp_path):
     assert settings.paths.lakehouse == "from-cli"
     assert settings.paths.input == "in-file"
     assert settings.spark.shuffle_partitions == 5
-    assert settings.table_path("gold", "sentiment_weekly") == "from-cli/gold/sentiment_weekly"
+    assert settings.table_path("gold", "sentiment_weekly") == os.path.abspath("from-cli") + "/gold/sentiment_weekly"
+    assert load_settings(None, {"paths.lakehouse": "s3a://b/lake/"}, environ={}).table_path("bronze", "articles") == "s3a://b/lake/bronze/articles"
 
 
 def test_none_override_keeps_file_value(tmp_path):

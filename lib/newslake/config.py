@@ -13,6 +13,7 @@ through Spark/Hadoop's own providers.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -100,11 +101,119 @@ class EnrichSettings(_Frozen):
     # Publisher's own sentiment widget: "• Overall sentiment: positive" and what follows it.
     widget_pattern: str = r"(?im)^\s*[•*\-]?\s*overall sentiment\s*:\s*(positive|negative|neutral|mixed)\b"
     neutral_band: float = 0.2
-    # Sentence boundaries besides punctuation: a blank line ends a paragraph (and so a sentence).
+    # Sentence boundaries: blank lines, bullet items and the news rules of
+    # newslake.nlp.pipeline always apply; these strings are extra custom bounds of the detector.
     paragraph_bounds: List[str] = Field(default_factory=lambda: ["\n\n"])
-    # "Beijing said" -> CN: off by default, since capitals are also just places.
+    # "Beijing said" -> CN: off by default, since capitals are also just places. When on, a
+    # capital counts only as the subject of one of metonym_verbs ("Beijing ordered", not "in Beijing").
     capitals_as_metonyms: bool = False
+    metonym_verbs: List[str] = Field(default_factory=lambda: [
+        "said", "says", "announced", "ordered", "added", "imposed", "approved", "banned", "warned",
+        "responded", "urged", "accused", "denied", "retaliated", "blacklisted", "condemned", "rejected",
+        "agreed", "signed", "pledged", "threatened", "sanctioned", "wants", "will", "has", "is", "would",
+        "plans", "told", "summoned", "criticised", "criticized", "vowed", "restricted", "lifted", "raised", "cut",
+    ])
     languages: List[str] = Field(default_factory=lambda: ["en"])
+
+    # ---- company linking (newslake.nlp.linking) -------------------------------------------
+    # Exchange names of the "NASDAQ: TSLA" form (matched as written, then upper-cased).
+    ticker_exchanges: List[str] = Field(default_factory=lambda: [
+        "NASDAQ", "Nasdaq", "NYSE", "NYSE American", "NYSE Arca", "AMEX", "TSX", "TSXV", "LSE", "LON",
+        "HKEX", "HKG", "ASX", "SIX", "XETRA", "Xetra", "ETR", "FRA", "EPA", "AMS", "TYO", "TSE", "KRX", "KOSPI",
+        "TWSE", "SSE", "SZSE", "NSE", "BSE", "SGX", "JSE", "B3", "BMV", "BME", "BIT", "STO", "HEL", "CPH", "OSL",
+        "OTC", "OTCMKTS",
+    ])
+    # A bare all-capital symbol ("TSLA fell 4%") is a ticker only for a US listing, with market
+    # words in its sentence, and when it is not one of these ordinary abbreviations.
+    bare_ticker_context: str = (
+        r"(?i)\b(?:shares?|stocks?|fell|rose|jumped|jumps|slid|slips?|slipped|gained|gains|dropped|drops|"
+        r"climbed|tumbled|surged|sank|rallied|plunged|soared|premarket|pre-market|after-hours|trading|"
+        r"traded|closed|opened|higher|lower|up|down|bought|sold|buy|sell|ticker)\b|%"
+    )
+    bare_ticker_stoplist: List[str] = Field(default_factory=lambda: [
+        "AI", "ALL", "AM", "ARE", "AT", "BE", "BIG", "CAN", "CEO", "CFO", "COO", "CPI", "CTO", "DC", "EPS",
+        "ETF", "ET", "EU", "EV", "EVS", "FDA", "FED", "FOR", "FTC", "GDP", "HAS", "IMF", "IPO", "IT", "KEY",
+        "LOW", "MAN", "NEW", "NOW", "OK", "ON", "ONE", "OPEC", "OUT", "PM", "PMI", "RUN", "SEC", "SEE", "SO",
+        "TV", "TWO", "UK", "UN", "UP", "US", "USA", "USD", "WELL", "YOU", "NYSE", "NASDAQ", "ECB", "BOE", "BOJ",
+        "GMT", "EST", "EDT", "CEST", "UTC", "ESG", "LNG", "OEM", "API", "GPU", "CPU", "PC", "IRS", "DOJ", "EPA",
+    ])
+    # Words right after a name (possessive allowed) or right before it that only a company
+    # takes: they confirm an ambiguous name without context words ("Apple said", "a former
+    # Apple engineer", "shares of Apple"). Regexes, case-sensitive.
+    company_signal_after: str = (
+        r"^(?:[’']s)?\s+(?:said|says|reported|reports|announced|announces|posted|agreed|confirmed|"
+        r"unveiled|launched|hired|sued|plans|shares|stock|stocks|executives?|engineers?|employees?|"
+        r"spokes(?:man|woman|person)|CEO|chief executive|shareholders|investors|board|headquarters|"
+        r"stores?|results|earnings|revenue|profit)\b"
+    )
+    company_signal_before: str = r"(?:\b(?:[Ss]hares|[Ss]tock|[Ss]take|[Bb]onds) (?:of|in)|\b[Rr]ivals?)\s+$"
+    # Article-level context does not confirm a name that opens its sentence before a copula
+    # ("Meta is a prefix", "Turkey is the centerpiece"): a capital there says nothing.
+    weak_sentence_start: str = r"^\s+(?:is|was|are|were|has been|have been|remains|means)\b"
+    # Look-alikes: a company match inside a match of one of these is no company. Regexes,
+    # matched in each sentence (Spark NLP RegexMatcher).
+    company_blockers: List[str] = Field(default_factory=lambda: [
+        r"\b(?:Harrison|Gerald|Betty|Doug|Tom|Whitey|Glenn|John|Rob) Ford\b",
+        r"\bFord (?:Foundation|Theatre|Theater)\b",
+        r"\b(?:the )?Big Apple\b",
+        r"\bApple (?:growers?|orchards?|harvest|farmers?|trees?|juice|pie|cider)\b",
+        r"\b(?:the )?Amazon(?:ian)? (?:rain ?forest|jungle|[Rr]iver|[Bb]asin|forest|deforestation|region|delta|tribes?|biome)\b",
+        r"\bLotus (?:position|root|flowers?|leaf|leaves|pond|seeds?|blossoms?)\b",
+        r"\bShell (?:compan(?:y|ies)|corporations?|game)\b",
+        r"\bTarget (?:prices?|rates?|range|date|audience|markets?)\b",
+    ])
+    # ---- coreference ------------------------------------------------------------------------
+    # "the company", "the automaker", "The Shanghai-based carmaker", "the iPhone maker" refer to
+    # the most recent company when it is the only company named so far in the article. Head
+    # noun -> GICS sectors it can refer to ([] = any sector).
+    coreference_heads: Dict[str, List[str]] = Field(default_factory=lambda: {
+        "company": [], "firm": [], "group": [], "business": [], "conglomerate": [], "maker": [],
+        "manufacturer": [], "giant": [],
+        "automaker": ["Consumer Discretionary", "Industrials"], "carmaker": ["Consumer Discretionary", "Industrials"],
+        "car maker": ["Consumer Discretionary", "Industrials"], "EV maker": ["Consumer Discretionary"],
+        "chipmaker": ["Information Technology"], "chip designer": ["Information Technology"],
+        "bank": ["Financials"], "lender": ["Financials"], "insurer": ["Financials"], "asset manager": ["Financials"],
+        "retailer": ["Consumer Staples", "Consumer Discretionary"], "chain": ["Consumer Staples", "Consumer Discretionary"],
+        "oil major": ["Energy"], "energy major": ["Energy"], "oil company": ["Energy"], "energy company": ["Energy"],
+        "drugmaker": ["Health Care"], "pharmaceutical company": ["Health Care"],
+        "miner": ["Materials"], "airline": ["Industrials"], "carrier": ["Industrials", "Communication Services"],
+        "brewer": ["Consumer Staples"], "utility": ["Utilities"], "tech company": ["Information Technology", "Communication Services"],
+    })
+    coreference_modifiers: List[str] = Field(default_factory=lambda: [
+        "social media", "e-commerce", "online", "electric-vehicle", "electric vehicle", "EV", "tech", "technology",
+        "software", "chip", "luxury", "oil", "energy", "mining", "fashion", "retail", "payments", "streaming",
+        "sports-car", "smartphone", "search", "cloud", "battery", "telecom", "steel", "consumer goods", "food",
+    ])
+    # ---- countries --------------------------------------------------------------------------
+    # Look-alikes of country names, matched in each sentence like company_blockers.
+    country_blockers: List[str] = Field(default_factory=lambda: [
+        r"\b(?:North|South|Latin|Central) Americ(?:a|an|ans)\b",
+        r"\bNew (?:Mexico|Jersey|England|South Wales|Guinea pigs?)\b",
+        r"\b(?:Michael|Vernon|Jim|Eddie) Jordan\b",
+        r"\bJersey (?:City|Shore)\b",
+        r"\b(?:Indian|Pacific|Atlantic) Ocean\b",
+    ])
+    # A country form that the article's wider context shows to be something else: form ->
+    # regex over the whole article ("Georgia" with Atlanta or a governor is the US state).
+    country_context_blockers: Dict[str, str] = Field(default_factory=lambda: {
+        "Georgia": (r"\b(?:Atlanta|Savannah|Augusta|Athens, Georgia|[Ss]tate(?:[’']s)? (?:governor|officials|"
+                    r"legislature|lawmakers|senators?|regulators|utility|[Pp]ublic [Ss]ervice [Cc]ommission)|"
+                    r"[Gg]overnor|[Pp]ublic [Ss]ervice [Cc]ommission|U\.S\. state|US state|Peach State)"),
+        "Georgian": r"\b(?:Atlanta|Savannah|Georgian[- ]style|Georgian architecture)",
+        "Turkey": r"(?i)\b(?:Thanksgiving|birds?|roast|poultry|stuffing|gobble|drumsticks?|-pound turkey)\b",
+        "Chad": r"\bChad [A-Z][a-z]+(?! (?:said|says))",
+    })
+    # ---- silver/article_entities relevance -------------------------------------------------
+    # relevance = title_weight*in_title + lead_weight*in_lead
+    #           + share_weight*min(1, sentence_share/share_saturation)
+    #           + mentions_weight*(1 - exp(-mentions/mentions_scale)), clipped to [0, 1]
+    lead_sentences: int = Field(default=3, ge=1)
+    relevance_title_weight: float = 0.35
+    relevance_lead_weight: float = 0.25
+    relevance_share_weight: float = 0.25
+    relevance_mentions_weight: float = 0.15
+    relevance_share_saturation: float = Field(default=0.5, gt=0)
+    relevance_mentions_scale: float = Field(default=3.0, gt=0)
 
 
 class AggregateSettings(_Frozen):
@@ -165,10 +274,17 @@ class Settings(_Frozen):
 
     def table_path(self, layer: str, table: str) -> str:
         """``<lakehouse>/<layer>/<table>``: the one naming rule for every table."""
-        return f"{self.paths.lakehouse.rstrip('/')}/{layer}/{table}"
+        return f"{_absolute(self.paths.lakehouse)}/{layer}/{table}"
 
     def model_path(self, name: str) -> str:
-        return f"{self.paths.models.rstrip('/')}/{name}"
+        return f"{_absolute(self.paths.models)}/{name}"
+
+
+def _absolute(path: str) -> str:
+    """A local path made absolute (Delta takes a relative location for a table name);
+    URIs such as s3a://, abfss://, gs:// or file:/ are left as they are."""
+    path = path.rstrip("/")
+    return path if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path) else os.path.abspath(path)
 
 
 def _set_dotted(tree: Dict[str, Any], dotted: str, value: Any) -> None:

@@ -46,6 +46,10 @@ def jar_conf(settings: SparkSettings) -> Dict[str, str]:
     raise ValueError(f"spark.jar_source must be auto, jars, packages or provided, not {source!r}")
 
 
+def _runs_local_workers(settings: SparkSettings) -> bool:
+    return (settings.master or "").startswith("local") and "PYSPARK_PYTHON" not in os.environ
+
+
 def session_conf(settings: SparkSettings) -> Dict[str, str]:
     conf = {
         **DELTA_CONF,
@@ -63,9 +67,7 @@ def session_conf(settings: SparkSettings) -> Dict[str, str]:
     }
     if settings.driver_memory:
         conf["spark.driver.memory"] = settings.driver_memory
-    if (settings.master or "").startswith("local") and "PYSPARK_PYTHON" not in os.environ:
-        # Local workers must run the interpreter that runs the job (the project's virtualenv),
-        # not whatever "python3" is first on PATH.
+    if _runs_local_workers(settings):
         conf["spark.pyspark.python"] = sys.executable
     conf.update(settings.extra)
     return conf
@@ -73,6 +75,11 @@ def session_conf(settings: SparkSettings) -> Dict[str, str]:
 
 def build_spark(settings: SparkSettings, app_name: Optional[str] = None) -> SparkSession:
     """Create (or return the running) SparkSession with Delta and Spark NLP configured."""
+    if _runs_local_workers(settings):
+        # PySpark starts its workers with $PYSPARK_PYTHON (default "python3" from PATH), not
+        # with the interpreter running the job; in local mode they must be the same (the
+        # project's virtualenv), or workers cannot import pandas, pyarrow and newslake.
+        os.environ["PYSPARK_PYTHON"] = sys.executable
     builder = SparkSession.builder.appName(app_name or settings.app_name)
     if settings.master:
         builder = builder.master(settings.master)
