@@ -97,10 +97,12 @@ def _overwrite(spark, path, df, schema, keys, partition_by):
 
 
 def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
-    """Silver -> the gold tables, incremental by ISO week: see ``newslake.gold.stage``."""
-    from newslake.gold.stage import run_aggregate as run_gold
-
-    return run_gold(spark, settings, ctx, full_refresh=full_refresh)
+    """``silver/mentions`` -> ``gold/sentiment_weekly``."""
+    mentions = io.read_table(spark, settings.table_path("silver", "mentions"), SILVER_MENTIONS)
+    weekly = weekly_company_country(mentions, settings.aggregate.min_mentions_to_trust)
+    path = settings.table_path("gold", "sentiment_weekly")
+    io.overwrite(spark, path, weekly, GOLD_SENTIMENT_WEEKLY, partition_by=("iso_year",))
+    return {"rows_in": mentions.count(), "rows_out": io.read_table(spark, path).count()}
 
 
 def table_row_counts(spark: SparkSession, settings: Settings) -> Dict[str, int]:
