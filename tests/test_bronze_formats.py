@@ -42,6 +42,20 @@ def test_text_page_headers():
     assert page["body"] == "Nio said on Tuesday it cut prices."
 
 
+def test_text_page_header_names_come_from_conf_and_datelines_give_dates():
+    from newslake.bronze.ingest import parse_options
+    from newslake.config import IngestSettings
+
+    opts = parse_options(IngestSettings(text_headers={"title": ["Überschrift"], "published": ["Datum"]}))
+    page = parse_text_page("Überschrift: Siemens wächst\nDatum: 2024-04-02\n\nSiemens hat mehr verkauft.",
+                           opts.text_headers, opts.dateline_pattern)
+    assert (page["title"], page["published"]) == ("Siemens wächst", "2024-04-02")
+    wire = "Title: VW cuts outlook\n\nWOLFSBURG, April 3, 2024 (Autos Wire) - Volkswagen cut its outlook."
+    page = parse_text_page(wire, parse_options(IngestSettings()).text_headers, IngestSettings().dateline_pattern)
+    assert page["published"] == "April 3, 2024"
+    assert parse_published(page["published"]) == datetime(2024, 4, 3)
+
+
 def test_jsonl_good_broken_and_offsets():
     lines = [json.dumps({"headline": "A", "content": "x" * 80, "link": "https://a.example/1", "pubDate": "2024-04-02"}),
              '{"title": "cut', "", "[1, 2]", "<html>502</html>"]

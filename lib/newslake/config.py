@@ -78,6 +78,17 @@ class IngestSettings(_Frozen):
     min_year: int = 1980
     max_future_days: int = 2
     quarantine_payload_prefix: int = 2000
+    # One-article text files: leading "Name: value" header lines, by field (case-insensitive).
+    text_headers: Dict[str, List[str]] = Field(default_factory=lambda: {
+        "title": ["title", "headline"], "author": ["author", "by", "byline"],
+        "published": ["date", "published"], "url": ["url", "link"],
+        "source": ["source", "publisher", "site"],
+    })
+    # A wire-style dateline opening the body ("FRANKFURT, April 2, 2024 (Reuters) - ..."):
+    # its date is used when the file has no date header.
+    dateline_pattern: str = (
+        r"^[A-Z][A-Za-z .'-]{1,40}, (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})(?: \([^)]{1,40}\))? ?[-–—]"
+    )
 
 
 class EnrichSettings(_Frozen):

@@ -44,7 +44,11 @@ _FORMATS = {
     ".csv": "csv",
     ".warc": "warc",
 }
-_HEADER_LINE = re.compile(r"^(title|headline|author|by|date|published|url|link|source)\s*:\s*(.+)$", re.I)
+_HEADER_LINE = re.compile(r"^(\w[\w ]{0,20}?)\s*:\s*(.+)$")
+DEFAULT_TEXT_HEADERS = (
+    ("title", ("title", "headline")), ("author", ("author", "by", "byline")),
+    ("published", ("date", "published")), ("url", ("url", "link")), ("source", ("source", "publisher")),
+)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -61,7 +65,8 @@ class ParseOptions:
     author_fields: Sequence[str] = ("author", "byline", "authors")
     max_record_bytes: int = 5_000_000
     payload_prefix: int = 2000
-    extra: Dict[str, Any] = field(default_factory=dict)
+    text_headers: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_TEXT_HEADERS
+    dateline_pattern: Optional[str] = None
 
 
 def detect_format(path: str) -> Tuple[str, Optional[str]]:
@@ -209,11 +214,13 @@ def _json_document(path, data, modified, opts) -> Iterator[Dict[str, Any]]:
             yield _from_mapping(rec, obj, opts)
 
 
-def parse_text_page(text: str) -> Dict[str, Optional[str]]:
+def parse_text_page(text: str, headers: Sequence[Tuple[str, Sequence[str]]] = DEFAULT_TEXT_HEADERS,
+                    dateline_pattern: Optional[str] = None) -> Dict[str, Optional[str]]:
     """Split a one-article text file into header fields, title and body.
 
-    Leading ``Key: value`` lines (title, author/by, date/published, url/link, source) are
-    headers. A scraped page often repeats its title after a breadcrumb glued to it
+    Leading ``Name: value`` lines whose name ``headers`` maps to a field (title, author,
+    published, url, source; set in ``ingest.text_headers``) are headers; a wire dateline
+    matching ``dateline_pattern`` at the start of the body supplies a missing date. A scraped page often repeats its title after a breadcrumb glued to it
     ("HomeFinance NewsFinance<title>" then "<title>"): the clean repeat wins and the chrome line
     is left out of the body.
     """
@@ -222,12 +229,12 @@ def parse_text_page(text: str) -> Dict[str, Optional[str]]:
     index = 0
     while index < len(lines) and not lines[index].strip():
         index += 1
+    names = {name.lower(): key for key, aliases in headers for name in aliases}
     while index < len(lines):
         match = _HEADER_LINE.match(lines[index].strip())
-        if not match:
+        key = names.get(match.group(1).strip().lower()) if match else None
+        if key is None:
             break
-        key = match.group(1).lower()
-        key = {"headline": "title", "by": "author", "date": "published", "link": "url"}.get(key, key)
         fields[key] = match.group(2).strip()
         index += 1
     rest = [line.rstrip() for line in lines[index:]]
@@ -241,6 +248,10 @@ def parse_text_page(text: str) -> Dict[str, Optional[str]]:
             fields["title"], body_from = first, content[0] + 1
         rest = rest[body_from:]
     fields["body"] = "\n".join(rest).strip()
+    if fields["published"] is None and dateline_pattern:
+        dateline = re.match(dateline_pattern, fields["body"])
+        if dateline and dateline.groupdict().get("date"):
+            fields["published"] = dateline.group("date")
     return fields
 
 
@@ -256,7 +267,7 @@ def _text_page(path, data, modified, opts) -> Iterator[Dict[str, Any]]:
         yield _error(rec, err, "file is binary or in no known text encoding")
         return
     rec["raw_payload"] = text
-    page = parse_text_page(text)
+    page = parse_text_page(text, opts.text_headers, opts.dateline_pattern)
     rec.update(title=page["title"], body=page["body"], author=page["author"], url=page["url"], source=page["source"])
     rec["published_raw"] = page["published"]
     rec["published_parsed"] = parse_published(page["published"])

@@ -25,6 +25,8 @@ def parse_options(settings: IngestSettings) -> ParseOptions:
         published_fields=tuple(mapping.published), source_fields=tuple(mapping.source),
         language_fields=tuple(mapping.language), max_record_bytes=settings.max_record_bytes,
         payload_prefix=settings.quarantine_payload_prefix,
+        text_headers=tuple((key, tuple(names)) for key, names in sorted(settings.text_headers.items())),
+        dateline_pattern=settings.dateline_pattern,
     )
 
 
