@@ -274,6 +274,22 @@ def _text_page(path, data, modified, opts) -> Iterator[Dict[str, Any]]:
     yield rec
 
 
+_CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "menu", "form", "a", "button")
+
+
+def _text_outside_chrome(html: str) -> str:
+    """Visible text of the page once scripts, navigation, headers, footers and links are gone."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception:  # unparseable markup: let the extractor's verdict stand
+        return "?"
+    for element in tree.xpath("//" + " | //".join(_CHROME_TAGS)):
+        element.drop_tree()
+    return " ".join(tree.xpath("//body//text()")).strip()
+
+
 def _html_fields(html: str, url: Optional[str] = None) -> Dict[str, Optional[str]]:
     import trafilatura  # imported lazily: heavy, and only HTML inputs need it
 
@@ -283,7 +299,10 @@ def _html_fields(html: str, url: Optional[str] = None) -> Dict[str, Optional[str
         return {"title": None, "body": None, "url": url, "source": None, "published": None,
                 "author": None, "language": None}
     get = doc.get if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
-    return {"title": get("title"), "body": get("text"), "url": get("url") or url,
+    body = get("text")
+    if body and len(body) < 500 and not _text_outside_chrome(html):
+        body = None  # the extractor's fallback returned menu links: the page has no article text
+    return {"title": get("title"), "body": body, "url": get("url") or url,
             "source": get("sitename") or get("hostname"), "published": get("date"),
             "author": get("author"), "language": get("language")}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 from typing import Dict, Iterator, Tuple
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 from pyspark.sql import DataFrame, SparkSession
@@ -30,12 +31,36 @@ def parse_options(settings: IngestSettings) -> ParseOptions:
     )
 
 
+def _hadoop_path_string(uri: str) -> str:
+    """``file:///a%20b`` (a file index URI) as ``file:/a b`` (the ``path`` column's form)."""
+    parts = urlsplit(uri)
+    if parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}{unquote(parts.path)}"
+    return f"{parts.scheme}:{unquote(parts.path)}"
+
+
 def list_input_files(spark: SparkSession, input_path: str, ignore_name_pattern: str) -> DataFrame:
-    """``path, size, modified_at`` of every input file (content is not read here)."""
-    listing = (
-        spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(input_path)
-        .select("path", F.col("length").alias("size"), F.col("modificationTime").alias("modified_at"))
-    )
+    """``path, size, modified_at`` of every input file (content is not read here).
+
+    Spark's file scans skip zero-length files, so those come from the file index and get
+    their modification time from the file system: an empty file must still reach quarantine."""
+    source = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(input_path)
+    non_empty = source.select("path", F.col("length").alias("size"), F.col("modificationTime").alias("modified_at"))
+    indexed = {_hadoop_path_string(uri) for uri in source.inputFiles()}
+    scanned = {row["path"] for row in non_empty.select("path").collect()}
+    empty_paths = sorted(indexed - scanned)
+    listing = non_empty
+    if empty_paths:
+        jvm = spark.sparkContext._jvm
+        conf = spark.sparkContext._jsc.hadoopConfiguration()
+        rows = []
+        for path in empty_paths:
+            hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+            status = hadoop_path.getFileSystem(conf).getFileStatus(hadoop_path)
+            rows.append((path, int(status.getLen()), int(status.getModificationTime())))
+        empty = spark.createDataFrame(rows, "path string, size long, mtime_ms long") \
+            .select("path", "size", F.expr("timestamp_millis(mtime_ms)").alias("modified_at"))
+        listing = non_empty.unionByName(empty)
     name = F.regexp_extract("path", r"([^/]+)$", 1)
     return listing.filter(~name.rlike(ignore_name_pattern))
 
@@ -76,6 +101,16 @@ def parse_files(files: DataFrame, opts: ParseOptions) -> DataFrame:
     return files.select("path", "modified_at", "content").mapInPandas(parse_batches, RAW_RECORD)
 
 
+def empty_file_records(spark: SparkSession, empty_files: list, opts: ParseOptions) -> DataFrame:
+    """Quarantine records for zero-length files, which no Spark scan returns."""
+    records = []
+    for row in empty_files:
+        # A naive local datetime: what createDataFrame converts back to the same instant.
+        modified = datetime.fromtimestamp(row["mtime_ms"] / 1000)
+        records.extend(parse_file(row["path"], b"", modified, opts))
+    return spark.createDataFrame(records, RAW_RECORD)
+
+
 def build_batches(raw: DataFrame, settings: IngestSettings, run_id: str,
                   ingested_at: datetime) -> Tuple[DataFrame, DataFrame, DataFrame]:
     """(candidate articles with their copy counts, every good record, quarantine rows)."""
@@ -106,20 +141,28 @@ def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
         listing = in_dump_window(listing, ctx.window_start, ctx.window_end)
     if not full_refresh:
         listing = unprocessed_files(listing, io.read_table(spark, processed_path, PROCESSED_FILES))
-    new_paths = [row["path"] for row in listing.select("path").collect()]  # file names only
-    counts = {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0, "files": len(new_paths)}
-    if not new_paths:
+    # Collected with exact epoch millis so the processed-files log records what was listed.
+    new_files = listing.select("path", "size", F.expr("unix_millis(modified_at)").alias("mtime_ms")).collect()
+    counts = {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0, "files": len(new_files)}
+    if not new_files:
         return counts
 
-    files = (spark.read.format("binaryFile").load(new_paths)
-             .select("path", F.col("modificationTime").alias("modified_at"), "content", F.col("length").alias("size")))
-    raw = parse_files(files, parse_options(settings.ingest)).persist()
+    files = spark.createDataFrame([tuple(r) for r in new_files], "path string, size long, mtime_ms long") \
+        .select("path", "size", F.expr("timestamp_millis(mtime_ms)").alias("modified_at"))
+    opts = parse_options(settings.ingest)
+    contents = (spark.read.format("binaryFile").load([r["path"] for r in new_files if r["size"] > 0])
+                .select("path", F.col("modificationTime").alias("modified_at"), "content")
+                if any(r["size"] > 0 for r in new_files) else None)
+    raw = empty_file_records(spark, [r for r in new_files if r["size"] == 0], opts)
+    if contents is not None:
+        raw = parse_files(contents, opts).unionByName(raw)
+    raw = raw.persist()
     try:
         articles, good, quarantine = build_batches(raw, settings.ingest, ctx.run_id, ctx.started_at)
         records_read = raw.count()
         good_records = good.count()
         per_file = raw.groupBy(F.col("source_file").alias("path")).agg(F.count(F.lit(1)).alias("records"))
-        log = (files.select("path", "size", "modified_at").join(per_file, "path", "left")
+        log = (files.join(per_file, "path", "left")
                .select("path", "size", "modified_at", F.lit(ctx.run_id).alias("ingest_run_id"),
                        F.lit(ctx.started_at).cast("timestamp").alias("processed_at"),
                        F.coalesce("records", F.lit(0)).cast("long").alias("records")))
