@@ -70,6 +70,11 @@ def model_input(text: Column, entity: Optional[Column] = None) -> Column:
     return base if entity is None else mark_entity(base, entity.cast("string"))
 
 
+def _quoted(name: str) -> str:
+    """A column name usable in ``F.col`` even when it holds dots or backticks."""
+    return "`" + name.replace("`", "``") + "`"
+
+
 def score_sentences(
     model: PipelineModel,
     df: DataFrame,
@@ -101,17 +106,17 @@ def score_sentences(
         raise ValueError(f"score_sentences: no column {entity_col!r} in {df.columns}")
 
     use_entity = entity_col is not None and model_supports_entities(model)
-    entity = F.col(entity_col) if use_entity else None
+    entity = F.col(_quoted(entity_col)) if use_entity and entity_col is not None else None
     original = df.columns
-    prepared = df.withColumn(MODEL_INPUT_COL, model_input(F.col(text_col), entity))
+    prepared = df.withColumn(MODEL_INPUT_COL, model_input(F.col(_quoted(text_col)), entity))
     scored = model.transform(prepared)
 
     probs = vector_to_array(F.col(PROBABILITY_COL))
-    has_text = F.length(F.trim(F.coalesce(F.col(text_col).cast("string"), F.lit("")))) > 0
+    has_text = F.length(F.trim(F.coalesce(F.col(_quoted(text_col)).cast("string"), F.lit("")))) > 0
     label_index = F.col(PREDICTION_COL).cast("int")
     labels = F.array(*[F.lit(label) for label in SENTIMENT_LABELS])
     return scored.select(
-        *[F.col(c) for c in original],
+        *[F.col(_quoted(c)) for c in original],
         F.when(has_text, F.element_at(labels, label_index + 1))
         .otherwise(F.lit("neutral"))
         .alias("sentiment_label"),

@@ -118,9 +118,13 @@ Confusion matrices (rows true, columns predicted, order negative, neutral, posit
 --format phrasebank --path ../shared/data/financial_phrasebank/Sentences_AllAgree_train.txt`
 (the validation split is the default for the shared files).
 
-Throughput: {throughput['sentences_per_second']:.0f} sentences/s scoring
+Throughput: {throughput['sentences_per_second']:.0f} sentences/s wall clock scoring
 {throughput['throughput_rows']} rows end to end on `{throughput['spark_master']}`
-({throughput['cores']} cores), entity and sentence rows mixed.
+({throughput['cores']} cores), entity and sentence rows mixed, with a 1-minute load average of
+{throughput.get('load_average_1m')} on the machine when it was timed;
+{throughput.get('sentences_per_cpu_second')} sentences per CPU second of the Spark JVM
+({throughput.get('cpu_seconds')} CPU s), so on 2 idle cores the model scores about twice that.
+Re-time on your machine with `python -m jobs.evaluate` (its `sentences_per_second`).
 
 Model size on disk: {payload['model_size_bytes'] / 1e6:.2f} MB.
 

@@ -18,7 +18,7 @@ Formats:
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, Union
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -94,55 +94,71 @@ def _decoded_text(content: Column) -> Column:
     return F.when(F.instr(utf8, "\ufffd") > 0, latin1).otherwise(utf8)
 
 
-def read_lines(spark: SparkSession, path: str) -> DataFrame:
-    """One row per line of one file: ``line`` (1-based) and ``value`` (without the newline)."""
-    raw = _read_binary(spark, path)
-    lines = raw.select(F.split(_decoded_text(F.col("content")), r"\r?\n").alias("lines"))
-    return lines.select(F.posexplode("lines").alias("pos", "value")).select(
-        (F.col("pos") + 1).alias("line"), F.regexp_replace("value", "^\ufeff", "").alias("value")
-    )
-
-
-def _read_binary(spark: SparkSession, path: str) -> DataFrame:
+def _read_files(spark: SparkSession, path: str) -> DataFrame:
+    """``file`` (local path) and ``doc`` (decoded text) per file under ``path``."""
     try:
         raw = spark.read.format("binaryFile").load(path)
-    except Exception as exc:  # AnalysisException: path does not exist
+    except Exception as exc:  # AnalysisException: the path does not exist
         raise FileNotFoundError(f"{path}: cannot read labeled file ({exc})") from exc
-    if len(raw.select("path").limit(2).collect()) != 1:
-        raise MalformedDataError(f"{path}: expected exactly one file, not a folder or a glob")
-    return raw
+    return raw.select(
+        F.regexp_replace("path", "^file:(//)?", "").alias("file"),
+        F.regexp_replace(_decoded_text(F.col("content")), "^\ufeff", "").alias("doc"),
+    )
 
 
-def _raise_first_bad(df: DataFrame, bad: Column, path: str, what: Column, unit: str = "line") -> None:
-    """Raise MalformedDataError for the first row where ``bad`` holds, naming its line."""
-    first = df.filter(bad).orderBy("line").select("line", what.alias("why")).limit(1).collect()
-    if first:
-        raise MalformedDataError(f"{path}: {unit} {first[0]['line']}: {first[0]['why']}")
+def read_lines(spark: SparkSession, path: str) -> DataFrame:
+    """One row per line: ``file``, ``line`` (1-based) and ``value`` (without the newline)."""
+    files = _read_files(spark, path)
+    return files.select(
+        "file", F.posexplode(F.split("doc", r"\r?\n")).alias("pos", "value")
+    ).select("file", (F.col("pos") + 1).alias("line"), "value")
 
 
-def _finish(df: DataFrame, path: str, unit: str = "line") -> DataFrame:
-    """Check labels and text, return the reader's standard columns."""
-    checked = df.withColumn("label", normalise_label(F.col("label")))
-    _raise_first_bad(
-        checked,
-        ~is_known_label(F.col("label")),
-        path,
+def _located(unit: Union[str, Column], reason: Column) -> Column:
+    """``"<unit> <line>: <reason>"``; ``unit`` is "line", "record" or a column of them."""
+    unit_col = F.lit(unit) if isinstance(unit, str) else unit
+    return F.concat(unit_col, F.lit(" "), F.col("line").cast("string"), F.lit(": "), reason)
+
+
+def _label_error(label: Column) -> Column:
+    return F.when(
+        ~is_known_label(label),
         F.concat(
             F.lit("label "),
-            F.coalesce(F.to_json(F.array(F.col("label"))), F.lit("null")),
+            F.coalesce(F.to_json(F.array(label)), F.lit("null")),
             F.lit(f" is not one of {', '.join(SENTIMENT_LABELS)}"),
         ),
-        unit,
     )
-    _raise_first_bad(
-        checked,
-        F.length(F.trim(F.coalesce(F.col("text"), F.lit("")))) == 0,
-        path,
-        F.lit("empty text"),
-        unit,
+
+
+def _raise_first_error(df: DataFrame) -> None:
+    """One Spark job: raise MalformedDataError for the first row whose ``error`` is set."""
+    first = (
+        df.filter(F.col("error").isNotNull())
+        .orderBy("file", "line")
+        .select("file", "error")
+        .limit(1)
+        .collect()
     )
-    if "entity" not in checked.columns:
-        checked = checked.withColumn("entity", F.lit(None).cast("string"))
+    if first:
+        raise MalformedDataError(f"{first[0]['file']}: {first[0]['error']}")
+
+
+def _finish(df: DataFrame, unit: Union[str, Column] = "line") -> DataFrame:
+    """Validate once (reader's own ``error``, then label, then text) and return the reader's
+    standard columns. ``df`` has file, line, text, label, entity and error."""
+    checked = df.withColumn("label", normalise_label(F.col("label"))).withColumn(
+        "error",
+        F.coalesce(
+            F.col("error"),
+            _located(unit, _label_error(F.col("label"))),
+            F.when(
+                F.length(F.trim(F.coalesce(F.col("text"), F.lit("")))) == 0,
+                _located(unit, F.lit("empty text")),
+            ),
+        ),
+    )
+    _raise_first_error(checked)
     return checked.select(
         F.trim(F.col("text")).alias("text"),
         F.col("label"),
@@ -159,25 +175,47 @@ def _finish(df: DataFrame, path: str, unit: str = "line") -> DataFrame:
 def read_phrasebank(spark: SparkSession, path: str) -> DataFrame:
     """Financial PhraseBank ``sentence@label`` lines; blank lines are skipped."""
     lines = read_lines(spark, path).filter(F.length(F.trim("value")) > 0)
-    _raise_first_bad(
-        lines,
-        F.instr("value", "@") == 0,
-        path,
-        F.lit("expected 'sentence@label' (no '@' found)"),
-    )
+    pattern = r"^(.*)@([^@]*)$"
     parsed = lines.select(
+        "file",
         "line",
-        F.regexp_extract("value", r"^(.*)@([^@]*)$", 1).alias("text"),
-        F.regexp_extract("value", r"^(.*)@([^@]*)$", 2).alias("label"),
+        F.regexp_extract("value", pattern, 1).alias("text"),
+        F.when(F.instr("value", "@") > 0, F.regexp_extract("value", pattern, 2)).alias("label"),
+        F.lit(None).cast("string").alias("entity"),
+        F.when(
+            F.instr("value", "@") == 0,
+            _located("line", F.lit("expected 'sentence@label' (no '@' found)")),
+        ).alias("error"),
     )
-    return _finish(parsed, path)
+    return _finish(parsed)
 
 
-def _csv_records(spark: SparkSession, path: str, names: List[str]) -> DataFrame:
-    """Parse each non-blank line after the header as a CSV record with ``names`` fields."""
-    schema = ", ".join(f"`c{i}` string" for i in range(len(names))) + ", `_corrupt` string"
-    lines = read_lines(spark, path).filter(F.length(F.trim("value")) > 0)
+def _csv_header(spark: SparkSession, path: str):
+    """``(header_line, [field names])`` of the first non-blank line."""
+    import csv  # one header line, parsed on the driver
+
+    first = (
+        read_lines(spark, path)
+        .filter(F.length(F.trim("value")) > 0)
+        .orderBy("file", "line")
+        .limit(1)
+        .collect()
+    )
+    if not first:
+        raise MalformedDataError(f"{path}: the file is empty")
+    fields = next(csv.reader([first[0]["value"]]))
+    return first[0]["line"], [f.strip() for f in fields]
+
+
+def _csv_records(spark: SparkSession, path: str, n_fields: int, skip_line: int) -> DataFrame:
+    """Each non-blank line (but ``skip_line``) parsed as a CSV record: ``f0``.. and
+    ``_corrupt`` (set when the line does not hold exactly ``n_fields`` fields)."""
+    schema = ", ".join(f"`f{i}` string" for i in range(n_fields)) + ", `_corrupt` string"
+    lines = read_lines(spark, path).filter(
+        (F.length(F.trim("value")) > 0) & (F.col("line") != F.lit(skip_line))
+    )
     parsed = lines.select(
+        "file",
         "line",
         F.from_csv(
             "value",
@@ -185,80 +223,54 @@ def _csv_records(spark: SparkSession, path: str, names: List[str]) -> DataFrame:
             {"columnNameOfCorruptRecord": "_corrupt", "mode": "PERMISSIVE", "escape": '"'},
         ).alias("r"),
     )
-    return parsed.select(
-        "line",
-        F.col("r._corrupt").alias("_corrupt"),
-        *[F.col(f"r.c{i}").alias(name) for i, name in enumerate(names)],
-    )
-
-
-def _split_csv_header(spark: SparkSession, path: str):
-    """``(header_line, [field names])`` of the first non-blank line, via a permissive parse."""
-    first = (
-        read_lines(spark, path)
-        .filter(F.length(F.trim("value")) > 0)
-        .orderBy("line")
-        .limit(1)
-        .collect()
-    )
-    if not first:
-        raise MalformedDataError(f"{path}: the file is empty")
-    import csv  # a single header line, parsed on the driver
-
-    fields = next(csv.reader([first[0]["value"]]))
-    return first[0]["line"], [f.strip() for f in fields]
+    return parsed.select("file", "line", "r.*")
 
 
 def read_sentfin(spark: SparkSession, path: str) -> DataFrame:
     """SEntFiN CSV: one row per (Title, entity) from the Decisions JSON object."""
-    header_line, fields = _split_csv_header(spark, path)
+    header_line, fields = _csv_header(spark, path)
     lowered = [f.lower() for f in fields]
     for needed in ("title", "decisions"):
         if needed not in lowered:
             raise MalformedDataError(
                 f"{path}: line {header_line}: header {fields} has no {needed!r} column"
             )
-    records = _csv_records(spark, path, [f"f{i}" for i in range(len(fields))]).filter(
-        F.col("line") != header_line
-    )
-    _raise_first_bad(
-        records,
-        F.col("_corrupt").isNotNull(),
-        path,
-        F.lit(f"expected {len(fields)} CSV fields ({', '.join(fields)})"),
-    )
-    title = F.col(f"f{lowered.index('title')}")
+    records = _csv_records(spark, path, len(fields), header_line)
     decisions = F.from_json(F.col(f"f{lowered.index('decisions')}"), "map<string,string>")
-    with_map = records.select("line", title.alias("text"), decisions.alias("decisions"))
-    _raise_first_bad(
-        with_map,
-        F.col("decisions").isNull() | (F.size("decisions") == 0),
-        path,
-        F.lit("Decisions is not a non-empty JSON object of entity -> label"),
+    with_map = records.select(
+        "file",
+        "line",
+        F.col(f"f{lowered.index('title')}").alias("text"),
+        decisions.alias("decisions"),
+        F.when(
+            F.col("_corrupt").isNotNull(),
+            _located("line", F.lit(f"expected {len(fields)} CSV fields ({', '.join(fields)})")),
+        )
+        .when(
+            decisions.isNull() | (F.size(decisions) <= 0),
+            _located("line", F.lit("Decisions is not a non-empty JSON object of entity -> label")),
+        )
+        .alias("error"),
     )
     exploded = with_map.select(
-        "line", "text", F.explode("decisions").alias("entity", "label")
+        "file", "line", "text", "error", F.explode_outer("decisions").alias("entity", "label")
     )
-    return _finish(exploded, path)
+    return _finish(exploded)
 
 
+_ANNOTATION = T.StructType(
+    [
+        T.StructField("start", T.LongType()),
+        T.StructField("end", T.LongType()),
+        T.StructField("value", T.StringType()),
+        T.StructField("label", T.StringType()),
+        T.StructField("tag", T.StringType()),
+    ]
+)
 _FINENTITY_SCHEMA = T.StructType(
     [
         T.StructField("content", T.StringType()),
-        T.StructField(
-            "annotations",
-            T.ArrayType(
-                T.StructType(
-                    [
-                        T.StructField("start", T.LongType()),
-                        T.StructField("end", T.LongType()),
-                        T.StructField("value", T.StringType()),
-                        T.StructField("label", T.StringType()),
-                        T.StructField("tag", T.StringType()),
-                    ]
-                )
-            ),
-        ),
+        T.StructField("annotations", T.ArrayType(_ANNOTATION)),
     ]
 )
 
@@ -266,73 +278,95 @@ _FINENTITY_SCHEMA = T.StructType(
 def read_finentity(spark: SparkSession, path: str) -> DataFrame:
     """FinEntity JSON: one row per (content, annotated entity).
 
-    The entity is the annotation's ``value``; when that is missing it is taken from the
-    ``start``/``end`` span. ``line`` is the 1-based record for a JSON array, the line for
-    JSON lines.
+    A JSON array (``line`` is then the 1-based record) or JSON lines (``line`` is the line).
+    The entity is the annotation's ``value``, else the text of its ``start``/``end`` span.
     """
-    raw = _read_binary(spark, path)
-    text = raw.select(F.trim(_decoded_text(F.col("content"))).alias("doc"))
-    is_array = text.select(F.col("doc").startswith("[").alias("a")).first()["a"]
-    if is_array:
-        records = text.select(
-            F.from_json("doc", T.ArrayType(_FINENTITY_SCHEMA)).alias("records")
-        )
-        if records.filter(F.col("records").isNull()).limit(1).count():
-            raise MalformedDataError(
-                f"{path}: not valid JSON: expected an array of objects with content and annotations"
-            )
-        rows = records.select(F.posexplode("records").alias("pos", "r")).select(
-            (F.col("pos") + 1).alias("line"), "r"
-        )
-        unit = "record"
-    else:
-        lines = read_lines(spark, path).filter(F.length(F.trim("value")) > 0)
-        parsed = lines.select("line", "value", F.from_json("value", _FINENTITY_SCHEMA).alias("r"))
-        _raise_first_bad(
-            parsed,
-            F.col("r").isNull() | ~F.trim("value").startswith("{"),
-            path,
-            F.lit("not a JSON object with content and annotations"),
-        )
-        rows = parsed.select("line", "r")
-        unit = "line"
-    _raise_first_bad(
-        rows,
-        F.col("r.content").isNull() | F.col("r.annotations").isNull(),
-        path,
-        F.lit("missing 'content' or 'annotations'"),
-        unit,
+    files = _read_files(spark, path).withColumn("is_array", F.trim("doc").startswith("["))
+    as_array = F.from_json("doc", T.ArrayType(_FINENTITY_SCHEMA))
+    array_items = F.transform(
+        as_array, lambda r, i: F.struct((i + 1).alias("line"), r.alias("r"), F.lit(True).alias("ok"))
     )
-    exploded = rows.select(
-        "line", F.col("r.content").alias("text"), F.explode("r.annotations").alias("a")
+    lines = F.split("doc", r"\r?\n")
+    line_items = F.filter(
+        F.transform(
+            lines,
+            lambda v, i: F.struct(
+                (i + 1).alias("line"),
+                F.from_json(v, _FINENTITY_SCHEMA).alias("r"),
+                F.trim(v).startswith("{").alias("ok"),
+                (F.length(F.trim(v)) > 0).alias("keep"),
+            ),
+        ),
+        lambda item: item["keep"],
+    )
+    items = files.select(
+        "file",
+        "is_array",
+        F.when(F.col("is_array"), array_items)
+        .otherwise(F.transform(line_items, lambda x: x.dropFields("keep")))
+        .alias("items"),
+    )
+    rows = items.select("file", "is_array", F.explode_outer("items").alias("item")).select(
+        "file", "is_array", F.col("item.line").alias("line"), "item.r", "item.ok"
+    )
+    unit = F.when(F.col("is_array"), F.lit("record")).otherwise(F.lit("line"))
+
+    def located(reason: str) -> Column:
+        return _located(unit, F.lit(reason))
+
+    record_error = (
+        F.when(
+            F.col("line").isNull(),
+            F.lit("not valid JSON: expected an array of objects with content and annotations"),
+        )
+        .when(
+            F.col("r").isNull()
+            | ~F.col("ok")
+            | (F.col("r.content").isNull() & F.col("r.annotations").isNull()),
+            located("not a JSON object with content and annotations"),
+        )
+        .when(
+            F.col("r.content").isNull() | F.col("r.annotations").isNull(),
+            located("missing 'content' or 'annotations'"),
+        )
+    )
+    # A record with an empty annotation list has no entity to score: skip it.
+    exploded = rows.filter(F.coalesce(F.size("r.annotations"), F.lit(-1)) != 0).select(
+        "file",
+        "is_array",
+        "line",
+        F.col("r.content").alias("text"),
+        record_error.alias("error"),
+        F.explode_outer("r.annotations").alias("a"),
     )
     span = F.expr("substring(text, cast(a.start + 1 AS int), cast(a.end - a.start AS int))")
     entity = F.coalesce(F.col("a.value"), F.when(F.col("a.start").isNotNull(), span))
     out = exploded.select(
+        "file",
+        "is_array",
         "line",
         "text",
         entity.alias("entity"),
         F.coalesce(F.col("a.label"), F.col("a.tag")).alias("label"),
+        F.coalesce(
+            F.col("error"),
+            F.when(
+                entity.isNull() | (F.length(F.trim(entity)) == 0),
+                located("an annotation has neither 'value' nor a start/end span"),
+            ),
+        ).alias("error"),
     )
-    _raise_first_bad(
-        out,
-        F.col("entity").isNull() | (F.length(F.trim("entity")) == 0),
-        path,
-        F.lit("an annotation has neither 'value' nor a start/end span"),
-        unit,
-    )
-    return _finish(out, path, unit)
+    return _finish(out, unit=unit)
 
 
 def read_labeled_csv(spark: SparkSession, path: str) -> DataFrame:
     """Generic ``text,label[,entity]`` CSV; a header naming those columns is optional."""
-    header_line, fields = _split_csv_header(spark, path)
+    header_line, fields = _csv_header(spark, path)
     lowered = [f.lower() for f in fields]
     if "text" in lowered and "label" in lowered:
-        names = [f"f{i}" for i in range(len(fields))]
-        records = _csv_records(spark, path, names).filter(F.col("line") != header_line)
+        records = _csv_records(spark, path, len(fields), header_line)
         pick = {n: F.col(f"f{lowered.index(n)}") for n in ("text", "label", "entity") if n in lowered}
-        expected = f"{len(fields)} CSV fields ({', '.join(fields)})"
+        expected = f"expected {len(fields)} CSV fields ({', '.join(fields)})"
     else:
         if len(fields) not in (2, 3):
             raise MalformedDataError(
@@ -340,16 +374,19 @@ def read_labeled_csv(spark: SparkSession, path: str) -> DataFrame:
                 f"(or a header naming text and label), found {len(fields)} fields"
             )
         names = ["text", "label", "entity"][: len(fields)]
-        records = _csv_records(spark, path, names)
-        pick = {n: F.col(n) for n in names}
-        expected = f"{len(fields)} CSV fields ({', '.join(names)})"
-    _raise_first_bad(records, F.col("_corrupt").isNotNull(), path, F.lit(f"expected {expected}"))
-    out = records.select("line", *[c.alias(n) for n, c in pick.items()])
-    if "entity" in out.columns:
-        out = out.withColumn(
-            "entity", F.when(F.length(F.trim("entity")) > 0, F.trim("entity"))
-        )
-    return _finish(out, path)
+        records = _csv_records(spark, path, len(fields), skip_line=0)
+        pick = {n: F.col(f"f{i}") for i, n in enumerate(names)}
+        expected = f"expected {len(fields)} CSV fields ({', '.join(names)})"
+    entity = pick.get("entity", F.lit(None).cast("string"))
+    out = records.select(
+        "file",
+        "line",
+        pick["text"].alias("text"),
+        pick["label"].alias("label"),
+        F.when(F.length(F.trim(entity)) > 0, F.trim(entity)).alias("entity"),
+        F.when(F.col("_corrupt").isNotNull(), _located("line", F.lit(expected))).alias("error"),
+    )
+    return _finish(out)
 
 
 _READERS = {

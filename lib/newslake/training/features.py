@@ -16,7 +16,8 @@ UP_WORDS = (
     "advance advanced strengthen strengthened expand expanded expands expansion boost boosted "
     "boosts exceed exceeded exceeds beat beats record upgrade upgraded raise raised raises "
     "rally rallied rallies recover recovered recovery rebound rebounded outperform "
-    "outperformed top tops topped hike hiked widen widened more"
+    "outperformed top tops topped hike hiked widen widened more double doubles triple "
+    "triples lifted lift strengthens accelerated accelerate"
 ).split()
 DOWN_WORDS = (
     "fall falls fell fallen falling decrease decreased decreases decreasing decline declined "
@@ -24,7 +25,8 @@ DOWN_WORDS = (
     "cuts reduce reduced reduces reduction slump slumped plunge plunged plunges tumble tumbled "
     "slip slipped slips shrink shrank shrunk narrow narrowed narrows sank sink dip dipped "
     "dips slide slid slides downgrade downgraded contract contracted crash crashed plummet "
-    "plummeted less lose lost slash slashed miss missed misses shed halved trim trimmed"
+    "plummeted less lose lost slash slashed miss missed misses shed halved trim trimmed "
+    "reductions reducing cutting halt halted closes close closed closure layoff lay"
 ).split()
 # Things investors want more of, and things they want less of.
 GOOD_OBJECTS = (
@@ -32,7 +34,8 @@ GOOD_OBJECTS = (
     "orders order demand dividend dividends turnover result results growth shares share stock "
     "stocks price prices volume volumes market output production deliveries cash value "
     "outlook guidance forecast rating target nifty sensex index indices gdp returns return "
-    "capacity traffic customers subscribers bookings backlog"
+    "capacity traffic customers subscribers bookings backlog jobs job personnel employees "
+    "staff workforce workers people headcount"
 ).split()
 BAD_OBJECTS = (
     "loss losses cost costs debt debts expense expenses deficit deficits unemployment "

@@ -107,7 +107,7 @@ WORD_SEPARATORS = "[^\\p{L}%]+"
 
 
 def _terms_sql(params: SentimentParams, words: str, bigrams: Optional[str]) -> str:
-    """One SELECT adding ``__snt_terms``: words, bigrams, cues, entity context."""
+    """One statement adding ``__snt_terms``: words, bigrams, cues, entity context."""
     marker = TARGET_MARKER.lower()
     position, classes = P + "target_position", P + "word_classes"
     parts = [words]
@@ -126,10 +126,10 @@ def _terms_sql(params: SentimentParams, words: str, bigrams: Optional[str]) -> s
             f"CASE WHEN {position} > 0 "
             f"THEN transform({terms}, t -> concat('{ENTITY_TERM_PREFIX}', t)) ELSE {terms} END"
         )
-    inner = f"array_position({words}, '{marker}') AS {position}"
+    inner = [f"array_position({words}, '{marker}') AS {position}"]
     if params.cues:
-        inner += f", {word_classes_sql(words)} AS {classes}"
-    return f"SELECT *, {terms} AS {P}terms FROM (SELECT *, {inner} FROM __THIS__)"
+        inner.append(f"{word_classes_sql(words)} AS {classes}")
+    return f"SELECT *, {terms} AS {P}terms FROM (SELECT *, {', '.join(inner)} FROM __THIS__)"
 
 
 def _select_branch_sql() -> str:

@@ -1,0 +1,125 @@
+"""jobs.evaluate: one JSON object on stdout, honest splits, a clear error without a model."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newslake.training import datasets as D
+from newslake.training import evaluate
+from newslake.training.train import SentimentParams, train_sentiment
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TINY = [
+    ("Profit rose and sales increased", "positive", None),
+    ("Shares jumped on record earnings", "positive", None),
+    ("Profit fell and sales decreased", "negative", None),
+    ("Shares slumped on a net loss", "negative", None),
+    ("The meeting is held in March", "neutral", None),
+    ("The office is in Helsinki", "neutral", None),
+    ("Acme rose while Zeta fell", "positive", "Acme"),
+    ("Acme rose while Zeta fell", "negative", "Zeta"),
+    ("Acme holds its meeting in March", "neutral", "Acme"),
+]
+
+
+def _conf(tmp_path, models_dir):
+    tree = yaml.safe_load((ROOT / "conf" / "local.yaml").read_text(encoding="utf-8"))
+    tree["spark"].update(
+        {"master": "local[2]", "jars_dir": str(ROOT / ".cache" / "jars"), "ivy_dir": str(ROOT / ".cache" / "ivy")}
+    )
+    tree["paths"]["models"] = str(models_dir)
+    path = tmp_path / "conf.yaml"
+    path.write_text(yaml.safe_dump(tree), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def tiny_models_dir(spark, tmp_path_factory):
+    models = tmp_path_factory.mktemp("models")
+    model = train_sentiment(
+        spark.createDataFrame(TINY, "text string, label string, entity string"),
+        SentimentParams(min_df=1.0, max_iter=30),
+    )
+    model.write().overwrite().save(str(models / "sentiment_fast"))
+    return models
+
+
+def _run(capsys, argv):
+    code = evaluate.main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_evaluate_prints_one_json_object(spark, tmp_path, tiny_models_dir, capsys):
+    data = tmp_path / "tiny.csv"
+    data.write_text(
+        "text,label,entity\n"
+        "Profit rose and sales increased,positive,\n"
+        "Shares slumped on a net loss,negative,\n"
+        "The office is in Helsinki,neutral,\n"
+        "Acme rose while Zeta fell,negative,Zeta\n"
+        "Acme rose while Zeta fell,positive,Acme\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(
+        capsys,
+        ["--conf", _conf(tmp_path, tiny_models_dir), "--format", "csv", "--path", str(data),
+         "--throughput-rows", "200"],
+    )
+    assert code == 0, err
+    result = json.loads(out)  # the whole of stdout is one JSON object
+    for key in ("n", "accuracy", "macro_f1", "per_class", "labels", "confusion_matrix",
+                "sentences_per_second"):
+        assert key in result
+    assert result["n"] == 5
+    assert result["split"] == "all" and result["entity_level"] is True
+    assert result["labels"] == ["negative", "neutral", "positive"]
+    assert sum(sum(row) for row in result["confusion_matrix"]) == 5
+    assert set(result["per_class"]) == set(result["labels"])
+    assert set(result["per_class"]["positive"]) >= {"precision", "recall", "f1"}
+    assert result["sentences_per_second"] > 0
+    assert result["accuracy"] >= 0.8
+
+
+def test_evaluate_accurate_without_model_fails_clearly(spark, tmp_path, tiny_models_dir, capsys):
+    data = tmp_path / "t.csv"
+    data.write_text("Profit rose,positive\n", encoding="utf-8")
+    code, out, err = _run(
+        capsys,
+        ["--conf", _conf(tmp_path, tiny_models_dir), "--format", "csv", "--path", str(data),
+         "--model", "accurate"],
+    )
+    assert code != 0 and out == ""
+    assert "no accurate sentiment model" in err and "sentiment_accurate" in err
+
+
+def test_evaluate_malformed_file_fails_with_file_and_line(spark, tmp_path, tiny_models_dir, capsys):
+    data = tmp_path / "bad.txt"
+    data.write_text("Good .@positive\nbad line\n", encoding="utf-8")
+    code, out, err = _run(
+        capsys,
+        ["--conf", _conf(tmp_path, tiny_models_dir), "--format", "phrasebank", "--path", str(data)],
+    )
+    assert code == 1 and out == ""
+    assert "bad.txt: line 2" in err
+
+
+@pytest.mark.shared_data
+def test_shared_file_defaults_to_the_validation_split(spark, tmp_path, shared_data, capsys):
+    if not (ROOT / "models" / "sentiment_fast" / "stages").is_dir():
+        pytest.skip("models/sentiment_fast is not built")
+    path = shared_data / D.PHRASEBANK_LEVELS["all"]
+    code, out, err = _run(
+        capsys,
+        ["--conf", _conf(tmp_path, ROOT / "models"), "--format", "phrasebank", "--path", str(path),
+         "--throughput-rows", "200"],
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    total = len(path.read_bytes().splitlines())
+    assert result["split"] == "validation"
+    assert 0.15 * total < result["n"] < 0.25 * total
+    assert result["macro_f1"] >= 0.85
