@@ -3,7 +3,10 @@ from datetime import date, datetime
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
+import pytest
+
 from newslake.config import EnrichSettings
+from newslake.nlp import linking as L
 from newslake.silver import transform as S
 
 ENRICH = EnrichSettings()
@@ -63,13 +66,84 @@ def test_mention_country_falls_back_to_article_then_unknown(spark):
     assert_df_equality(actual, expected, ignore_row_order=True, ignore_nullable=True)
 
 
-def test_ambiguous_company_needs_context(spark):
-    chunks = spark.createDataFrame([("fruit", 0, "Apple", 0, 4), ("tech", 0, "Apple", 0, 4)],
-                                   "article_id string, sentence_index int, matched_text string, char_begin int, char_end int")
-    aliases = spark.createDataFrame([("Apple", "apple", "Apple", True, r"\b(iPhone|AAPL)\b", "US")],
-                                    "alias string, company_id string, company string, requires_context boolean, "
-                                    "context_regex string, hq_country string")
-    articles = spark.createDataFrame([("fruit", "Apple growers expect a big harvest."),
-                                      ("tech", "Apple sold more iPhone units.")], "article_id string, clean_text string")
-    linked = S.link_companies(chunks, aliases, articles)
-    assert [r.article_id for r in linked.collect()] == ["tech"]
+def _chunks(spark, rows):
+    """Candidate rows with their chunk context, as ``nlp.linking.explode_chunks`` gives them."""
+    return spark.createDataFrame(rows, "article_id string, sentence_index int, matched_text string, char_begin int, "
+                                       "char_end int, rule string, sentence_begin int, sentence_text string, "
+                                       "clean_text string, company_id string, form string, link_method string")
+
+
+def test_ambiguous_company_needs_context_signal_or_article_confirmation(spark):
+    fruit = "Apple growers expect a big harvest."
+    tech = "Apple sold more iPhone units."
+    signal = "Investors cheered. A former Apple engineer joined."
+    prefix = "Meta is a prefix. It predates social media."
+    article = "Target cut prices. The Minneapolis chain said so."
+    rows = [
+        ("fruit", 0, "Apple", 0, 4, None, 0, fruit, fruit, "apple", "name", "alias"),
+        ("tech", 0, "Apple", 0, 4, None, 0, tech, tech, "apple", "name", "alias"),
+        ("signal", 1, "Apple", 28, 32, None, 19, signal[19:], signal, "apple", "name", "alias"),
+        ("prefix", 0, "Meta", 0, 3, None, 0, prefix[:17], prefix, "meta", "name", "alias"),
+        ("article", 0, "Target", 0, 5, None, 0, article[:18], article, "target", "name", "alias"),
+        ("ticker", 0, "$AAPL", 0, 4, "cashtag", 0, "$AAPL up", "$AAPL up", "apple", "cashtag", "ticker"),
+    ]
+    companies = spark.createDataFrame(
+        [("apple", "Apple", True, r"(?<![\w-])(?:iPhone|AAPL)(?![\w-])"),
+         ("meta", "Meta", True, r"(?<![\w-])(?:social media)(?![\w-])"),
+         ("target", "Target", True, r"(?<![\w-])(?:Minneapolis)(?![\w-])")],
+        "company_id string, company string, requires_context boolean, context_regex string")
+    enrich = EnrichSettings()
+    linked = L.confirm_companies(_chunks(spark, rows), companies, enrich.company_signal_after,
+                                 enrich.company_signal_before, enrich.weak_sentence_start)
+    assert sorted(r.article_id for r in linked.collect()) == ["article", "signal", "tech", "ticker"]
+
+
+def test_overlapping_matches_keep_the_longest_and_blockers_drop(spark):
+    df = spark.createDataFrame(
+        [("a", 0, 4, 0, "Nasdaq"), ("a", 0, 11, 1, "NASDAQ: AAPL"), ("a", 20, 24, 0, "Tesla"), ("a", 30, 33, 0, "Ford")],
+        "article_id string, char_begin int, char_end int, priority int, matched_text string")
+    kept = L.keep_longest(df)
+    assert sorted(r.matched_text for r in kept.collect()) == ["Ford", "NASDAQ: AAPL", "Tesla"]
+    blockers = spark.createDataFrame([("a", 22, 33)], "article_id string, char_begin int, char_end int")
+    assert [r.matched_text for r in L.drop_blocked(kept, blockers).collect()] == ["NASDAQ: AAPL"]
+
+
+def test_mentions_per_sentence_prefers_names_then_tickers_then_references(spark):
+    companies = spark.createDataFrame(
+        [("a", 0, "tesla", "Tesla", "the company", 0, 10, "coreference"), ("a", 0, "tesla", "Tesla", "$TSLA", 20, 24, "ticker"),
+         ("a", 0, "tesla", "Tesla", "Tesla", 30, 34, "alias"), ("a", 1, "tesla", "Tesla", "the automaker", 40, 52, "coreference")],
+        "article_id string, sentence_index int, company_id string, company string, matched_text string, "
+        "char_begin int, char_end int, link_method string")
+    actual = S.mentions_per_sentence(companies).select("sentence_index", "matched_text", "link_method", "mention_count")
+    expected = spark.createDataFrame([(0, "Tesla", "alias", 3), (1, "the automaker", "coreference", 1)],
+                                     "sentence_index int, matched_text string, link_method string, mention_count int")
+    assert_df_equality(actual, expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_relevance_formula_in_title_and_lead_is_about_one_and_a_passing_name_low(spark):
+    enrich = EnrichSettings()
+    df = spark.createDataFrame([("main", True, True, 8 / 14, 9), ("passing", False, False, 1 / 14, 1),
+                                ("lead_only", False, True, 1 / 3, 1)],
+                               "name string, in_title boolean, in_lead boolean, share double, mentions long")
+    rel = {r.name: r.relevance for r in df.select("name", S.relevance(F.col("in_title"), F.col("in_lead"), F.col("share"),
+                                                                       F.col("mentions"), enrich).alias("relevance")).collect()}
+    assert rel["main"] >= 0.95 and rel["passing"] <= 0.1
+    assert 0.3 < rel["lead_only"] < 0.6
+    assert all(0.0 <= v <= 1.0 for v in rel.values())
+
+
+def test_article_entities_aggregate_mentions_and_sentiment(spark):
+    per_sentence = spark.createDataFrame(
+        [("a", 0, "tesla", "Tesla", 2, 0.5), ("a", 3, "tesla", "Tesla", 1, -0.1), ("a", 5, "nio", "Nio", 1, -0.6)],
+        "article_id string, sentence_index int, company_id string, company string, mention_count int, sentiment_score double")
+    articles = spark.createDataFrame([("a", "Tesla soars in China", datetime(2024, 4, 28), 2024, 17, date(2024, 4, 22))],
+                                     "article_id string, title string, published_at timestamp, iso_year int, iso_week int, week_start date")
+    counts = spark.createDataFrame([("a", 6)], "article_id string, sentences int")
+    companies = spark.createDataFrame([("tesla", r"(?<![\w-])(?:Tesla)(?![\w-])"), ("nio", r"(?<![\w-])(?:Nio)(?![\w-])")],
+                                      "company_id string, name_regex string")
+    rows = {r.company_id: r for r in S.article_entity_table(per_sentence, articles, counts, companies, EnrichSettings()).collect()}
+    tesla, nio = rows["tesla"], rows["nio"]
+    assert (tesla.mentions, tesla.mention_sentences, tesla.first_sentence_index, tesla.in_title, tesla.in_lead) == (3, 2, 0, True, True)
+    assert tesla.sentiment_score == pytest.approx(0.2) and tesla.sentiment_label == "neutral"
+    assert (nio.in_title, nio.in_lead, nio.sentiment_label) == (False, False, "negative")
+    assert tesla.relevance > 0.8 > 0.3 > nio.relevance

@@ -164,14 +164,14 @@ class EnrichSettings(_Frozen):
     # Look-alikes: a company match inside a match of one of these is no company. Regexes,
     # matched in each sentence (Spark NLP RegexMatcher).
     company_blockers: List[str] = Field(default_factory=lambda: [
-        r"\b(?:Harrison|Gerald|Betty|Doug|Tom|Whitey|Glenn|John|Rob) Ford\b",
-        r"\bFord (?:Foundation|Theatre|Theater)\b",
-        r"\b(?:the )?Big Apple\b",
-        r"\bApple (?:growers?|orchards?|harvest|farmers?|trees?|juice|pie|cider)\b",
-        r"\b(?:the )?Amazon(?:ian)? (?:rain ?forest|jungle|[Rr]iver|[Bb]asin|forest|deforestation|region|delta|tribes?|biome)\b",
-        r"\bLotus (?:position|root|flowers?|leaf|leaves|pond|seeds?|blossoms?)\b",
-        r"\bShell (?:compan(?:y|ies)|corporations?|game)\b",
-        r"\bTarget (?:prices?|rates?|range|date|audience|markets?)\b",
+        r"\b(?:Harrison|Gerald|Betty|Doug|Tom|Whitey|Glenn|John|Rob)\s+Ford\b",
+        r"\bFord\s+(?:Foundation|Theatre|Theater)\b",
+        r"\b(?:the\s+)?Big\s+Apple\b",
+        r"\bApple\s+(?:growers?|orchards?|harvest|farmers?|trees?|juice|pie|cider)\b",
+        r"\b(?:the\s+)?Amazon(?:ian)?\s+(?:rain\s+?forest|jungle|[Rr]iver|[Bb]asin|forest|deforestation|region|delta|tribes?|biome)\b",
+        r"\bLotus\s+(?:position|root|flowers?|leaf|leaves|pond|seeds?|blossoms?)\b",
+        r"\bShell\s+(?:compan(?:y|ies)|corporations?|game)\b",
+        r"\bTarget\s+(?:prices?|rates?|range|date|audience|markets?)\b",
     ])
     # ---- coreference ------------------------------------------------------------------------
     # "the company", "the automaker", "The Shanghai-based carmaker", "the iPhone maker" refer to
@@ -198,11 +198,11 @@ class EnrichSettings(_Frozen):
     # ---- countries --------------------------------------------------------------------------
     # Look-alikes of country names, matched in each sentence like company_blockers.
     country_blockers: List[str] = Field(default_factory=lambda: [
-        r"\b(?:North|South|Latin|Central) Americ(?:a|an|ans)\b",
-        r"\bNew (?:Mexico|Jersey|England|South Wales|Guinea pigs?)\b",
-        r"\b(?:Michael|Vernon|Jim|Eddie) Jordan\b",
-        r"\bJersey (?:City|Shore)\b",
-        r"\b(?:Indian|Pacific|Atlantic) Ocean\b",
+        r"\b(?:North|South|Latin|Central)\s+Americ(?:a|an|ans)\b",
+        r"\bNew\s+(?:Mexico|Jersey|England|South\s+Wales|Guinea\s+pigs?)\b",
+        r"\b(?:Michael|Vernon|Jim|Eddie)\s+Jordan\b",
+        r"\bJersey\s+(?:City|Shore)\b",
+        r"\b(?:Indian|Pacific|Atlantic)\s+Ocean\b",
     ])
     # A country form that the article's wider context shows to be something else: form ->
     # regex over the whole article ("Georgia" with Atlanta or a governor is the US state).

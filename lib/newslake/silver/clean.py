@@ -35,5 +35,11 @@ def tidy_whitespace(text: Column) -> Column:
     return F.trim(F.regexp_replace(text, r"\n{3,}", "\n\n"))
 
 
+def drop_astral(text: Column) -> Column:
+    """Drops characters outside the Basic Multilingual Plane (emoji): then a character offset
+    is the same in Spark SQL (code points) and in the JVM annotators (UTF-16 units)."""
+    return F.regexp_replace(text, "[\\x{10000}-\\x{10FFFF}]", "")
+
+
 def clean_article_text(body: Column, widget_pattern: str, chrome_line_patterns: Sequence[str]) -> Column:
-    return tidy_whitespace(strip_chrome_lines(strip_widget(body, widget_pattern), chrome_line_patterns))
+    return tidy_whitespace(drop_astral(strip_chrome_lines(strip_widget(body, widget_pattern), chrome_line_patterns)))

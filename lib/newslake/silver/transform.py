@@ -1,4 +1,4 @@
-"""Silver transformations: annotated articles -> sentences, mentions, articles.
+"""Silver transformations: annotated articles -> sentences, mentions, article entities, articles.
 
 Each function documents the columns it requires and adds. No I/O and no clock.
 """
@@ -53,36 +53,6 @@ def explode_sentences(annotated: DataFrame) -> DataFrame:
     )
 
 
-def explode_chunks(annotated: DataFrame, chunk_col: str) -> DataFrame:
-    """One row per matched chunk: ``article_id, sentence_index, matched_text, char_begin, char_end``."""
-    return annotated.select("article_id", F.explode(chunk_col).alias("c")).select(
-        "article_id",
-        F.col("c.metadata").getItem("sentence").cast("int").alias("sentence_index"),
-        F.col("c.result").alias("matched_text"),
-        F.col("c.begin").cast("int").alias("char_begin"),
-        F.col("c.end").cast("int").alias("char_end"),
-    )
-
-
-def link_companies(chunks: DataFrame, aliases: DataFrame, articles: DataFrame) -> DataFrame:
-    """Company chunks -> ``company_id``/``company``. An ambiguous name (``requires_context``,
-    e.g. Apple, Shell, Lotus) counts only when its article also carries one of the company's
-    context terms or tickers. Requires ``articles`` with ``article_id, clean_text``."""
-    linked = chunks.join(F.broadcast(aliases), chunks["matched_text"] == aliases["alias"]).drop("alias")
-    with_text = linked.join(articles.select("article_id", "clean_text"), "article_id")
-    confirmed = (~F.col("requires_context")) | (
-        (F.col("context_regex") != "") & F.expr("clean_text rlike context_regex")
-    )
-    return with_text.filter(confirmed).select(
-        "article_id", "sentence_index", "company_id", "company", "matched_text", "char_begin", "char_end"
-    )
-
-
-def link_countries(chunks: DataFrame, aliases: DataFrame) -> DataFrame:
-    return chunks.join(F.broadcast(aliases), chunks["matched_text"] == aliases["alias"]) \
-        .select("article_id", "sentence_index", "country", "matched_text", "char_begin", "char_end")
-
-
 def dominant_country(country_mentions: DataFrame) -> DataFrame:
     """``article_id, dominant_country``: the most mentioned country (ties: the earliest)."""
     per_country = country_mentions.groupBy("article_id", "country").agg(
@@ -111,20 +81,51 @@ def sentence_table(sentences: DataFrame, companies: DataFrame, countries: DataFr
     )
 
 
-def mention_table(companies: DataFrame, sentences: DataFrame, dominant: DataFrame) -> DataFrame:
-    """One row per (article, sentence, company, country): the sentence's sentiment toward the
-    company, for each country the sentence names; else the article's dominant country; else ZZ.
-    A sentence naming two countries counts for both cells, and company-level rollups count
-    distinct (article, sentence, company)."""
-    one_per_sentence = companies.groupBy("article_id", "sentence_index", "company_id", "company").agg(
-        F.min_by("matched_text", "char_begin").alias("matched_text"),
-        F.min("char_begin").alias("char_begin"), F.min("char_end").alias("char_end"),
+LINK_METHOD_PRIORITY = {"alias": 0, "ticker": 1, "coreference": 2}
+
+
+def mentions_per_sentence(companies: DataFrame) -> DataFrame:
+    """Requires company mentions (``article_id, sentence_index, company_id, company,
+    matched_text, char_begin, char_end`` and optionally ``link_method``); one row per
+    (article, sentence, company): the first mention by link method (alias, then ticker, then
+    coreference) and position, with its ``matched_text``, offsets and ``link_method``, and
+    ``mention_count`` (all mentions of the company in the sentence)."""
+    if "link_method" not in companies.columns:
+        companies = companies.withColumn("link_method", F.lit("alias"))
+    priority = F.element_at(F.create_map(*[F.lit(x) for kv in LINK_METHOD_PRIORITY.items() for x in kv]),
+                            F.col("link_method"))
+    first = F.struct(F.coalesce(priority, F.lit(9)).alias("p"), F.col("char_begin").alias("b"),
+                     F.col("char_end").alias("e"), F.col("matched_text").alias("t"), F.col("link_method").alias("m"))
+    return companies.groupBy("article_id", "sentence_index", "company_id", "company").agg(
+        F.min(first).alias("_first"), F.count(F.lit(1)).cast("int").alias("mention_count"),
+    ).select(
+        "article_id", "sentence_index", "company_id", "company",
+        F.col("_first.t").alias("matched_text"), F.col("_first.b").alias("char_begin"),
+        F.col("_first.e").alias("char_end"), F.col("_first.m").alias("link_method"), "mention_count",
     )
+
+
+def mention_table(companies: DataFrame, sentences: DataFrame, dominant: DataFrame) -> DataFrame:
+    """One row per (article, sentence, company, country).
+
+    Requires ``companies`` (mentions; several per sentence are reduced by
+    :func:`mentions_per_sentence` unless it already ran), ``sentences`` (``article_id,
+    sentence_index, countries`` plus the sentence's ``sentiment_label``/``sentiment_score`` and
+    ``published_at, iso_year, iso_week, week_start``) and ``dominant`` (``article_id,
+    dominant_country``). The sentiment toward the company is the companies' own
+    ``sentiment_label``/``sentiment_score`` when they carry them (entity-targeted scoring),
+    else the sentence's. The country is each country the sentence names; else the article's
+    dominant country; else ZZ. A sentence naming two countries counts for both cells, and
+    company-level rollups count distinct (article, sentence, company)."""
+    per_sentence = companies if "mention_count" in companies.columns else mentions_per_sentence(companies)
+    own_sentiment = "sentiment_score" in per_sentence.columns
+    sentence_cols = ["article_id", "sentence_index", "countries", "published_at", "iso_year", "iso_week", "week_start"]
+    if not own_sentiment:
+        sentence_cols += ["sentiment_label", "sentiment_score"]
+    keep = ["article_id", "sentence_index", "company_id", "company", "matched_text", "char_begin", "char_end",
+            "link_method"] + (["sentiment_label", "sentiment_score"] if own_sentiment else [])
     joined = (
-        one_per_sentence.join(
-            sentences.select("article_id", "sentence_index", "countries", "sentiment_label", "sentiment_score",
-                             "published_at", "iso_year", "iso_week", "week_start"),
-            ["article_id", "sentence_index"])
+        per_sentence.select(*keep).join(sentences.select(*sentence_cols), ["article_id", "sentence_index"])
         .join(dominant, "article_id", "left")
     )
     has_own = F.size("countries") > 0
@@ -137,6 +138,58 @@ def mention_table(companies: DataFrame, sentences: DataFrame, dominant: DataFram
             F.explode(F.when(has_own, F.col("countries"))
                       .otherwise(F.array(F.coalesce("dominant_country", F.lit(UNKNOWN_COUNTRY))))),
         )
+    )
+
+
+def relevance(in_title: Column, in_lead: Column, sentence_share: Column, mentions: Column, enrich) -> Column:
+    """Relevance of a company to an article, in [0, 1] (``enrich``: the ``EnrichSettings``):
+
+    ``title_weight·in_title + lead_weight·in_lead + share_weight·min(1, share / share_saturation)
+    + mentions_weight·(1 − exp(−mentions / mentions_scale))``, clipped to [0, 1]. With the
+    defaults (0.35, 0.25, 0.25 at a share of 0.5, 0.15 with scale 3) a company in the title and
+    the lead that fills half the sentences scores about 1; one named once deep in the text about 0.1."""
+    score = (
+        F.lit(enrich.relevance_title_weight) * in_title.cast("double")
+        + F.lit(enrich.relevance_lead_weight) * in_lead.cast("double")
+        + F.lit(enrich.relevance_share_weight) * F.least(F.lit(1.0), sentence_share / F.lit(enrich.relevance_share_saturation))
+        + F.lit(enrich.relevance_mentions_weight) * (F.lit(1.0) - F.exp(-mentions.cast("double") / F.lit(enrich.relevance_mentions_scale)))
+    )
+    return F.round(F.least(F.lit(1.0), F.greatest(F.lit(0.0), score)), 6)
+
+
+def article_entity_table(per_sentence: DataFrame, articles: DataFrame, article_sentences: DataFrame,
+                         companies: DataFrame, enrich) -> DataFrame:
+    """One row per (article, company): ``silver/article_entities``.
+
+    Requires ``per_sentence`` (one row per article, sentence and company, with
+    ``mention_count`` and the entity-targeted ``sentiment_score``), ``articles`` (``article_id,
+    title, published_at, iso_year, iso_week, week_start``), ``article_sentences``
+    (``article_id, sentences``: the article's sentence count) and ``companies`` (gazetteer:
+    ``company_id, name_regex``). ``in_title``: a name of the company is in the title;
+    ``in_lead``: it is named in one of the first ``enrich.lead_sentences`` sentences;
+    ``relevance``: :func:`relevance`; ``sentiment_score``: the mean of its mentions' scores."""
+    per_company = per_sentence.groupBy("article_id", "company_id", "company").agg(
+        F.sum("mention_count").cast("long").alias("mentions"),
+        F.countDistinct("sentence_index").cast("int").alias("mention_sentences"),
+        F.min("sentence_index").cast("int").alias("first_sentence_index"),
+        F.avg("sentiment_score").alias("sentiment_score"),
+    )
+    df = (
+        per_company.join(articles.select("article_id", "title", "published_at", "iso_year", "iso_week", "week_start"),
+                         "article_id")
+        .join(article_sentences, "article_id", "left")
+        .join(F.broadcast(companies.select("company_id", "name_regex")), "company_id", "left")
+    )
+    in_title = F.coalesce(F.expr("title rlike name_regex"), F.lit(False))
+    in_lead = F.col("first_sentence_index") < F.lit(enrich.lead_sentences)
+    share = F.col("mention_sentences") / F.greatest(F.coalesce(F.col("sentences"), F.lit(1)), F.col("mention_sentences"))
+    return (
+        df.withColumn("in_title", in_title)
+        .withColumn("in_lead", in_lead)
+        .withColumn("sentence_share", F.round(share, 6))
+        .withColumn("relevance", relevance(F.col("in_title"), F.col("in_lead"), share, F.col("mentions"), enrich))
+        .withColumn("sentiment_score", F.round(F.coalesce("sentiment_score", F.lit(0.0)), 6))
+        .withColumn("sentiment_label", label_from_score(F.col("sentiment_score"), enrich.neutral_band))
     )
 
 

@@ -1,0 +1,12 @@
+"""Silver NLP metrics as JSON: sentence-boundary F1, company and country linking P/R on the
+hand-labeled sets, FinEntity span recall and Reuters-21578 country P/R.
+
+    python -m jobs.evaluate_silver --conf conf/local.yaml [--shared-data ../shared/data] [--reuters-limit 2000]
+    spark-submit --py-files dist/newslake-0.1.0-py3-none-any.whl jobs/evaluate_silver.py --conf conf/cluster.yaml
+"""
+import sys
+
+from newslake.evaluation.job import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""``jobs/evaluate_silver.py``: every silver NLP metric, printed as one JSON document.
+
+    python -m jobs.evaluate_silver --conf conf/local.yaml [--shared-data ../shared/data]
+        [--reuters-limit 2000] [--finentity-limit N] [--labeled-only] [--set section.key=value]
+
+Hand-labeled figures (``tests/data/labeled``) come first; the real-data figures (FinEntity
+company spans, Reuters-21578 countries) are printed beside them when ``--shared-data`` exists,
+else ``"skipped"`` with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Dict, List, Optional
+
+from newslake.config import load_settings, parse_set_option
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="jobs.evaluate_silver", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--conf", default="conf/local.yaml")
+    parser.add_argument("--labeled-dir", default=os.path.join(ROOT, "tests", "data", "labeled"))
+    parser.add_argument("--shared-data", default=os.path.join(os.path.dirname(ROOT), "shared", "data"))
+    parser.add_argument("--reuters-limit", type=int, default=2000,
+                        help="first N Reuters stories with a BODY and PLACES (default 2000)")
+    parser.add_argument("--finentity-limit", type=int, default=None, help="first N FinEntity passages (default all)")
+    parser.add_argument("--labeled-only", action="store_true", help="skip the real-data figures")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    from newslake.evaluation import finentity, linking, reuters, sentences
+    from newslake.spark import build_spark
+
+    args = parse_args(argv)
+    settings = load_settings(args.conf, dict(parse_set_option(item) for item in args.set))
+    spark = build_spark(settings.spark, app_name="newslake-evaluate-silver")
+    enrich, gazetteer = settings.enrich, settings.paths.gazetteer
+    out: Dict[str, object] = {}
+    started = time.time()
+    sb = sentences.evaluate(spark, os.path.join(args.labeled_dir, "sentence_boundaries.jsonl"))
+    out["sentence_boundaries"] = {"overall": sb["overall"], "per_kind": sb["per_kind"],
+                                  "passages": sb["passages"], "wrong_passages": sb["wrong_passages"]}
+    ln = linking.evaluate(spark, os.path.join(args.labeled_dir, "linking_gold.jsonl"), gazetteer, enrich)
+    out["linking_labeled"] = ln
+    finentity_path = os.path.join(args.shared_data, "finentity", "FinEntity_train.json")
+    reuters_dir = os.path.join(args.shared_data, "reuters21578")
+    if args.labeled_only:
+        out["finentity"] = out["reuters21578"] = "skipped: --labeled-only"
+    else:
+        out["finentity"] = (finentity.evaluate(spark, finentity_path, gazetteer, enrich, args.finentity_limit)
+                            if os.path.isfile(finentity_path) else f"skipped: {finentity_path} not found")
+        out["reuters21578"] = (reuters.evaluate(spark, reuters_dir, gazetteer, enrich, args.reuters_limit)
+                               if os.path.isdir(reuters_dir) else f"skipped: {reuters_dir} not found")
+    out["summary"] = {
+        "sentence_boundary_f1": sb["overall"]["f1"],
+        "sentence_boundary_f1_per_kind": {k: v["f1"] for k, v in sb["per_kind"].items()},
+        "companies_labeled": {k: ln["companies"][k] for k in ("precision", "recall", "f1")},
+        "countries_labeled": {k: ln["countries"][k] for k in ("precision", "recall", "f1")},
+        "finentity_span_recall": out["finentity"].get("span_recall") if isinstance(out["finentity"], dict) else None,
+        "finentity_gazetteer_span_recall": (out["finentity"].get("gazetteer_span_recall")
+                                            if isinstance(out["finentity"], dict) else None),
+        "reuters_countries": ({k: out["reuters21578"][k] for k in ("precision", "recall", "f1")}
+                              if isinstance(out["reuters21578"], dict) else None),
+        "seconds": round(time.time() - started, 1),
+    }
+    json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0

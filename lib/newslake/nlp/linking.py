@@ -1,0 +1,235 @@
+"""Company and country linking: the annotation pipeline's matches -> linked mentions.
+
+Every function is a ``DataFrame -> DataFrame`` transformation over the exploded chunks of
+:func:`newslake.nlp.pipeline.build_annotation_pipeline` and the small gazetteer tables of
+:mod:`newslake.nlp.gazetteer` (broadcast). The rules, in order:
+
+Companies (``link_method``: ``alias``, ``ticker`` or ``coreference``)
+
+1. *Matches*: case-sensitive aliases and their plurals (``Tesla``, ``Tesla’s`` -> ``Tesla``,
+   ``Teslas``, ``BYDs``), cashtags (``$TSLA``), exchange-prefixed tickers (``NASDAQ: TSLA``) and
+   bare all-capital symbols of a US listing with market words in the sentence (``TSLA fell
+   4%``), never an ordinary abbreviation (``enrich.bare_ticker_stoplist``).
+2. *Look-alikes*: a match inside a blocker match (``Harrison Ford``, ``the Big Apple``, ``Amazon
+   rainforest``; ``enrich.company_blockers``) is dropped; of overlapping matches the longest
+   wins (``NASDAQ: AAPL`` over ``Nasdaq``).
+3. *Ambiguous names* (``requires_context`` in the gazetteer: Apple, Shell, Target, Meta, Lotus,
+   Ford ...) count when confirmed: by a context word in the sentence, by a company signal right
+   after or before the name (``Apple said``, ``Ford's shares``, ``a former Apple engineer``,
+   ``shares of Apple``), by another confirmed mention of the company in the article, or by a
+   context word elsewhere in the article unless the name opens its sentence before a copula
+   (``Meta is a prefix ...``).
+4. *Coreference*: a definite description (``the company``, ``the automaker``, ``The
+   Shanghai-based carmaker``, ``the iPhone maker``) is a mention of the most recent company when
+   that company is the only one named so far in the article and its sector fits the head noun.
+
+Countries: names, short forms and demonyms (``U.S.``, ``U.S.-based``, ``Britain``, ``Chinese``)
+except inside a blocker match (``North American``, ``New Mexico``) or a company name (``Saudi
+Aramco``), or where the article's context shows a look-alike (``Georgia`` with Atlanta, ``Turkey``
+at Thanksgiving; ``enrich.country_context_blockers``). Capitals only with
+``enrich.capitals_as_metonyms`` and only as the subject of a government verb (``Beijing said``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Mapping, Sequence
+
+from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from newslake.nlp.gazetteer import KEY_REGEX
+
+MENTION_COLS = ("article_id", "sentence_index", "company_id", "company", "matched_text", "char_begin",
+                "char_end", "link_method")
+COUNTRY_COLS = ("article_id", "sentence_index", "country", "matched_text", "char_begin", "char_end")
+
+# Exchange names as written in text -> the gazetteer's exchange codes.
+EXCHANGE_CODES = {"LON": "LSE", "ETR": "XETRA", "FRA": "XETRA", "TYO": "TSE", "HKG": "HKEX",
+                  "KOSPI": "KRX", "OTCMKTS": "OTC", "NYSE AMERICAN": "NYSE", "NYSE ARCA": "NYSE", "AMEX": "NYSE"}
+
+
+CHUNK_COLS = ("article_id", "sentence_index", "matched_text", "char_begin", "char_end", "rule",
+              "sentence_begin", "sentence_text", "clean_text")
+
+
+def explode_chunks(annotated: DataFrame, chunk_col: str) -> DataFrame:
+    """Requires ``article_id, clean_text, sentence`` and ``chunk_col``; one row per chunk with
+    ``sentence_index, matched_text, char_begin, char_end, rule`` (the RegexMatcher identifier,
+    null for TextMatcher chunks) and its context: ``sentence_begin``, ``sentence_text`` and the
+    article's ``clean_text`` (carried along, so linking needs no join back to the articles)."""
+    chunks = annotated.select("article_id", "clean_text", "sentence", F.explode(chunk_col).alias("c")).select(
+        "article_id", "clean_text", "sentence",
+        F.col("c.metadata").getItem("sentence").cast("int").alias("sentence_index"),
+        F.col("c.result").alias("matched_text"),
+        F.col("c.begin").cast("int").alias("char_begin"),
+        F.col("c.end").cast("int").alias("char_end"),
+        F.col("c.metadata").getItem("identifier").alias("rule"),
+    )
+    sentence = F.element_at("sentence", F.col("sentence_index") + 1)
+    return chunks.select(*CHUNK_COLS[:6], sentence["begin"].cast("int").alias("sentence_begin"),
+                         sentence["result"].alias("sentence_text"), "clean_text")
+
+
+def with_key(df: DataFrame, text_col: str = "matched_text") -> DataFrame:
+    """Adds ``key``: the letters and digits of ``text_col`` (see ``gazetteer.alias_key``)."""
+    return df.withColumn("key", F.regexp_replace(F.col(text_col), KEY_REGEX, ""))
+
+
+def _other(df: DataFrame, *extra: str) -> DataFrame:
+    """``article_id, char_begin, char_end`` (+ ``extra``) renamed with a ``_o_`` prefix, so a
+    frame can be joined with itself."""
+    return df.select(*[F.col(c).alias("_o_" + c) for c in ("article_id", "char_begin", "char_end", *extra)])
+
+
+def _overlaps_other(df: DataFrame) -> Column:
+    return ((df["article_id"] == F.col("_o_article_id")) & (df["char_begin"] <= F.col("_o_char_end"))
+            & (F.col("_o_char_begin") <= df["char_end"]))
+
+
+def drop_blocked(matches: DataFrame, blockers: DataFrame) -> DataFrame:
+    """Matches that overlap no span of ``blockers`` (``article_id, char_begin, char_end``)."""
+    return matches.join(_other(blockers), _overlaps_other(matches), "left_anti")
+
+
+def keep_longest(mentions: DataFrame, priority_col: str = "priority") -> DataFrame:
+    """Of mentions whose spans overlap within an article, keep the longest (then the lowest
+    ``priority_col``, then the earliest)."""
+    other = _other(mentions, priority_col)
+    length = mentions["char_end"] - mentions["char_begin"]
+    other_length = F.col("_o_char_end") - F.col("_o_char_begin")
+    other_priority = F.col("_o_" + priority_col)
+    beaten = (other_length > length) | ((other_length == length) & (other_priority < mentions[priority_col])) | (
+        (other_length == length) & (other_priority == mentions[priority_col])
+        & (F.col("_o_char_begin") < mentions["char_begin"]))
+    return mentions.join(other, _overlaps_other(mentions) & beaten, "left_anti")
+
+
+def alias_candidates(company_chunks: DataFrame, aliases: DataFrame) -> DataFrame:
+    """Requires ``company_chunks`` (exploded); adds ``company_id``, ``form`` and ``link_method``
+    ``alias`` for each chunk whose key is a gazetteer alias."""
+    return (with_key(company_chunks).join(F.broadcast(aliases.select("key", "company_id", "form")), "key")
+            .drop("key").withColumn("link_method", F.lit("alias")))
+
+
+def _exchange_code(raw: Column) -> Column:
+    upper = F.upper(F.trim(raw))
+    mapping = F.create_map(*[F.lit(x) for kv in EXCHANGE_CODES.items() for x in kv])
+    return F.coalesce(F.element_at(mapping, upper), upper)
+
+
+def ticker_candidates(ticker_chunks: DataFrame, tickers: DataFrame, bare_context: str,
+                      stoplist: Sequence[str]) -> DataFrame:
+    """Requires exploded ``ticker_chunks`` (``rule``: cashtag, exchange or bare); one candidate
+    per chunk with ``company_id``, ``form`` = the rule and ``link_method`` ``ticker``. A symbol
+    listed by several companies goes to the listing on the named exchange, else a US listing,
+    else the first id."""
+    chunks = ticker_chunks.withColumn(
+        "symbol",
+        F.when(F.col("rule") == "cashtag", F.expr("substring(matched_text, 2)"))
+        .when(F.col("rule") == "exchange", F.trim(F.regexp_extract("matched_text", r":\s*(\S+)$", 1)))
+        .otherwise(F.col("matched_text")),
+    ).withColumn(
+        "named_exchange",
+        F.when(F.col("rule") == "exchange", _exchange_code(F.regexp_extract("matched_text", r"^(.*?)\s*:", 1))),
+    )
+    bare = F.col("rule") == "bare"
+    chunks = chunks.filter(~bare | (~F.col("symbol").isin(list(stoplist))
+                                    & F.coalesce(F.col("sentence_text").rlike(bare_context), F.lit(False))))
+    joined = chunks.join(F.broadcast(tickers), "symbol").filter(~bare | F.col("us_listing"))
+    rank = Window.partitionBy("article_id", "char_begin", "char_end").orderBy(
+        F.desc(F.coalesce(F.col("exchange") == F.col("named_exchange"), F.lit(False))),
+        F.desc("us_listing"), "company_id")
+    return (joined.withColumn("_r", F.row_number().over(rank)).filter("_r = 1")
+            .select(*CHUNK_COLS, "company_id", F.col("rule").alias("form"), F.lit("ticker").alias("link_method")))
+
+
+def confirm_companies(candidates: DataFrame, companies: DataFrame, signal_after: str, signal_before: str,
+                      weak_start: str) -> DataFrame:
+    """Requires ``candidates`` (alias and ticker candidates with their chunk context) and
+    ``companies`` (gazetteer: ``company_id, company, requires_context, context_regex``). Keeps
+    unambiguous companies and confirmed ambiguous ones (rule 3 of the module docstring); the
+    result has :data:`MENTION_COLS`."""
+    df = candidates.join(
+        F.broadcast(companies.select("company_id", "company", "requires_context", "context_regex")), "company_id")
+    has_regex = F.col("context_regex").isNotNull()
+    after = F.expr("substring(clean_text, char_end + 2, 60)")
+    before = F.expr("substring(clean_text, greatest(char_begin - 39, 1), least(char_begin, 40))")
+    in_sentence = has_regex & F.expr("coalesce(sentence_text rlike context_regex, false)")
+    in_article = has_regex & F.expr("coalesce(clean_text rlike context_regex, false)")
+    signal = after.rlike(signal_after) | before.rlike(signal_before)
+    local = (~F.col("requires_context")) | (F.col("link_method") == "ticker") | in_sentence | signal
+    article_confirmed = F.max(local.cast("int")).over(Window.partitionBy("article_id", "company_id")) == 1
+    weak = (F.col("char_begin") == F.col("sentence_begin")) & after.rlike(weak_start)
+    accepted = local | article_confirmed | (in_article & ~weak)
+    return df.withColumn("_accepted", accepted).filter("_accepted").select(*MENTION_COLS)
+
+
+def company_mentions(company_chunks: DataFrame, ticker_chunks: DataFrame, blocker_chunks: DataFrame,
+                     aliases: DataFrame, tickers: DataFrame, companies: DataFrame, enrich) -> DataFrame:
+    """Alias and ticker mentions (rules 1-3): :data:`MENTION_COLS`. ``enrich`` is the
+    ``EnrichSettings`` (ticker and signal rules)."""
+    blockers = blocker_chunks.filter(F.col("rule") == "company")
+    candidates = alias_candidates(company_chunks, aliases).unionByName(
+        ticker_candidates(ticker_chunks, tickers, enrich.bare_ticker_context, enrich.bare_ticker_stoplist))
+    candidates = drop_blocked(candidates, blockers).withColumn(
+        "priority", F.when(F.col("link_method") == "alias", 0).otherwise(1))
+    candidates = keep_longest(candidates).drop("priority")
+    return confirm_companies(candidates, companies, enrich.company_signal_after, enrich.company_signal_before,
+                             enrich.weak_sentence_start)
+
+
+def coreference_head_regex(heads: Mapping[str, Sequence[str]]) -> str:
+    names = sorted(heads, key=lambda h: (-len(h), h))
+    return r"(?i)(" + "|".join(re.escape(h) for h in names) + r")$"
+
+
+def coreference_mentions(coref_chunks: DataFrame, mentions: DataFrame, companies: DataFrame,
+                         heads: Mapping[str, Sequence[str]]) -> DataFrame:
+    """Rule 4: requires exploded ``coref_chunks`` and the alias/ticker ``mentions``; the
+    descriptions that refer to a company, as ``MENTION_COLS`` with ``link_method``
+    ``coreference`` and the description as ``matched_text``."""
+    head_map = {h.lower(): list(sectors) for h, sectors in heads.items()}
+    head = F.lower(F.regexp_extract("matched_text", coreference_head_regex(heads), 1))
+    refs = coref_chunks.withColumn("head", F.when(head != "", head).otherwise(F.lit("maker")))
+    earlier = mentions.select("article_id", F.col("char_begin").alias("_m_begin"), "company_id")
+    scope = (
+        refs.join(earlier, (refs["article_id"] == earlier["article_id"]) & (earlier["_m_begin"] < refs["char_begin"]))
+        .drop(earlier["article_id"])
+        .groupBy("article_id", "sentence_index", "matched_text", "char_begin", "char_end", "head")
+        .agg(F.countDistinct("company_id").alias("_n"), F.max_by("company_id", "_m_begin").alias("company_id"))
+        .filter("_n = 1")
+    )
+    sectors = F.create_map(*[x for h, s in head_map.items() for x in (F.lit(h), F.array(*[F.lit(v) for v in s]).cast("array<string>"))])
+    fits = F.element_at(sectors, F.col("head"))
+    linked = scope.join(F.broadcast(companies.select("company_id", "company", "sector")), "company_id")
+    linked = linked.filter(F.coalesce(F.size(fits) == 0, F.lit(True)) | F.coalesce(F.array_contains(fits, F.col("sector")), F.lit(False)))
+    linked = linked.withColumn("link_method", F.lit("coreference")).select(*MENTION_COLS)
+    # A description that contains a name ("The Volkswagen Group") is that name's mention already.
+    return drop_blocked(linked, mentions)
+
+
+def country_mentions(country_chunks: DataFrame, blocker_chunks: DataFrame, country_aliases: DataFrame,
+                     companies_found: DataFrame, context_blockers: Mapping[str, str],
+                     metonym_verbs: Sequence[str]) -> DataFrame:
+    """Country rules of the module docstring: :data:`COUNTRY_COLS`."""
+    found = with_key(country_chunks).join(F.broadcast(country_aliases.select("key", "country", "form")), "key")
+    found = drop_blocked(found, blocker_chunks.filter(F.col("rule") == "country"))
+    found = drop_blocked(found, companies_found)
+    if context_blockers:
+        blocking = F.create_map(*[F.lit(x) for kv in sorted(context_blockers.items()) for x in kv])
+        found = found.withColumn("_blk_regex", F.element_at(blocking, F.col("matched_text"))).filter(
+            F.col("_blk_regex").isNull() | ~F.expr("clean_text rlike _blk_regex"))
+    verbs = "|".join(re.escape(v) for v in metonym_verbs) or "said"
+    after = F.expr("substring(clean_text, char_end + 2, 40)")
+    metonym = after.rlike(r"^(?:[’']s)?\s+(?:" + verbs + r")\b") & ~after.rlike(r"^(?:-based|\s+state\b)")
+    found = found.filter((F.col("form") != "capital") | metonym)
+    return found.select(*COUNTRY_COLS)
+
+
+def blocker_rules(company_blockers: Sequence[str], country_blockers: Sequence[str]) -> List[str]:
+    """RegexMatcher rules (``regex~company`` / ``regex~country``) for the look-alike blockers."""
+    for pattern in [*company_blockers, *country_blockers]:
+        if "~" in pattern:
+            raise ValueError(f"blocker pattern {pattern!r} must not contain '~' (the rule delimiter)")
+    return [f"{p}~company" for p in company_blockers] + [f"{p}~country" for p in country_blockers]

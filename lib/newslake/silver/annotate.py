@@ -1,0 +1,110 @@
+"""Annotate clean article text: sentences, company mentions (alias, ticker, coreference) and
+country mentions. The one code path of the enrich stage, also run by the evaluation on labeled
+passages (``newslake.evaluation``), so the printed metrics measure what the stage writes.
+
+:func:`linking_resources` is the edge: it reads the gazetteer CSVs, writes the phrase files the
+``TextMatcher`` s read when the pipeline is fitted, and builds the small lookup tables.
+:func:`annotate` takes articles (``article_id, clean_text``) and returns DataFrames.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator, Optional, Tuple
+
+from pyspark.ml import Pipeline
+from pyspark.sql import DataFrame, SparkSession
+
+from newslake.config import EnrichSettings
+from newslake.nlp import gazetteer as G
+from newslake.nlp import linking as L
+from newslake.nlp.pipeline import build_annotation_pipeline, matcher_phrases
+from newslake.silver.transform import explode_sentences
+
+
+@dataclass(frozen=True)
+class LinkingResources:
+    company_phrases: str
+    country_phrases: str
+    aliases: DataFrame
+    companies: DataFrame
+    tickers: DataFrame
+    country_aliases: DataFrame
+
+
+@dataclass(frozen=True)
+class Annotation:
+    annotated: DataFrame
+    """The pipeline's output (persisted): ``article_id``, ``clean_text`` and annotation columns."""
+    sentences: DataFrame
+    """``article_id, sentence_index, char_begin, char_end, sentence_text``."""
+    companies: DataFrame
+    """Company mentions: ``article_id, sentence_index, company_id, company, matched_text,
+    char_begin, char_end, link_method`` (``alias``, ``ticker`` or ``coreference``)."""
+    countries: DataFrame
+    """Country mentions: ``article_id, sentence_index, country, matched_text, char_begin, char_end``."""
+    persisted: Tuple[DataFrame, ...] = ()
+
+    def unpersist(self) -> None:
+        for frame in self.persisted:
+            frame.unpersist()
+
+
+@contextmanager
+def linking_resources(spark: SparkSession, gazetteer_dir: str, enrich: EnrichSettings) -> Iterator[LinkingResources]:
+    """The gazetteer as phrase files (in a temporary folder that lives as long as the context)
+    and broadcastable tables."""
+    companies = G.read_companies(gazetteer_dir)
+    countries = G.read_countries(gazetteer_dir)
+    company_forms = [form for entry in companies for form in G.company_surface_forms(entry)]
+    country_forms = [form for entry in countries
+                     for form in G.country_surface_forms(entry, enrich.capitals_as_metonyms)]
+    with tempfile.TemporaryDirectory(prefix="newslake-gazetteer-") as tmp:
+        yield LinkingResources(
+            company_phrases=G.write_phrase_file(matcher_phrases(company_forms), os.path.join(tmp, "companies.txt")),
+            country_phrases=G.write_phrase_file(matcher_phrases(country_forms), os.path.join(tmp, "countries.txt")),
+            aliases=G.company_alias_frame(spark, companies),
+            companies=G.company_frame(spark, companies),
+            tickers=G.ticker_frame(spark, companies),
+            country_aliases=G.country_alias_frame(spark, countries, enrich.capitals_as_metonyms),
+        )
+
+
+def annotation_pipeline(resources: LinkingResources, enrich: EnrichSettings) -> Pipeline:
+    return build_annotation_pipeline(
+        resources.company_phrases, resources.country_phrases, "clean_text",
+        paragraph_bounds=enrich.paragraph_bounds, exchanges=enrich.ticker_exchanges,
+        coreference_heads=list(enrich.coreference_heads), coreference_modifiers=enrich.coreference_modifiers,
+        blocker_rules=L.blocker_rules(enrich.company_blockers, enrich.country_blockers),
+    )
+
+
+def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSettings,
+             partitions: Optional[int] = None) -> Annotation:
+    """Requires ``article_id, clean_text``; the sentences and linked mentions of every article.
+
+    The articles are hash-partitioned by ``article_id`` once (``partitions``, default the
+    session's shuffle partitions), so every later per-article join, window and aggregate runs
+    without another shuffle. The annotated frame and the company mentions are persisted (call
+    :meth:`Annotation.unpersist` when done)."""
+    base = articles.select("article_id", "clean_text")
+    base = base.repartition(partitions, "article_id") if partitions else base.repartition("article_id")
+    model = annotation_pipeline(resources, enrich).fit(base)
+    annotated = model.transform(base).select(
+        "article_id", "clean_text", "sentence", "company_chunk", "country_chunk", "ticker_chunk", "coref_chunk",
+        "blocker_chunk").persist()
+    sentences = explode_sentences(annotated)
+    blockers = L.explode_chunks(annotated, "blocker_chunk")
+    found = L.company_mentions(
+        L.explode_chunks(annotated, "company_chunk"), L.explode_chunks(annotated, "ticker_chunk"), blockers,
+        resources.aliases, resources.tickers, resources.companies, enrich).persist()
+    coref = L.coreference_mentions(L.explode_chunks(annotated, "coref_chunk"), found, resources.companies,
+                                   enrich.coreference_heads)
+    companies = found.unionByName(coref)
+    countries = L.country_mentions(
+        L.explode_chunks(annotated, "country_chunk"), blockers, resources.country_aliases, found,
+        enrich.country_context_blockers, enrich.metonym_verbs)
+    return Annotation(annotated, sentences, companies, countries, (annotated, found))
