@@ -89,7 +89,10 @@ def test_seed_page_gold_rows(spark, lakehouse):
     expected = spark.createDataFrame([
         # hand-checked: Tesla is named in 8 of the 13 body sentences (not in the widget quotes);
         # BYD, Lotus and Nio share one sentence with "China's"; Xpeng's sentence names no
-        # country, so it takes the article's dominant country, China.
+        # country, so it takes the article's dominant country, China. Coreference adds no row
+        # here: the page's only reference, "the company" in the sentence that names Tesla, is
+        # the same (sentence, company), and after BYD, Lotus and Nio appear more than one
+        # company is in scope, so no later "the company" is resolved.
         ("Tesla", "CN", 2024, 17, "2024-04-22", 1, 8, 8),
         ("BYD", "CN", 2024, 17, "2024-04-22", 1, 1, 1),
         ("Lotus Technology", "CN", 2024, 17, "2024-04-22", 1, 1, 1),
@@ -107,6 +110,22 @@ def test_seed_page_gold_rows(spark, lakehouse):
         .filter(F.col("title").startswith("Elon Musk")).first()
     assert article.publisher_sentiment == "positive"
     assert "Overall sentiment" not in article.clean_text and "latest articles" not in article.clean_text
+
+
+def test_seed_page_relevance_and_coreference(spark, lakehouse):
+    articles = spark.read.format("delta").load(f"{lakehouse}/lake/silver/articles")
+    seed_id = articles.filter(F.col("title").startswith("Elon Musk")).first().article_id
+    entities = spark.read.format("delta").load(f"{lakehouse}/lake/silver/article_entities")
+    seed = {r.company_id: r for r in entities.filter(F.col("article_id") == seed_id).collect()}
+    assert set(seed) == {"tesla", "byd", "lotus-technology", "nio", "xpeng"}
+    assert seed["tesla"].relevance >= 0.8 and seed["tesla"].in_title and seed["tesla"].first_sentence_index <= 2
+    assert all(seed[c].relevance <= 0.3 for c in ("byd", "lotus-technology", "nio", "xpeng"))
+    assert all(0.0 <= r.relevance <= 1.0 for r in entities.collect())
+    # The Nio story's second sentence, "The Shanghai-based carmaker said ...", refers to Nio.
+    nio_id = articles.filter(F.col("url") == NIO["url"]).first().article_id
+    mentions = spark.read.format("delta").load(f"{lakehouse}/lake/silver/mentions").filter(F.col("article_id") == nio_id)
+    assert {(r.sentence_index, r.link_method, r.matched_text) for r in mentions.collect()} == {
+        (0, "alias", "Nio"), (1, "coreference", "The Shanghai-based carmaker")}
 
 
 def test_jsonl_articles_reach_gold(spark, lakehouse):

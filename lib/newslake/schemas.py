@@ -165,24 +165,127 @@ SILVER_MENTIONS = _struct(
     ("iso_year", IntegerType(), False),
     ("iso_week", IntegerType(), False),
     ("week_start", DateType(), False),
+    ("link_method", StringType(), False),
+)
+
+SILVER_ARTICLE_ENTITIES = _struct(
+    ("article_id", StringType(), False),
+    ("company_id", StringType(), False),
+    ("company", StringType(), False),
+    ("relevance", DoubleType(), False),
+    ("in_title", BooleanType(), False),
+    ("in_lead", BooleanType(), False),
+    ("first_sentence_index", IntegerType(), False),
+    ("mentions", LongType(), False),
+    ("mention_sentences", IntegerType(), False),
+    ("sentence_share", DoubleType(), False),
+    ("sentiment_label", StringType(), False),
+    ("sentiment_score", DoubleType(), False),
+    ("published_at", TimestampType(), False),
+    ("iso_year", IntegerType(), False),
+    ("iso_week", IntegerType(), False),
+    ("week_start", DateType(), False),
+)
+
+# Gold: every weekly table has the same measures after its keys (see docs/data_dictionary.md).
+_GOLD_WEEK = (
+    ("iso_year", IntegerType(), False),
+    ("iso_week", IntegerType(), False),
+    ("week_start", DateType(), False),
+)
+_GOLD_MEASURES = (
+    ("articles", LongType(), False),
+    ("sentences", LongType(), False),
+    ("mentions", LongType(), False),
+    ("mean_score", DoubleType(), False),
+    ("median_score", DoubleType(), False),
+    ("relevance_weighted_score", DoubleType(), True),
+    ("ci95_low", DoubleType(), True),
+    ("ci95_high", DoubleType(), True),
+    ("positive_share", DoubleType(), False),
+    ("negative_share", DoubleType(), False),
+    ("neutral_share", DoubleType(), False),
+    ("net_sentiment", DoubleType(), False),
+    ("prev_week_mean_score", DoubleType(), True),
+    ("score_change", DoubleType(), True),
+    ("low_confidence", BooleanType(), False),
 )
 
 GOLD_SENTIMENT_WEEKLY = _struct(
     ("company", StringType(), False),
     ("company_id", StringType(), False),
     ("country", StringType(), False),
-    ("iso_year", IntegerType(), False),
-    ("iso_week", IntegerType(), False),
-    ("week_start", DateType(), False),
-    ("articles", LongType(), False),
-    ("sentences", LongType(), False),
-    ("mentions", LongType(), False),
-    ("mean_score", DoubleType(), False),
-    ("positive_share", DoubleType(), False),
-    ("negative_share", DoubleType(), False),
-    ("neutral_share", DoubleType(), False),
-    ("net_sentiment", DoubleType(), False),
-    ("low_confidence", BooleanType(), False),
+    *_GOLD_WEEK,
+    *_GOLD_MEASURES,
+)
+
+GOLD_SENTIMENT_WEEKLY_COMPANY = _struct(
+    ("company", StringType(), False),
+    ("company_id", StringType(), False),
+    *_GOLD_WEEK,
+    *_GOLD_MEASURES,
+)
+
+GOLD_SENTIMENT_WEEKLY_COUNTRY = _struct(
+    ("country", StringType(), False),
+    *_GOLD_WEEK,
+    *_GOLD_MEASURES,
+)
+
+GOLD_SENTIMENT_WEEKLY_MARKET = _struct(
+    *_GOLD_WEEK,
+    *_GOLD_MEASURES,
+)
+
+GOLD_EVIDENCE = _struct(
+    ("company", StringType(), False),
+    ("company_id", StringType(), False),
+    *_GOLD_WEEK,
+    ("sign", StringType(), False),
+    ("rank", IntegerType(), False),
+    ("article_id", StringType(), False),
+    ("title", StringType(), True),
+    ("url", StringType(), True),
+    ("published_at", TimestampType(), False),
+    ("sentence_index", IntegerType(), False),
+    ("char_begin", IntegerType(), False),
+    ("char_end", IntegerType(), False),
+    ("sentence_text", StringType(), False),
+    ("sentiment_label", StringType(), False),
+    ("score", DoubleType(), False),
+    ("relevance", DoubleType(), False),
+    ("impact", DoubleType(), False),
+)
+
+GOLD_COMPANIES = _struct(
+    ("company_id", StringType(), False),
+    ("company", StringType(), False),
+    ("primary_ticker", StringType(), True),
+    ("tickers", ArrayType(StringType(), False), False),
+    ("sector", StringType(), True),
+    ("hq_country", StringType(), False),
+    ("hq_country_name", StringType(), True),
+    ("hq_region", StringType(), True),
+)
+
+GOLD_COUNTRIES = _struct(
+    ("country", StringType(), False),
+    ("country_name", StringType(), False),
+    ("region", StringType(), True),
+)
+
+# What each aggregate run consumed: the incremental gold stage's watermark (ops/gold_state).
+GOLD_STATE = _struct(
+    ("run_id", StringType(), False),
+    ("aggregated_at", TimestampType(), False),
+    ("full_refresh", BooleanType(), False),
+    ("mentions_version", LongType(), False),
+    ("sentences_version", LongType(), False),
+    ("articles_version", LongType(), False),
+    ("entities_version", LongType(), True),
+    ("settings_fingerprint", StringType(), False),
+    ("weeks_recomputed", LongType(), False),
+    ("code_version", StringType(), True),
 )
 
 TABLES = {
@@ -193,5 +296,13 @@ TABLES = {
     ("silver", "articles"): SILVER_ARTICLES,
     ("silver", "sentences"): SILVER_SENTENCES,
     ("silver", "mentions"): SILVER_MENTIONS,
+    ("silver", "article_entities"): SILVER_ARTICLE_ENTITIES,
     ("gold", "sentiment_weekly"): GOLD_SENTIMENT_WEEKLY,
+    ("gold", "sentiment_weekly_company"): GOLD_SENTIMENT_WEEKLY_COMPANY,
+    ("gold", "sentiment_weekly_country"): GOLD_SENTIMENT_WEEKLY_COUNTRY,
+    ("gold", "sentiment_weekly_market"): GOLD_SENTIMENT_WEEKLY_MARKET,
+    ("gold", "evidence"): GOLD_EVIDENCE,
+    ("gold", "companies"): GOLD_COMPANIES,
+    ("gold", "countries"): GOLD_COUNTRIES,
+    ("ops", "gold_state"): GOLD_STATE,
 }

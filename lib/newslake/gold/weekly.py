@@ -1,35 +1,155 @@
-"""Weekly sentiment by company x country x ISO week from silver mentions."""
+"""Weekly sentiment measures, shared by ``gold/sentiment_weekly`` and its rollups.
+
+Three steps, each a ``DataFrame -> DataFrame`` transformation:
+
+* :func:`sentiment_measures` groups counted mention rows by the table's keys and the ISO week
+  and computes counts, mean / median / relevance-weighted score, a 95% interval on the mean and
+  the label shares;
+* :func:`with_previous_week` adds the previous ISO week's mean of the same cell (the row whose
+  ``week_start`` is 7 days earlier) and the change from it;
+* :func:`with_low_confidence` flags cells with too few mentions to trust.
+
+The score measures are rounded to :data:`MEASURE_DIGITS` decimals, so they do not depend on the
+order Spark sums in: an incremental run and a full refresh give identical rows. Shares are ratios
+of counts, exact already (and they sum to 1).
+"""
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+from typing import Optional, Sequence
+
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-WEEKLY_KEYS = ("company_id", "company", "country", "iso_year", "iso_week", "week_start")
+WEEK_KEYS = ("iso_year", "iso_week", "week_start")
+WEEKLY_KEYS = ("company_id", "company", "country") + WEEK_KEYS
+MEASURE_DIGITS = 6
+# The weight column a mention frame carries after :func:`with_relevance`.
+RELEVANCE_COL = "relevance"
+
+# Two-sided 95% critical values of Student's t for 1..30 degrees of freedom.
+_T95 = (
+    12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
+    2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
+    2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+)
+_Z975 = 1.959963984540054
 
 
-def weekly_company_country(mentions: DataFrame, min_mentions_to_trust: int) -> DataFrame:
-    """Requires ``silver/mentions`` columns; one row per company x country x ISO week with
-    counts, the mean mention score in [-1, 1], label shares and net sentiment
-    ((positive - negative) / mentions). ``low_confidence`` flags cells with fewer than
-    ``min_mentions_to_trust`` mentions."""
+def with_relevance(mentions: DataFrame, entities: Optional[DataFrame] = None,
+                   weight_col: str = RELEVANCE_COL) -> DataFrame:
+    """Requires ``article_id, company_id``; adds ``weight_col``: the relevance in [0, 1] of the
+    company to the article from ``entities`` (``silver/article_entities``: ``article_id,
+    company_id, relevance``; the highest when it holds several rows for a pair), 1.0 when the
+    pair has no row or no relevance, or when ``entities`` is None (the table does not exist)."""
+    if entities is None:
+        return mentions.withColumn(weight_col, F.lit(1.0))
+    per_pair = entities.groupBy("article_id", "company_id").agg(
+        F.max(F.col("relevance").cast("double")).alias("_relevance"))
+    clipped = F.least(F.greatest(F.coalesce(F.col("_relevance"), F.lit(1.0)), F.lit(0.0)), F.lit(1.0))
+    return (mentions.join(per_pair, ["article_id", "company_id"], "left")
+            .withColumn(weight_col, clipped).drop("_relevance"))
+
+
+def t_critical_95(dof: Column) -> Column:
+    """Student's t quantile 0.975 for ``dof`` degrees of freedom: the table for 1..30, beyond it
+    the Cornish-Fisher expansion around the normal quantile (error below 1e-4); null for dof < 1."""
+    z = _Z975
+    g1 = (z ** 3 + z) / 4
+    g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96
+    g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384
+    d = dof.cast("double")
+    table = F.array(*[F.lit(v) for v in _T95])
+    return (
+        F.when(dof < 1, F.lit(None).cast("double"))
+        .when(dof <= len(_T95), F.element_at(table, dof.cast("int")))
+        .otherwise(F.lit(z) + F.lit(g1) / d + F.lit(g2) / (d * d) + F.lit(g3) / (d * d * d))
+    )
+
+
+def _weight(weight_col: Optional[str]) -> Column:
+    return F.col(weight_col).cast("double") if weight_col else F.lit(1.0)
+
+
+def sentiment_measures(rows: DataFrame, keys: Sequence[str], weight_col: Optional[str] = None) -> DataFrame:
+    """Requires ``article_id, sentence_index, sentiment_label, sentiment_score`` and ``keys`` (and
+    ``weight_col`` when given). One row per distinct ``keys`` with ``articles``, ``sentences``,
+    ``mentions`` (rows), ``mean_score``, ``median_score`` (exact), ``relevance_weighted_score``
+    (sum(w * score) / sum(w); null when every weight is 0; equals the mean without weights),
+    ``ci95_low``/``ci95_high`` (mean +- t(0.975, n-1) * sd / sqrt(n), clipped to [-1, 1], null
+    for n < 2) and the label shares and ``net_sentiment`` ((positive - negative) / mentions)."""
     label = F.col("sentiment_label")
-    grouped = mentions.groupBy(*WEEKLY_KEYS).agg(
+    score = F.col("sentiment_score")
+    w = _weight(weight_col)
+    grouped = rows.groupBy(*keys).agg(
         F.countDistinct("article_id").alias("articles"),
         F.countDistinct("article_id", "sentence_index").alias("sentences"),
         F.count(F.lit(1)).alias("mentions"),
-        F.avg("sentiment_score").alias("mean_score"),
+        F.avg(score).alias("_mean"),
+        F.median(score).alias("_median"),
+        F.stddev_samp(score).alias("_sd"),
+        F.sum(w).alias("_w"),
+        F.sum(w * score).alias("_ws"),
         F.sum(F.when(label == "positive", 1).otherwise(0)).alias("_pos"),
         F.sum(F.when(label == "negative", 1).otherwise(0)).alias("_neg"),
         F.sum(F.when(label == "neutral", 1).otherwise(0)).alias("_neu"),
     )
     n = F.col("mentions").cast("double")
+    half = t_critical_95(F.col("mentions") - 1) * F.col("_sd") / F.sqrt(n)
+    enough = F.col("mentions") >= 2
+
+    def rounded(c: Column) -> Column:
+        return F.round(c, MEASURE_DIGITS)
+
     return (
-        grouped.withColumn("positive_share", F.col("_pos") / n)
+        grouped.withColumn("mean_score", rounded(F.col("_mean")))
+        .withColumn("median_score", rounded(F.col("_median")))
+        .withColumn("relevance_weighted_score", rounded(F.when(F.col("_w") > 0, F.col("_ws") / F.col("_w"))))
+        .withColumn("ci95_low", rounded(F.when(enough, F.greatest(F.col("_mean") - half, F.lit(-1.0)))))
+        .withColumn("ci95_high", rounded(F.when(enough, F.least(F.col("_mean") + half, F.lit(1.0)))))
+        .withColumn("positive_share", F.col("_pos") / n)
         .withColumn("negative_share", F.col("_neg") / n)
         .withColumn("neutral_share", F.col("_neu") / n)
         .withColumn("net_sentiment", (F.col("_pos") - F.col("_neg")) / n)
-        .withColumn("low_confidence", F.col("mentions") < F.lit(min_mentions_to_trust))
-        .withColumn("mean_score", F.round("mean_score", 6))
-        .drop("_pos", "_neg", "_neu")
+        .drop("_mean", "_median", "_sd", "_w", "_ws", "_pos", "_neg", "_neu")
     )
+
+
+def with_previous_week(cells: DataFrame, cell_keys: Sequence[str]) -> DataFrame:
+    """Requires ``cell_keys``, ``week_start`` and ``mean_score``; adds ``prev_week_mean_score``
+    (the mean of the same cell in the ISO week before: ``week_start`` - 7 days; null when that
+    week has no row in ``cells``) and ``score_change`` (mean - previous mean)."""
+    previous = cells.select(
+        *cell_keys, F.date_add("week_start", 7).alias("week_start"),
+        F.col("mean_score").alias("prev_week_mean_score"),
+    )
+    return cells.join(previous, [*cell_keys, "week_start"], "left").withColumn(
+        "score_change", F.round(F.col("mean_score") - F.col("prev_week_mean_score"), MEASURE_DIGITS)
+    )
+
+
+def with_low_confidence(cells: DataFrame, min_mentions_to_trust: int) -> DataFrame:
+    """Requires ``mentions``; adds ``low_confidence``: fewer than ``min_mentions_to_trust``."""
+    return cells.withColumn("low_confidence", F.col("mentions") < F.lit(min_mentions_to_trust))
+
+
+def weekly_measures(rows: DataFrame, cell_keys: Sequence[str], min_mentions_to_trust: int,
+                    weight_col: Optional[str] = None) -> DataFrame:
+    """All measures of a weekly gold table whose cells are ``cell_keys`` x ISO week.
+
+    The previous-week columns are computed within ``rows``: to get them right for a week, the
+    rows must include the week before it."""
+    return (
+        rows.transform(sentiment_measures, [*cell_keys, *WEEK_KEYS], weight_col)
+        .transform(with_previous_week, cell_keys)
+        .transform(with_low_confidence, min_mentions_to_trust)
+    )
+
+
+def weekly_company_country(mentions: DataFrame, min_mentions_to_trust: int,
+                           weight_col: Optional[str] = None) -> DataFrame:
+    """Requires ``silver/mentions`` columns (plus ``weight_col`` when given: the relevance of
+    the mention's company to its article; 1.0 for every mention when None). One row per
+    company x country x ISO week (``gold/sentiment_weekly``): a silver mention row counts once,
+    so a sentence naming two countries counts in both cells."""
+    return weekly_measures(mentions, ("company_id", "company", "country"), min_mentions_to_trust, weight_col)

@@ -1,0 +1,137 @@
+"""Gold for tools that cannot read Delta, and gold without Spark.
+
+* ``python -m jobs.export --conf conf/local.yaml --table gold/sentiment_weekly --format csv --out DIR``
+  writes one table as a single Parquet or CSV file (with a header) ``DIR/<table>.<format>``.
+* :func:`read_delta_pandas` / :func:`load_gold_pandas` read gold tables with delta-rs
+  (``deltalake``), no JVM: what the notebook uses.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Dict, Iterable, List, Optional
+
+import pandas as pd
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType
+
+from newslake import io
+from newslake.config import Settings
+from newslake.schemas import TABLES
+
+log = logging.getLogger("newslake")
+
+FORMATS = ("parquet", "csv")
+GOLD_READ_TABLES = ("sentiment_weekly", "sentiment_weekly_company", "sentiment_weekly_country",
+                    "sentiment_weekly_market", "evidence", "companies", "countries")
+# Rows come out in key order, so two exports of the same table are the same file.
+_SORT_KEYS = ("week_start", "company_id", "country", "sign", "rank", "article_id", "sentence_index", "path", "run_id")
+
+
+def parse_table(name: str) -> tuple:
+    """``layer/table`` (e.g. ``gold/sentiment_weekly``) of a table in ``newslake.schemas.TABLES``."""
+    key = tuple(name.strip("/").split("/", 1))
+    if len(key) != 2 or key not in TABLES:
+        known = ", ".join(f"{layer}/{table}" for layer, table in TABLES)
+        raise ValueError(f"unknown table {name!r}; one of: {known}")
+    return key
+
+
+def flat_for_csv(df: DataFrame) -> DataFrame:
+    """Arrays become ``|``-separated strings (CSV has no arrays); other columns are unchanged."""
+    return df.select(*[
+        F.concat_ws("|", F.col(f.name)).alias(f.name) if isinstance(f.dataType, ArrayType) else F.col(f.name)
+        for f in df.schema.fields
+    ])
+
+
+def export_frame(df: DataFrame, fmt: str) -> DataFrame:
+    """The frame as it is written: one partition, sorted by its keys, flat for CSV."""
+    if fmt not in FORMATS:
+        raise ValueError(f"--format must be one of {FORMATS}, not {fmt!r}")
+    keys = [k for k in _SORT_KEYS if k in df.columns]
+    out = flat_for_csv(df) if fmt == "csv" else df
+    return out.orderBy(*keys).coalesce(1) if keys else out.coalesce(1)
+
+
+def export_table(spark: SparkSession, settings: Settings, table: str, fmt: str, out_dir: str) -> str:
+    """Write ``table`` (``layer/name``) to ``out_dir/<name>.<fmt>`` as one file, replacing it;
+    returns the path. Works on any file system Spark writes to (Hadoop FileSystem rename)."""
+    layer, name = parse_table(table)
+    frame = export_frame(io.read_table(spark, settings.table_path(layer, name)), fmt)
+    out_dir = out_dir.rstrip("/")
+    staging = f"{out_dir}/_{name}.{uuid.uuid4().hex[:8]}.tmp"
+    writer = frame.write.mode("overwrite")
+    if fmt == "csv":
+        writer.option("header", True).csv(staging)
+    else:
+        writer.parquet(staging)
+    jvm = spark.sparkContext._jvm
+    hadoop = jvm.org.apache.hadoop.fs
+    staging_path = hadoop.Path(staging)
+    fs = staging_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    parts = [s.getPath() for s in fs.listStatus(staging_path) if s.getPath().getName().startswith("part-")]
+    if len(parts) != 1:
+        raise RuntimeError(f"expected one part file in {staging}, found {len(parts)}")
+    # On a local disk (a ChecksumFileSystem, whatever subclass the classpath picks), move the file
+    # alone, without Hadoop's hidden .crc checksum file beside it.
+    checksummed = jvm.java.lang.Class.forName("org.apache.hadoop.fs.ChecksumFileSystem").isInstance(fs)
+    mover = fs.getRawFileSystem() if checksummed else fs
+    target = hadoop.Path(f"{out_dir}/{name}.{fmt}")
+    for stale in (target, hadoop.Path(f"{out_dir}/.{name}.{fmt}.crc")):
+        if mover.exists(stale):
+            mover.delete(stale, False)
+    if not mover.rename(parts[0], target):
+        raise RuntimeError(f"could not move {parts[0]} to {target}")
+    fs.delete(staging_path, True)
+    return target.toString()
+
+
+def export_main(argv: Optional[List[str]] = None) -> int:
+    """``jobs.export``: the common options of every job plus ``--table``, ``--format``, ``--out``."""
+    import argparse
+
+    from newslake.cli import configure_logging, settings_from_args
+    from newslake.spark import build_spark
+
+    parser = argparse.ArgumentParser(prog="jobs.export",
+                                     description="newslake export: write a table as one Parquet or CSV file")
+    parser.add_argument("--conf", default="conf/local.yaml", help="YAML profile (default: conf/local.yaml)")
+    parser.add_argument("--lakehouse", help="root of the Delta tables; overrides paths.lakehouse")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override any conf key")
+    parser.add_argument("--table", default="gold/sentiment_weekly", help="layer/table (default: gold/sentiment_weekly)")
+    parser.add_argument("--format", choices=FORMATS, default="parquet")
+    parser.add_argument("--out", required=True, help="output folder; the file is <out>/<table>.<format>")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text")
+    parser.set_defaults(input=None, models=None)
+    args = parser.parse_args(argv)
+    configure_logging(args.log_format)
+    try:
+        settings = settings_from_args(args)
+        parse_table(args.table)
+    except Exception as exc:
+        log.error("configuration error: %s", exc)
+        return 2
+    spark = build_spark(settings.spark, app_name=f"{settings.spark.app_name}-export")
+    try:
+        path = export_table(spark, settings, args.table, args.format, args.out)
+    except Exception as exc:
+        log.error("export of %s failed: %s: %s", args.table, type(exc).__name__, exc, exc_info=True)
+        return 1
+    log.info("exported %s to %s", args.table, path)
+    print(path)
+    return 0
+
+
+def read_delta_pandas(path: str) -> pd.DataFrame:
+    """A Delta table as pandas, read with delta-rs (no Spark)."""
+    from deltalake import DeltaTable
+
+    return DeltaTable(path).to_pandas()
+
+
+def load_gold_pandas(lakehouse: str, tables: Iterable[str] = GOLD_READ_TABLES) -> Dict[str, pd.DataFrame]:
+    """The gold tables under ``lakehouse`` as pandas frames keyed by table name (delta-rs)."""
+    return {name: read_delta_pandas(f"{lakehouse.rstrip('/')}/gold/{name}") for name in tables}

@@ -1,0 +1,409 @@
+"""The aggregate stage: silver -> gold, incremental by ISO week.
+
+A run reads the silver tables at pinned Delta versions and compares them with the versions the
+last run consumed (``ops/gold_state``). It recomputes the weeks whose silver rows changed, and the
+week after each (its ``prev_week_mean_score`` / ``score_change`` depend on it), from silver rows of
+those weeks and the week before them, and replaces exactly those ``week_start`` partitions of
+every weekly gold table (Delta ``replaceWhere``). Other weeks keep their files. It rebuilds
+everything (``--full-refresh``, the first run, a changed gold layout, measure settings, gazetteer
+or formula version, or when the changes cannot be read any more); both paths give identical rows.
+A run with nothing new writes nothing, so running it twice changes no gold table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from pyspark.sql import DataFrame, Row, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
+
+from newslake import __version__, io
+from newslake.config import Settings
+from newslake.gold import changes, maintenance
+from newslake.gold import dimensions as D
+from newslake.gold import evidence as E
+from newslake.gold import rollups as R
+from newslake.gold import weekly as W
+from newslake.nlp import gazetteer as G
+from newslake.runs import RunContext
+from newslake.schemas import (
+    GOLD_COMPANIES,
+    GOLD_COUNTRIES,
+    GOLD_EVIDENCE,
+    GOLD_SENTIMENT_WEEKLY,
+    GOLD_SENTIMENT_WEEKLY_COMPANY,
+    GOLD_SENTIMENT_WEEKLY_COUNTRY,
+    GOLD_SENTIMENT_WEEKLY_MARKET,
+    GOLD_STATE,
+    SILVER_ARTICLES,
+    SILVER_MENTIONS,
+    SILVER_SENTENCES,
+)
+
+log = logging.getLogger("newslake.gold")
+
+# Bump when a gold formula changes: the next run sees a new fingerprint and rebuilds gold.
+GOLD_LOGIC_VERSION = "2"
+ENTITIES_TABLE = ("silver", "article_entities")
+
+
+@dataclass(frozen=True)
+class GoldTable:
+    name: str
+    schema: StructType
+    partition_by: Tuple[str, ...] = ()
+    zorder_by: Tuple[str, ...] = ()
+
+
+# Weekly tables are partitioned by week: a recomputed week replaces exactly its partition, and
+# dashboards' date filters prune partitions. Inside a week, Z-order by what dashboards filter by.
+WEEKLY_TABLES = (
+    GoldTable("sentiment_weekly", GOLD_SENTIMENT_WEEKLY, ("week_start",), ("company_id", "country")),
+    GoldTable("sentiment_weekly_company", GOLD_SENTIMENT_WEEKLY_COMPANY, ("week_start",), ("company_id",)),
+    GoldTable("sentiment_weekly_country", GOLD_SENTIMENT_WEEKLY_COUNTRY, ("week_start",), ("country",)),
+    GoldTable("sentiment_weekly_market", GOLD_SENTIMENT_WEEKLY_MARKET, ("week_start",)),
+    GoldTable("evidence", GOLD_EVIDENCE, ("week_start",), ("company_id",)),
+)
+DIMENSION_TABLES = (GoldTable("companies", GOLD_COMPANIES), GoldTable("countries", GOLD_COUNTRIES))
+GOLD_TABLES = WEEKLY_TABLES + DIMENSION_TABLES
+
+
+def _gold_path(settings: Settings, table: GoldTable) -> str:
+    return settings.table_path("gold", table.name)
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """What gold values depend on besides silver: measure settings, the formula version, the gold
+    layouts and the gazetteer files (the dimensions). A change means a full rebuild."""
+    digest = hashlib.sha256()
+    for name in ("companies.csv", "countries.csv"):
+        with open(os.path.join(settings.paths.gazetteer, name), "rb") as handle:
+            digest.update(handle.read())
+    payload = {
+        "logic": GOLD_LOGIC_VERSION,
+        "min_mentions_to_trust": settings.aggregate.min_mentions_to_trust,
+        "evidence_per_week": settings.aggregate.evidence_per_week,
+        "tables": [[t.name, t.schema.simpleString(), list(t.partition_by)] for t in GOLD_TABLES],
+        "gazetteer": digest.hexdigest(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def weeks_to_recompute(touched: Iterable[date]) -> List[date]:
+    """The touched weeks and the week after each (whose previous-week change depends on them)."""
+    weeks = set(touched)
+    return sorted(weeks | {w + timedelta(days=7) for w in weeks})
+
+
+def weeks_to_read(recompute: Iterable[date]) -> List[date]:
+    """The recomputed weeks and the week before each (their previous-week values)."""
+    weeks = set(recompute)
+    return sorted(weeks | {w - timedelta(days=7) for w in weeks})
+
+
+def window_weeks(start: date, end: date) -> List[date]:
+    """Mondays of the ISO weeks that overlap the days ``start`` .. ``end`` (inclusive)."""
+    first = start - timedelta(days=start.weekday())
+    return [first + timedelta(days=7 * i) for i in range((end - first).days // 7 + 1)]
+
+
+def week_predicate(weeks: Sequence[date]) -> str:
+    return "week_start IN (" + ", ".join(f"DATE'{w.isoformat()}'" for w in weeks) + ")"
+
+
+def gold_frames(mentions: DataFrame, sentences: DataFrame, articles: DataFrame, entities: Optional[DataFrame],
+                min_mentions_to_trust: int, evidence_per_week: int) -> Dict[str, DataFrame]:
+    """Every weekly gold table from silver frames (pure): ``mentions`` must cover the week before
+    each week whose previous-week values are wanted."""
+    weighted = W.with_relevance(mentions, entities)
+    rel = W.RELEVANCE_COL
+    return {
+        "sentiment_weekly": weighted.transform(W.weekly_company_country, min_mentions_to_trust, rel),
+        "sentiment_weekly_company": weighted.transform(R.weekly_company, min_mentions_to_trust, rel),
+        "sentiment_weekly_country": weighted.transform(R.weekly_country, min_mentions_to_trust, rel),
+        "sentiment_weekly_market": weighted.transform(R.weekly_market, min_mentions_to_trust, rel),
+        "evidence": E.weekly_evidence(weighted, sentences, articles, evidence_per_week, rel),
+    }
+
+
+def _last_state(spark: SparkSession, path: str) -> Optional[Row]:
+    if not io.table_exists(spark, path):
+        return None
+    return io.read_table(spark, path).orderBy(F.desc("aggregated_at"), F.desc("run_id")).first()
+
+
+def _source_paths(settings: Settings) -> Dict[str, str]:
+    return {
+        "mentions": settings.table_path("silver", "mentions"),
+        "sentences": settings.table_path("silver", "sentences"),
+        "articles": settings.table_path("silver", "articles"),
+        "entities": settings.table_path(*ENTITIES_TABLE),
+    }
+
+
+def _consumed(state: Row) -> Dict[str, Optional[int]]:
+    return {"mentions": state["mentions_version"], "sentences": state["sentences_version"],
+            "articles": state["articles_version"], "entities": state["entities_version"]}
+
+
+def _full_refresh_reason(full_refresh: bool, state: Optional[Row], versions: Dict[str, Optional[int]],
+                         fingerprint: str) -> Optional[str]:
+    if full_refresh:
+        return "--full-refresh"
+    if state is None:
+        return "first aggregate run"
+    if state["settings_fingerprint"] != fingerprint:
+        return "gold settings, layout, formulas or gazetteer changed"
+    consumed = _consumed(state)
+    if (consumed["entities"] is None) != (versions["entities"] is None):
+        return "silver/article_entities appeared or disappeared (relevance weights change everywhere)"
+    if any((consumed[k] < 0) != (versions[k] is None) for k in ("mentions", "sentences", "articles")):
+        return "a silver table appeared or disappeared since the last run"
+    return None
+
+
+def touched_weeks(spark: SparkSession, paths: Dict[str, str], consumed: Dict[str, Optional[int]],
+                  versions: Dict[str, Optional[int]]) -> List[date]:
+    """ISO weeks (``week_start``) with silver rows changed between the consumed and current
+    versions (``silver/article_entities`` rows count for their article's week)."""
+    ranges = {name: (paths[name], consumed[name], versions[name]) for name in paths
+              if versions[name] is not None and versions[name] != consumed[name]}
+    files = changes.changed_files(spark, ranges)
+    frames = [changes.read_files(spark, paths[name], files[name], ["week_start"])
+              for name in ("mentions", "sentences", "articles") if name in files]
+    if files.get("entities"):
+        entities = changes.read_files(spark, paths["entities"], files["entities"], ["*"])
+        if "week_start" in entities.columns:
+            frames.append(entities.select("week_start"))
+        else:  # an entity table without the week: its articles' weeks
+            weeks = changes.read_version(spark, paths["articles"], versions["articles"], SILVER_ARTICLES) \
+                .select("article_id", "week_start")
+            frames.append(entities.select("article_id").distinct().join(weeks, "article_id").select("week_start"))
+    frames = [f for f in frames if f is not None]
+    if not frames:
+        return []
+    union = frames[0]
+    for frame in frames[1:]:
+        union = union.unionByName(frame)
+    return changes.distinct_weeks(union)
+
+
+def _dimension_frames(spark: SparkSession, settings: Settings) -> Tuple[DataFrame, DataFrame]:
+    """``gold/companies`` and ``gold/countries`` (the order of ``DIMENSION_TABLES``)."""
+    countries = spark.createDataFrame(D.country_rows(G.read_countries(settings.paths.gazetteer)), GOLD_COUNTRIES)
+    companies = spark.createDataFrame(D.company_rows(G.read_companies(settings.paths.gazetteer)), D.COMPANY_ROW)
+    return D.companies_dimension(companies, countries), countries
+
+
+def _output_rows(spark: SparkSession, path: str) -> int:
+    return io.last_operation_metrics(spark, path).get("numOutputRows", 0)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an aggregate run does: the silver versions it reads, and the weeks it recomputes
+    (None: all of them, a full rebuild, for ``reason``; empty: nothing changed)."""
+
+    versions: Dict[str, Optional[int]]
+    fingerprint: str
+    recompute: Optional[List[date]]
+    reason: Optional[str] = None
+    silver_changed: bool = True
+
+
+def plan_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool) -> Plan:
+    """Compare silver's current versions with what the last run consumed (``ops/gold_state``)."""
+    sources = _source_paths(settings)
+    versions = {name: changes.table_version(spark, path) for name, path in sources.items()}
+    state = _last_state(spark, settings.table_path("ops", "gold_state"))
+    fingerprint = settings_fingerprint(settings)
+    # --full-refresh with a run window (--run-date/--start/--end) rebuilds the window's weeks, on
+    # top of what changed; without a window it rebuilds everything.
+    windowed = full_refresh and getattr(ctx, "window_start", None) is not None
+    forced = window_weeks(ctx.window_start, ctx.window_end) if windowed else []
+    reason = _full_refresh_reason(full_refresh and not windowed, state, versions, fingerprint)
+    complete = all(io.table_exists(spark, _gold_path(settings, t)) for t in GOLD_TABLES)
+    changed = state is None or _consumed(state) != \
+        {k: (-1 if v is None and k != "entities" else v) for k, v in versions.items()}
+    if reason is None and complete and not forced and not changed:
+        return Plan(versions, fingerprint, [], silver_changed=False)
+    # The layouts are part of the fingerprint: with the same fingerprint, existing tables are as
+    # the last run left them; else check them (and create or replace what is missing or old).
+    if reason is not None or not complete:
+        created = [maintenance.ensure_gold_table(spark, _gold_path(settings, t), t.schema, t.partition_by)
+                   for t in GOLD_TABLES]
+        if reason is None and any(created):
+            reason = "a gold table was created or replaced"
+    if reason is None:
+        try:
+            return Plan(versions, fingerprint,
+                        weeks_to_recompute(touched_weeks(spark, sources, _consumed(state), versions) + forced))
+        except changes.NeedsFullRefresh as exc:
+            reason = str(exc)
+    return Plan(versions, fingerprint, None, reason)
+
+
+def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
+    """``silver/{mentions,sentences,articles}`` (+ ``silver/article_entities`` when it exists) ->
+    ``gold/sentiment_weekly``, its company / country / market rollups, ``gold/evidence`` and the
+    ``gold/companies`` / ``gold/countries`` dimensions; records what it consumed in
+    ``ops/gold_state``; then OPTIMIZE / VACUUM (``aggregate.optimize``) and PNG charts
+    (``aggregate.charts_dir``)."""
+    began = time.time()
+    agg = settings.aggregate
+    plan = plan_aggregate(spark, settings, ctx, full_refresh)
+    recompute = plan.recompute
+    counts: Dict[str, int] = {"rows_in": 0, "rows_out": 0, "full_refresh": int(recompute is None),
+                              "weeks_recomputed": 0}
+    if recompute is None:
+        log.info("aggregate: full rebuild of gold (%s); planned in %.1fs", plan.reason, time.time() - began)
+    elif not recompute:
+        log.info("aggregate: no silver rows changed (versions %s): nothing to recompute; planned in %.1fs",
+                 plan.versions, time.time() - began)
+    else:
+        log.info("aggregate: recomputing %d week(s) %s; planned in %.1fs", len(recompute),
+                 [w.isoformat() for w in recompute], time.time() - began)
+    sources = _source_paths(settings)
+
+    def read(name: str, schema: StructType) -> DataFrame:
+        return changes.read_version(spark, sources[name], plan.versions[name], schema)
+
+    written: List[GoldTable] = []
+    if recompute is None or recompute:
+        mentions = read("mentions", SILVER_MENTIONS)
+        sentences, articles = read("sentences", SILVER_SENTENCES), read("articles", SILVER_ARTICLES)
+        entities = read("entities", StructType()) if plan.versions["entities"] is not None else None
+        if recompute is not None:
+            mentions = R.in_weeks(mentions, weeks_to_read(recompute))
+            sentences, articles = R.in_weeks(sentences, recompute), R.in_weeks(articles, recompute)
+        mentions = mentions.persist()
+        try:
+            counts["rows_in"] = mentions.count()
+            frames = gold_frames(mentions, sentences, articles, entities, agg.min_mentions_to_trust,
+                                 agg.evidence_per_week)
+            for table in WEEKLY_TABLES:
+                started = time.time()
+                _write_weeks(spark, settings, table, frames[table.name], recompute)
+                counts[f"{table.name}_rows"] = _output_rows(spark, _gold_path(settings, table))
+                written.append(table)
+                log.info("aggregate: gold/%s: %d rows written in %.1fs", table.name,
+                         counts[f"{table.name}_rows"], time.time() - started)
+        finally:
+            mentions.unpersist()
+    if recompute is None:
+        for table, frame in zip(DIMENSION_TABLES, _dimension_frames(spark, settings)):
+            io.overwrite(spark, _gold_path(settings, table), frame.coalesce(1), table.schema)
+            counts[f"{table.name}_rows"] = _output_rows(spark, _gold_path(settings, table))
+            written.append(table)
+    counts["rows_out"] = counts.get("sentiment_weekly_rows", 0)
+    counts["weeks_recomputed"] = counts.get("sentiment_weekly_market_rows", 0) if recompute is None else len(recompute)
+    if recompute is None or recompute or plan.silver_changed:
+        _record_state(spark, settings.table_path("ops", "gold_state"), ctx, recompute is None, plan.versions,
+                      plan.fingerprint, counts["weeks_recomputed"])
+    if agg.optimize and written:
+        started = time.time()
+        maintain(spark, settings, written, recompute)
+        log.info("aggregate: OPTIMIZE/VACUUM of %d table(s) in %.1fs", len(written), time.time() - started)
+    if agg.charts_dir and written:
+        counts["charts_written"] = len(write_charts(spark, settings))
+    return counts
+
+
+def _write_weeks(spark: SparkSession, settings: Settings, table: GoldTable, frame: DataFrame,
+                 recompute: Optional[List[date]]) -> None:
+    """Overwrite the table (``recompute`` None) or replace exactly the ``recompute`` weeks."""
+    # One file per week partition, whatever spark.sql.shuffle.partitions says.
+    frame = R.in_weeks(frame, recompute).repartition(*table.partition_by)
+    path = _gold_path(settings, table)
+    if recompute is None:
+        io.overwrite(spark, path, frame, table.schema, table.partition_by)
+    else:
+        io.replace_where(spark, path, frame, table.schema, week_predicate(recompute), table.partition_by)
+
+
+def _record_state(spark: SparkSession, path: str, ctx: RunContext, full: bool, versions: Dict[str, Optional[int]],
+                  fingerprint: str, weeks: int) -> None:
+    row = (ctx.run_id, ctx.started_at, full,
+           -1 if versions["mentions"] is None else versions["mentions"],
+           -1 if versions["sentences"] is None else versions["sentences"],
+           -1 if versions["articles"] is None else versions["articles"],
+           versions["entities"], fingerprint, int(weeks), __version__)
+    io.append(spark, path, spark.createDataFrame([row], GOLD_STATE), GOLD_STATE)
+
+
+def maintain(spark: SparkSession, settings: Settings, tables: Sequence[GoldTable], recompute: Optional[List[date]]) -> None:
+    """OPTIMIZE (Z-ORDER) what this run wrote (only the recomputed weeks' partitions on an
+    incremental run), then VACUUM with ``aggregate.vacuum_retention_hours``."""
+    for table in tables:
+        path = _gold_path(settings, table)
+        where = week_predicate(recompute) if recompute and "week_start" in table.partition_by else None
+        maintenance.optimize(spark, path, table.zorder_by, where)
+        maintenance.vacuum(spark, path, settings.aggregate.vacuum_retention_hours)
+
+
+def charts_dir(settings: Settings) -> Optional[str]:
+    """``aggregate.charts_dir``, relative to the lakehouse unless absolute or a URI; None when unset."""
+    folder = settings.aggregate.charts_dir
+    if not folder:
+        return None
+    if "://" in folder or os.path.isabs(folder):
+        return folder.rstrip("/")
+    return f"{settings.paths.lakehouse.rstrip('/')}/{folder.strip('/')}"
+
+
+def _write_bytes(spark: SparkSession, path: str, data: bytes) -> None:
+    """Write a small file through Hadoop's FileSystem, so a chart lands on any store Spark can write."""
+    jvm = spark.sparkContext._jvm
+    target = jvm.org.apache.hadoop.fs.Path(path)
+    stream = target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).create(target, True)
+    try:
+        stream.write(bytearray(data))
+    finally:
+        stream.close()
+
+
+def write_charts(spark: SparkSession, settings: Settings) -> List[str]:
+    """Draw the gold charts (``newslake.gold.charts``) into ``charts_dir(settings)`` as PNG; returns
+    the paths. Only small slices reach the driver: the market line (one row per week), the top
+    companies' weekly rows, one week's company x country cells and one cell's evidence."""
+    folder = charts_dir(settings)
+    if folder is None:
+        return []
+    try:
+        from newslake.gold import charts
+    except ImportError as exc:  # matplotlib is an extra (notebook): gold is written, charts are not
+        log.warning("aggregate: no charts written (%s); install the notebook extra or set aggregate.charts_dir: null",
+                    exc)
+        return []
+    paths = {t.name: _gold_path(settings, t) for t in GOLD_TABLES}
+    company = io.read_table(spark, paths["sentiment_weekly_company"])
+    market = io.read_table(spark, paths["sentiment_weekly_market"]).toPandas()
+    totals = company.groupBy("company_id").agg(F.sum("mentions").alias("mentions")).toPandas()
+    top = charts.top_companies(totals, settings.aggregate.charts_top_companies)
+    company_pd = company.filter(F.col("company_id").isin(top)).toPandas()
+    week = charts.busiest_week(market)
+    cells = io.read_table(spark, paths["sentiment_weekly"])
+    cells_pd = cells.filter(F.col("week_start") == F.lit(week)).toPandas() if week is not None else cells.limit(0).toPandas()
+    move = charts.biggest_move(company_pd, top)
+    evidence = io.read_table(spark, paths["evidence"])
+    if move is not None:
+        evidence = evidence.filter((F.col("company_id") == move["company_id"])
+                                   & (F.col("week_start") == F.lit(move["week_start"])))
+    else:
+        evidence = evidence.limit(0)
+    figures = charts.all_charts(company_pd, market, cells_pd, evidence.toPandas(), len(top) or 1, week)
+    written = []
+    for name, fig in figures.items():
+        target = f"{folder}/{charts.CHART_FILES[name]}"
+        _write_bytes(spark, target, charts.png_bytes(fig))
+        written.append(target)
+    log.info("aggregate: charts written: %s", ", ".join(written))
+    return written
