@@ -16,7 +16,7 @@ fi
 stamp=.venv/.newslake-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "[setup] installing newslake and its dependencies"
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet --upgrade pip setuptools wheel  # the spark-submit test builds the wheel without isolation
   .venv/bin/python -m pip install --quiet -e ".[test,notebook]"
   touch "$stamp"
 fi
