@@ -14,7 +14,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.newslake-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ scripts/setup.sh -nt "$stamp" ]; then
   echo "[setup] installing newslake and its dependencies"
   .venv/bin/python -m pip install --quiet --upgrade pip setuptools wheel  # the spark-submit test builds the wheel without isolation
   .venv/bin/python -m pip install --quiet -e ".[test,notebook]"
