@@ -49,11 +49,18 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
     return run_gold(spark, settings, ctx, full_refresh=full_refresh)
 
 
+SUMMARY_TABLES = (
+    ("bronze", "articles"), ("bronze", "quarantine"),
+    ("silver", "articles"), ("silver", "sentences"), ("silver", "mentions"), ("silver", "article_entities"),
+    ("gold", "sentiment_weekly"), ("gold", "sentiment_weekly_company"), ("gold", "sentiment_weekly_country"),
+    ("gold", "sentiment_weekly_market"), ("gold", "evidence"), ("gold", "companies"), ("gold", "countries"),
+    ("ops", "runs"),
+)
+
+
 def table_row_counts(spark: SparkSession, settings: Settings) -> Dict[str, int]:
     counts = {}
-    for layer, table in (("bronze", "articles"), ("bronze", "quarantine"), ("silver", "articles"),
-                         ("silver", "sentences"), ("silver", "mentions"), ("gold", "sentiment_weekly"),
-                         ("ops", "runs")):
+    for layer, table in SUMMARY_TABLES:
         path = settings.table_path(layer, table)
         counts[f"{layer}/{table}"] = io.read_table(spark, path).count() if io.table_exists(spark, path) else 0
     return counts
