@@ -87,36 +87,40 @@ _ATTRIBUTION = r"(?:[A-Z][\w’'.-]*\s+){1,3}(?:" + _ATTRIBUTION_VERBS + r")\b"
 def _rules() -> List[Tuple[str, str]]:
     """The pre-pass as ordered (Java regex, replacement) pairs; each keeps the text's length."""
     p, b = PROTECT, BOUND
+    # Each rule starts with the character it replaces and checks what precedes it with a
+    # lookbehind that ends in that character: Java tries a pattern at every position of the
+    # text, and a leading lookbehind (up to 1,000 characters for bullet items) made the pre-pass
+    # cost more than the rest of enrich together.
     return [
         # Bullet items are sentences of their own: nothing inside an item ends it; the line break
         # before and after an item is a bound. A blank line always ends a sentence.
-        (r"(?m)(?<=^[ \t]{0,8}" + _BULLET + r"[ \t][^\n]{0,1000}?)[.?!;…]", p),
+        (r"(?m)[.?!;…](?<=^[ \t]{0,8}" + _BULLET + r"[ \t][^\n]{0,1000}?[.?!;…])", p),
         (r"(?m)^([ \t]{0,8}\d{1,2})\.(?=[ \t])", "$1" + p),
         (r"\n(?=[ \t]*\n)", b),
         (r"(?m)^([ \t]{0,8}" + _BULLET_MARKED + r"[ \t][^\n]*)\n", "$1" + b),
         (r"\n(?=[ \t]{0,8}" + _BULLET_MARKED + r"[ \t])", b),
         # Abbreviations that never end a sentence; "No. 2", "Jan. 15", "St. Paul" (Saint).
-        (r"(?<![\w.])(" + _NEVER_FINAL + r")\.(?=\s)", "$1" + p),
-        (r"(?<![\w.])(No|Nos|Sec|Secs|Para)\.(?=\s*\d)", "$1" + p),
-        (r"(?<![\w.])(" + _MONTHS + r")\.(?=\s*\d)", "$1" + p),
-        (r"(?<!\b[A-Z][a-z]{1,20} )(?<![\w.])(St|Ste|Mt|Ft)\.(?=\s+[A-Z])", "$1" + p),
+        (r"\.(?<=(?<![\w.])(?:" + _NEVER_FINAL + r")\.)(?=\s)", p),
+        (r"\.(?<=(?<![\w.])(?:No|Nos|Sec|Secs|Para)\.)(?=\s*\d)", p),
+        (r"\.(?<=(?<![\w.])(?:" + _MONTHS + r")\.)(?=\s*\d)", p),
+        (r"\.(?<=(?<!\b[A-Z][a-z]{1,20} )(?<![\w.])(?:St|Ste|Mt|Ft)\.)(?=\s+[A-Z])", p),
         # e.g., i.e. never end a sentence; a.m./p.m. before a time zone do not either.
-        (r"(?<=\b[eE]\.[gG]|\b[iI]\.[eE])\.", p),
-        (r"(?<=\b[aApP]\.[mM])\.(?=\s+(?:" + _TIME_ZONES + r")\b)", p),
+        (r"\.(?<=\b[eE]\.[gG]\.|\b[iI]\.[eE]\.)", p),
+        (r"\.(?<=\b[aApP]\.[mM]\.)(?=\s+(?:" + _TIME_ZONES + r")\b)", p),
         # "U.S." / "U.K." / "U.N." / "E.U.": a name continues ("U.S. Treasury"); a noun after a
         # preposition or "the" ends the sentence before a capital ("in the U.S. Sales rose").
-        (r"(?<=\b(?:U\.S|U\.K|U\.N|E\.U))\.(?=\s+(?:" + _US_CONTINUATIONS + r")\b)", p),
-        (r"(?<=\b(?:" + _US_NOUN_BEFORE + r") (?:U\.S|U\.K|U\.N|E\.U)\.)\s(?=" + _STARTS + ")", b),
-        (r"(?<=\b(?:U\.S|U\.K|U\.N|E\.U))\.(?=\s+[A-Z])", p),
+        (r"\.(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)(?=\s+(?:" + _US_CONTINUATIONS + r")\b)", p),
+        (r"\s(?<=\b(?:" + _US_NOUN_BEFORE + r") (?:U\.S|U\.K|U\.N|E\.U)\.\s)(?=" + _STARTS + ")", b),
+        (r"\.(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)(?=\s+[A-Z])", p),
         # Other dotted capitals are initials of a name ("J.P. Morgan", "A.P. Møller"), as is a
         # single capital ("John D. Whitaker").
-        (r"(?<=(?<![\w.])[A-Z]\.[A-Z](?:\.[A-Z])?)\.(?=\s+[A-Z])", p),
-        (r"(?<=(?<![\w.])[A-Z])\.(?=\s+[A-Z][a-z])", p),
+        (r"\.(?<=(?<![\w.])[A-Z]\.[A-Z](?:\.[A-Z])?\.)(?=\s+[A-Z])", p),
+        (r"\.(?<=(?<![\w.])[A-Z]\.)(?=\s+[A-Z][a-z])", p),
         # Company suffixes, "Jr.", state abbreviations, months, streets and a.m./p.m. before a
         # capital: another suffix continues ("Co. Ltd."); anything else starts a new sentence.
-        (r"(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + r"))\.(?=\s+" + _SUFFIX_NEXT + ")", p),
-        (r"(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + "|" + _MONTHS + r"|St|Ave|Blvd|Rd)\.)\s(?=" + _STARTS + ")", b),
-        (r"(?<=\b[aApP]\.[mM]\.)\s(?=" + _STARTS + ")", b),
+        (r"\.(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + r")\.)(?=\s+" + _SUFFIX_NEXT + ")", p),
+        (r"\s(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + "|" + _MONTHS + r"|St|Ave|Blvd|Rd)\.\s)(?=" + _STARTS + ")", b),
+        (r"\s(?<=\b[aApP]\.[mM]\.\s)(?=" + _STARTS + ")", b),
         # Generic: a full stop inside a token (numbers, domains, "U.S"), or followed by a
         # lower-case word, a comma or a dash, ends nothing; nor does "?"/"!" before "she said".
         (r"\.(?=[A-Za-z0-9])", p),
@@ -129,11 +133,11 @@ def _rules() -> List[Tuple[str, str]]:
         # any other closing quote or bracket after the end of a sentence, then a capital or an
         # opening quote, is a bound, and so is an opening quote after the end of a sentence.
         (r"[?!…](?=[" + _CLOSERS + r"]{1,3}\s+" + _ATTRIBUTION + ")", p),
-        (r"(?<=[.?!…][" + _CLOSERS + r"]{1,3})\s(?=[A-Z“\"‘'(])", b),
-        (r"(?<=[.?!…])\s(?=[“\"‘'][A-Z])", b),
+        (r"\s(?<=[.?!…][" + _CLOSERS + r"]{1,3}\s)(?=[A-Z“\"‘'(])", b),
+        (r"\s(?<=[.?!…]\s)(?=[“\"‘'][A-Z])", b),
         # An ellipsis before a capital ends the sentence ("for a decade… Then the pandemic hit");
         # its inner dots never do.
-        (r"(?<=(?:\.\.\.|…))\s(?=" + _STARTS + ")", b),
+        (r"\s(?<=(?:\.\.\.|…)\s)(?=" + _STARTS + ")", b),
         (r"\.(?=\.)", p),
         # A semicolon never ends a sentence in news copy. Quotes are neutralised last: the rules
         # above decide every boundary next to a quote, and the detector's own quote handling
