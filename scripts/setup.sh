@@ -3,11 +3,26 @@
 # notebook extras, and the Spark NLP + Delta jars resolved once from Maven Central into
 # .cache/jars (later runs, tests included, never touch the network). Safe to run again: each
 # step is skipped when already done.
+#
+#   --airflow   also make .cache/airflow-venv, a separate virtualenv with a pinned Airflow, for
+#               the DAG test (scripts/test.sh passes it). Separate because Airflow pins its own
+#               SQLAlchemy, pydantic, ... and must not move the project's. No constraints file:
+#               Airflow publishes those on GitHub, which these machines cannot reach, so pip
+#               resolves the pinned version (about 1.5 min the first time, 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 JARS_DIR=.cache/jars
+AIRFLOW_VERSION=3.3.2
+AIRFLOW_VENV=.cache/airflow-venv
+WITH_AIRFLOW=0
+for arg in "$@"; do
+  case "$arg" in
+    --airflow) WITH_AIRFLOW=1 ;;
+    *) echo "[setup] unknown option $arg (known: --airflow)" >&2; exit 2 ;;
+  esac
+done
 
 if [ ! -x .venv/bin/python ]; then
   echo "[setup] creating virtualenv .venv"
@@ -30,5 +45,16 @@ if ! ls "$JARS_DIR"/spark-nlp_*.jar >/dev/null 2>&1 || ! ls "$JARS_DIR"/delta-sp
     echo "[setup] Maven not found: resolving the same coordinates with Spark's Ivy into .cache/ivy"
     .venv/bin/python -m newslake.resolve_jars --jars-dir "$JARS_DIR"
   fi
+fi
+
+if [ "$WITH_AIRFLOW" = 1 ] && [ ! -f "$AIRFLOW_VENV/.airflow-$AIRFLOW_VERSION" ]; then
+  echo "[setup] installing apache-airflow==$AIRFLOW_VERSION into $AIRFLOW_VENV (for the DAG test)"
+  started=$SECONDS
+  rm -rf "$AIRFLOW_VENV"
+  "$PYTHON" -m venv "$AIRFLOW_VENV"
+  "$AIRFLOW_VENV/bin/python" -m pip install --quiet --upgrade pip
+  "$AIRFLOW_VENV/bin/python" -m pip install --quiet "apache-airflow==$AIRFLOW_VERSION"
+  touch "$AIRFLOW_VENV/.airflow-$AIRFLOW_VERSION"
+  echo "[setup] Airflow installed in $((SECONDS - started))s"
 fi
 echo "[setup] ready: $(ls "$JARS_DIR" | wc -l) jars in $JARS_DIR"
