@@ -19,11 +19,10 @@ from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
 from newslake import io
+from newslake.config import StorySettings
 from newslake.runs import RunContext
-from newslake.schemas import BRONZE_ARTICLES
+from newslake.schemas import BRONZE_ARTICLES, SILVER_ARTICLE_SIGNATURES, SILVER_ARTICLE_STORIES, SILVER_STORIES
 from newslake.stories import minhash as M
-from newslake.stories.schemas import SILVER_ARTICLE_SIGNATURES, SILVER_ARTICLE_STORIES, SILVER_STORIES
-from newslake.stories.settings import StorySettings
 from newslake.stories.stage import StorySettingsChanged, cluster_batch, run_stories, sign_articles
 
 PAIRS = Path(__file__).parent / "data" / "labeled" / "story_pairs.jsonl"
@@ -65,12 +64,11 @@ def test_labeled_pairs_precision_and_recall(spark):
     articles = spark.createDataFrame(rows, "article_id string, published_at timestamp, source string, text string")
     signed = sign_articles(articles, CFG).persist()
     story_of = {r.article_id: r.story_id for r in cluster_batch(signed, CFG).collect()}
+    sides = signed.select(F.split("article_id", "/")[0].alias("pair"), "article_id")
+    both_sides = sides.filter(F.col("article_id").endswith("/a")).select("pair", F.col("article_id").alias("article_a")) \
+        .join(sides.filter(F.col("article_id").endswith("/b")).select("pair", F.col("article_id").alias("article_b")), "pair")
     similarity = {(r.article_a, r.article_b): r.similarity for r in M.verified_pairs(
-        signed.select(F.col("article_id").alias("article_a")).crossJoin(
-            signed.select(F.col("article_id").alias("article_b")))
-        .filter(F.split("article_a", "/")[0] == F.split("article_b", "/")[0])
-        .filter(F.col("article_a") < F.col("article_b")),
-        signed.select("article_id", "shingle_ids"), 0.0).collect()}
+        both_sides.drop("pair"), signed.select("article_id", "shingle_ids"), 0.0).collect()}
     signed.unpersist()
 
     tp = fp = fn = tn = 0
@@ -282,4 +280,4 @@ def test_incremental_runs_equal_a_full_refresh_across_weeks(spark, settings_fact
 
     # Other shingling settings cannot be mixed with the stored signatures.
     with pytest.raises(StorySettingsChanged):
-        run_stories(spark, settings, RunContext.start("stories"), stories=StorySettings(shingle_size=4))
+        run_stories(spark, settings_factory(**{"stories.shingle_size": 4}), RunContext.start("stories"))

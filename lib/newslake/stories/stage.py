@@ -45,10 +45,10 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from newslake import io
+from newslake.config import Settings, StorySettings
 from newslake.runs import RunContext
+from newslake.schemas import SILVER_ARTICLE_SIGNATURES, SILVER_ARTICLE_STORIES, SILVER_STORIES
 from newslake.stories import minhash as M
-from newslake.stories.schemas import SILVER_ARTICLE_SIGNATURES, SILVER_ARTICLE_STORIES, SILVER_STORIES
-from newslake.stories.settings import StorySettings
 
 log = logging.getLogger("newslake")
 
@@ -69,13 +69,7 @@ class StorySettingsChanged(RuntimeError):
     """Stored signatures were made with other shingling/MinHash settings than the current ones."""
 
 
-def story_settings(settings) -> StorySettings:
-    """``settings.stories`` once the lead has wired it into ``Settings``; the defaults until then."""
-    found = getattr(settings, "stories", None)
-    return found if isinstance(found, StorySettings) else StorySettings()
-
-
-def read_source_articles(spark: SparkSession, settings) -> Tuple[DataFrame, str]:
+def read_source_articles(spark: SparkSession, settings: Settings) -> Tuple[DataFrame, str]:
     """``article_id, published_at, source, url, text`` from silver/articles (its clean_text)
     when that table exists, else from bronze/articles (its body); and which one it was."""
     silver = settings.table_path("silver", "articles")
@@ -117,11 +111,10 @@ def cluster_batch(signed: DataFrame, cfg: StorySettings) -> DataFrame:
     return labels.select(F.col("node").alias("article_id"), F.col("label.article_id").alias("story_id"))
 
 
-def run_stories(spark: SparkSession, settings, ctx: RunContext, full_refresh: bool = False,
-                stories: Optional[StorySettings] = None) -> Dict[str, int]:
-    """New articles -> their stories; see the module docstring. Returns the run's counts and
-    the wall-clock milliseconds of its phases (``ms_*``)."""
-    cfg = stories or story_settings(settings)
+def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
+    """New articles -> their stories (``settings.stories``); see the module docstring. Returns
+    the run's counts and the wall-clock milliseconds of its phases (``ms_*``)."""
+    cfg = settings.stories
     paths = {name: settings.table_path("silver", name) for name in TABLE_NAMES}
     params = cfg.minhash_params()
     timings: Dict[str, int] = {}
@@ -134,11 +127,14 @@ def run_stories(spark: SparkSession, settings, ctx: RunContext, full_refresh: bo
 
     old_signatures = existing("article_signatures", SILVER_ARTICLE_SIGNATURES)
     if not full_refresh and io.table_exists(spark, paths["article_signatures"]):
-        if old_signatures.filter(F.col("minhash_params") != params).limit(1).count():
+        stale = (F.col("minhash_params") != params) | (F.col("text_source") != text_source)
+        if old_signatures.filter(stale).limit(1).count():
             raise StorySettingsChanged(
                 "silver/article_signatures was built with other stories settings (shingle_size, "
                 "num_hash_tables, band_rows, seed, num_features or boilerplate patterns) than the "
-                f"current ones ({params}); rerun the stories stage with --full-refresh")
+                f"current ones ({params}), or from other text than {text_source} articles (the "
+                "stage signs bronze bodies only while silver/articles does not exist); rerun the "
+                "stories stage with --full-refresh")
 
     new = source.join(old_signatures.select("article_id"), "article_id", "left_anti")
     signed = sign_articles(new, cfg).persist()
@@ -262,27 +258,10 @@ def _write(spark: SparkSession, paths: Dict[str, str], full_refresh: bool, membe
     every_column = {c: f"s.`{c}`" for c in SILVER_ARTICLE_STORIES.fieldNames()}
     io.merge_insert_new(spark, paths["article_stories"], members, ["article_id"], SILVER_ARTICLE_STORIES,
                         update_on_match=every_column)
-    upsert_and_delete(spark, paths["stories"], story_rows, absorbed, "story_id", SILVER_STORIES)
+    io.upsert_and_delete(spark, paths["stories"], story_rows, absorbed, "story_id", SILVER_STORIES)
     # Last: a signature marks the article as done; a run that fails before this is redone.
     io.merge_insert_new(spark, paths["article_signatures"], signatures, ["article_id"], SILVER_ARTICLE_SIGNATURES)
 
 
-def upsert_and_delete(spark: SparkSession, path: str, rows: DataFrame, deleted_keys: DataFrame, key: str,
-                      schema: StructType) -> None:
-    """One MERGE: rows whose key exists are replaced, new keys inserted, ``deleted_keys``
-    removed. (To move into ``newslake.io`` beside ``merge_insert_new``.)"""
-    table = io.ensure_table(spark, path, schema)
-    source = (rows.select(*schema.fieldNames()).withColumn("_delete", F.lit(False))
-              .unionByName(deleted_keys.join(rows.select(key), key, "left_anti")
-                           .select(*[F.col(key) if c == key else F.lit(None).cast(schema[c].dataType).alias(c)
-                                     for c in schema.fieldNames()])
-                           .withColumn("_delete", F.lit(True))))
-    (table.alias("t").merge(source.alias("s"), f"t.`{key}` = s.`{key}`")
-     .whenMatchedDelete(condition="s._delete")
-     .whenMatchedUpdate(set={c: f"s.`{c}`" for c in schema.fieldNames()})
-     .whenNotMatchedInsert(condition="NOT s._delete", values={c: f"s.`{c}`" for c in schema.fieldNames()})
-     .execute())
-
-
-__all__ = ["run_stories", "story_settings", "sign_articles", "cluster_batch", "duplicate_pairs",
+__all__ = ["run_stories", "sign_articles", "cluster_batch", "duplicate_pairs",
            "StorySettingsChanged"]
