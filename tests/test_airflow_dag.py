@@ -5,7 +5,7 @@ import pytest
 from conftest import ROOT
 
 
-def test_dag_loads_with_three_ordered_stages():
+def test_dag_loads_with_four_ordered_stages():
     pytest.importorskip("airflow", reason="Airflow is optional: pip install -e '.[airflow]' to run this test")
     from airflow.models import DagBag
 
@@ -13,7 +13,7 @@ def test_dag_loads_with_three_ordered_stages():
     assert bag.import_errors == {}
     dag = bag.get_dag("newslake_daily")
     assert dag is not None and dag.catchup
-    assert [t.task_id for t in dag.topological_sort()] == ["ingest", "enrich", "aggregate"]
+    assert [t.task_id for t in dag.topological_sort()] == ["ingest", "enrich", "stories", "aggregate"]
     for task in dag.tasks:
         assert task.retries == 3
         assert "--run-date {{ ds }}" in task.bash_command

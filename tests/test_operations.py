@@ -40,7 +40,7 @@ def argv(lake: Path, raw: Path, *extra: str):
 
 
 @pytest.mark.skipif(os.environ.get("NEWSLAKE_SUBMIT_TESTS") != "1",
-                    reason="three fresh spark-submit JVMs take about 4 minutes on 2 cores: "
+                    reason="four fresh spark-submit JVMs take about 5 minutes on 2 cores: "
                            "NEWSLAKE_SUBMIT_TESTS=1 ./scripts/test.sh -k spark_submit runs it")
 def test_spark_submit_runs_each_job(spark, tmp_path):
     raw = corpus(tmp_path)
@@ -52,7 +52,7 @@ def test_spark_submit_runs_each_job(spark, tmp_path):
     jars = ",".join(str(j) for j in sorted((ROOT / ".cache" / "jars").glob("*.jar")))
     submit = Path(sys.executable).parent / "spark-submit"
     env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
-    for stage in ("ingest", "enrich", "aggregate"):
+    for stage in ("ingest", "enrich", "stories", "aggregate"):
         cmd = [str(submit), "--master", "local[2]", "--driver-memory", "2g", "--jars", jars,
                "--py-files", str(wheel), "--conf", "spark.ui.enabled=false",
                str(ROOT / "jobs" / f"{stage}.py"), *argv(lake, raw, "--set", "spark.jar_source=provided",
@@ -62,7 +62,7 @@ def test_spark_submit_runs_each_job(spark, tmp_path):
     gold = spark.read.format("delta").load(str(lake / "gold" / "sentiment_weekly"))
     assert {(r.company, r.country, r.iso_week) for r in gold.collect()} >= {("Tesla", "CN", 17), ("Siemens", "DE", 14)}
     runs = spark.read.format("delta").load(str(lake / "ops" / "runs"))
-    assert sorted(r.stage for r in runs.filter("status = 'succeeded'").collect()) == ["aggregate", "enrich", "ingest"]
+    assert sorted(r.stage for r in runs.filter("status = 'succeeded'").collect()) == ["aggregate", "enrich", "ingest", "stories"]
 
 
 def test_two_concurrent_ingests_do_not_duplicate(spark, tmp_path):

@@ -42,7 +42,7 @@ with DAG(
     tags=["newslake", "news", "sentiment"],
 ) as dag:
     stages = {}
-    for stage in ("ingest", "enrich", "aggregate"):
+    for stage in ("ingest", "enrich", "stories", "aggregate"):
         stages[stage] = BashOperator(
             task_id=stage,
             cwd=NEWSLAKE_HOME,
@@ -52,4 +52,4 @@ with DAG(
                 + " --log-format json"
             ),
         )
-    stages["ingest"] >> stages["enrich"] >> stages["aggregate"]
+    stages["ingest"] >> stages["enrich"] >> stages["stories"] >> stages["aggregate"]
