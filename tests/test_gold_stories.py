@@ -131,3 +131,21 @@ def test_gold_recomputes_the_weeks_a_stories_run_rewrote(spark, tmp_path):
     gold_stage.run_aggregate(spark, settings, RunContext.start("aggregate"), full_refresh=True)
     assert_df_equality(spark.read.format("delta").load(f"{lake}/gold/sentiment_weekly"), incremental,
                        ignore_row_order=True)
+
+
+def test_gold_state_from_before_stories_gains_the_column(spark, tmp_path):
+    """A lakehouse aggregated before the stories stage existed: its ops/gold_state has no
+    stories_version. The next run reads it (no table: no stories) and appends its row with the
+    new column; the old rows read null there."""
+    lake = tmp_path / "lake"
+    settings = make_settings(lake)
+    write_silver(spark, lake, [article("p1", datetime(2024, 4, 10, 9), PLANT)])
+    aggregate(spark, settings)
+    state = f"{lake}/ops/gold_state"
+    spark.read.format("delta").load(state).drop("stories_version").write.format("delta").mode("overwrite") \
+        .option("overwriteSchema", "true").save(state)
+    write_silver(spark, lake, [article("p2", datetime(2024, 4, 17, 9), PLANT)])
+    counts = aggregate(spark, settings)
+    assert (counts["full_refresh"], counts["weeks_recomputed"]) == (0, 2)
+    rows = spark.read.format("delta").load(state).orderBy("aggregated_at").collect()
+    assert [r.stories_version for r in rows] == [None, None] and rows[-1].weeks_recomputed == 2
