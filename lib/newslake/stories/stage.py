@@ -1,7 +1,10 @@
 """The stories stage: articles -> ``silver/article_signatures``, ``silver/stories``,
 ``silver/article_stories`` (issue #9 "Stories, not copies").
 
-Reads ``silver/articles`` (``clean_text``) when it exists, else ``bronze/articles`` (``body``).
+Reads ``silver/articles`` (``clean_text``) when it exists, else ``bronze/articles`` (``body``);
+signatures of one kind of text are not mixed with the other's (``StorySettingsChanged``: run
+``--full-refresh``). A run window (``--run-date``, ``--start``/``--end``) does not narrow the
+stage: every new article is clustered, and ``--full-refresh`` re-clusters all of them.
 
 Incremental by construction. An article is *new* until its signature is in
 ``silver/article_signatures``. A run
