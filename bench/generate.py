@@ -2,6 +2,7 @@
 
     python -m bench.generate --articles 20000 --out /tmp/bench20k --seed 42 \\
         [--formats jsonl,html,warc] [--bad-share 0.02] [--syndicated-share 0.15]
+        [--flood-company volkswagen --flood-share 0.8]
 
 ``--articles`` is the number of records written (every input record the ingest job will read:
 good articles, syndicated copies and bad records). Bad records go into JSONL files (truncated
@@ -19,6 +20,11 @@ quarantine must give each one is in ``_truth/bad_records.csv``. Layout of ``--ou
 Articles are written one by one in publication order; only a bounded window of recent
 originals (story number, date and site; no text) is kept for syndication, so memory stays
 flat whatever ``--articles`` is. The same seed gives byte-identical files.
+
+``--flood-company ID --flood-share P``: a syndicated copy copies a recent original whose main
+company is ``ID`` with probability ``P`` (when one is within the syndication window), so that
+company's stories are copied far more often than others' (issue #9's "company flooded by
+copies"). Without it the output is the same as before the option existed.
 """
 
 from __future__ import annotations
@@ -77,6 +83,8 @@ class Config:
     jsonl_lines: int = 5000
     warc_records: int = 1000
     gazetteer: Path = ROOT / "conf" / "gazetteer"
+    flood_company: Optional[str] = None
+    flood_share: float = 0.0
 
     def format_shares(self) -> List[Tuple[str, float]]:
         """(format, share of articles) for the selected formats; JSONL takes the remainder."""
@@ -109,6 +117,7 @@ class Generator:
         self.format_shares = cfg.format_shares()
         self.bad_kinds = cfg.bad_kinds()
         self.reservoir: deque = deque(maxlen=RESERVOIR_MAX)  # (published, story_no, site index)
+        self.flood_reservoir: deque = deque(maxlen=RESERVOIR_MAX)  # the same, of the flooded company
         self.next_story = 0
         self.counts: Dict[str, int] = {"originals": 0, "syndicated_copies": 0, "bad_records": 0}
         self.good_by_format: Dict[str, int] = {f: 0 for f in FORMATS}
@@ -134,12 +143,16 @@ class Generator:
                 slot += 1
                 published = midnight + timedelta(seconds=second)
                 reservoir = self.reservoir
-                while reservoir and reservoir[0][0] < published - SYNDICATION_WINDOW:
-                    reservoir.popleft()
+                for recent in (reservoir, self.flood_reservoir):
+                    while recent and recent[0][0] < published - SYNDICATION_WINDOW:
+                        recent.popleft()
                 if self.bad_kinds and r() < cfg.bad_share:
                     self.bad_record(slot, published)
                 elif reservoir and r() < cfg.syndicated_share:
-                    orig_published, story_no, site_index = reservoir[int(r() * len(reservoir))]
+                    source = reservoir
+                    if self.flood_reservoir and r() < cfg.flood_share:
+                        source = self.flood_reservoir
+                    orig_published, story_no, site_index = source[int(r() * len(source))]
                     orig_site = SITES[site_index]
                     story = self.maker.make(story_no, orig_published, orig_site)
                     site = self.other_site(orig_site)
@@ -153,6 +166,8 @@ class Generator:
                     story = self.maker.make(story_no, published, site)
                     self.emit(story, site, published, slot, is_copy=False)
                     reservoir.append((published, story_no, site.index))
+                    if cfg.flood_company and story.companies[0].id == cfg.flood_company:
+                        self.flood_reservoir.append((published, story_no, site.index))
                     self.counts["originals"] += 1
 
     def close(self) -> None:
@@ -353,6 +368,9 @@ def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool]:
     p.add_argument("--warc-records", type=int, default=1000, help="responses per WARC file at most")
     p.add_argument("--gazetteer", type=Path, default=ROOT / "conf" / "gazetteer",
                    help="folder with companies.csv and countries.csv")
+    p.add_argument("--flood-company", help="company id (conf/gazetteer) whose stories are copied most")
+    p.add_argument("--flood-share", type=float, default=0.0,
+                   help="with --flood-company: share of copies that copy that company's recent stories")
     p.add_argument("--force", action="store_true", help="replace --out when it holds an earlier generated corpus")
     p.add_argument("--quiet", action="store_true", help="print no summary (it is in _truth/summary.json)")
     a = p.parse_args(argv)
@@ -360,7 +378,7 @@ def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool]:
     unknown = {x.strip() for x in a.formats.split(",")} - set(FORMATS)
     if unknown or not formats:
         p.error(f"--formats: choose from {','.join(FORMATS)} (got {a.formats!r})")
-    for name in ("bad_share", "syndicated_share", "html_share", "warc_share"):
+    for name in ("bad_share", "syndicated_share", "html_share", "warc_share", "flood_share"):
         if not 0.0 <= getattr(a, name) < 1.0:
             p.error(f"--{name.replace('_', '-')} must be in [0, 1)")
     if a.articles < 1 or a.weeks < 1 or a.jsonl_lines < 1 or a.warc_records < 1:
@@ -368,7 +386,7 @@ def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool]:
     cfg = Config(articles=a.articles, out=a.out, seed=a.seed, formats=formats, bad_share=a.bad_share,
                  syndicated_share=a.syndicated_share, html_share=a.html_share, warc_share=a.warc_share,
                  start=a.start, weeks=a.weeks, jsonl_lines=a.jsonl_lines, warc_records=a.warc_records,
-                 gazetteer=a.gazetteer)
+                 gazetteer=a.gazetteer, flood_company=a.flood_company, flood_share=a.flood_share)
     return cfg, a.force, a.quiet
 
 

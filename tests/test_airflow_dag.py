@@ -96,9 +96,9 @@ def test_schedule_is_daily_with_catchup_and_ds_is_the_finished_day(loaded):
 
 
 def test_three_stages_in_order_with_retries(loaded):
-    assert loaded["order"] == ["ingest", "enrich", "aggregate"]
+    assert loaded["order"] == ["ingest", "enrich", "stories", "aggregate"]
     tasks = loaded["tasks"]
-    assert [tasks[s]["upstream"] for s in ("ingest", "enrich", "aggregate")] == [[], ["ingest"], ["enrich"]]
+    assert [tasks[s]["upstream"] for s in ("ingest", "enrich", "stories", "aggregate")] == [[], ["ingest"], ["enrich"], ["stories"]]
     for stage, task in tasks.items():
         assert task["retries"] == 3
         assert task["operator"] == "BashOperator"

@@ -43,8 +43,8 @@ def argv(lake: Path, raw: Path, *extra: str):
                     reason="NEWSLAKE_SUBMIT_TESTS=0: the spark-submit JVM (minutes on 2 cores) is skipped")
 def test_spark_submit_runs_the_pipeline_from_the_wheel(spark, tmp_path):
     """The README's air-gapped command in local mode: the wheel as --py-files, the jars of
-    .cache/jars as --jars, jobs/pipeline.py running ingest, enrich and aggregate in one JVM
-    (one JVM, not three: each costs about a minute on 2 cores, and the pipeline job runs each
+    .cache/jars as --jars, jobs/pipeline.py running ingest, enrich, stories and aggregate in one JVM
+    (one JVM, not four: each costs about a minute on 2 cores, and the pipeline job runs each
     stage's code; the stage entry points are checked below without a JVM)."""
     raw = corpus(tmp_path)
     lake = tmp_path / "lake"
@@ -68,14 +68,14 @@ def test_spark_submit_runs_the_pipeline_from_the_wheel(spark, tmp_path):
     assert {(r.company, r.country, r.iso_week) for r in gold.collect()} >= {("Tesla", "CN", 17), ("Siemens", "DE", 14)}
     runs = spark.read.format("delta").load(str(lake / "ops" / "runs")).orderBy("started_at").collect()
     assert [(r.stage, r.status, r.run_id) for r in runs] == [
-        ("ingest", "succeeded", "submitted"), ("enrich", "succeeded", "submitted"), ("aggregate", "succeeded", "submitted")]
+        (stage, "succeeded", "submitted") for stage in ("ingest", "enrich", "stories", "aggregate")]
     assert {(str(r.window_start), str(r.window_end)) for r in runs} == {("2024-04-01", "2024-04-30")}
     app_ids = {r.spark_app_id for r in runs}  # one submitted application, not this test's session
     assert len(app_ids) == 1 and spark.sparkContext.applicationId not in app_ids
     assert runs[0].bronze_inserted == 21
 
 
-@pytest.mark.parametrize("stage", ["ingest", "enrich", "aggregate", "pipeline"])
+@pytest.mark.parametrize("stage", ["ingest", "enrich", "stories", "aggregate", "pipeline"])
 def test_each_job_file_runs_its_own_stage(stage):
     done = subprocess.run([sys.executable, str(ROOT / "jobs" / f"{stage}.py"), "--help"],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)

@@ -18,7 +18,7 @@ from newslake.config import Settings, load_settings, parse_set_option
 
 log = logging.getLogger("newslake")
 
-STAGES = ("ingest", "enrich", "aggregate")
+STAGES = ("ingest", "enrich", "stories", "aggregate")
 
 
 def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -132,6 +132,10 @@ def ingest_main(argv: Optional[List[str]] = None) -> int:
 
 def enrich_main(argv: Optional[List[str]] = None) -> int:
     return run_stages(["enrich"], argv)
+
+
+def stories_main(argv: Optional[List[str]] = None) -> int:
+    return run_stages(["stories"], argv)
 
 
 def aggregate_main(argv: Optional[List[str]] = None) -> int:

@@ -6,6 +6,7 @@ from typing import Dict, Iterable, Mapping, Optional, Sequence
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 
@@ -66,10 +67,33 @@ def merge_insert_new(spark: SparkSession, path: str, df: DataFrame, keys: Iterab
     return last_operation_metrics(spark, path)
 
 
+def upsert_and_delete(spark: SparkSession, path: str, rows: DataFrame, deleted_keys: DataFrame, key: str,
+                      schema: StructType) -> None:
+    """One MERGE keyed on ``key``: rows of ``rows`` whose key exists replace the table's row, new
+    keys are inserted, and the table's rows whose key is in ``deleted_keys`` (a frame with the
+    ``key`` column) and not in ``rows`` are deleted."""
+    table = ensure_table(spark, path, schema)
+    source = (rows.select(*schema.fieldNames()).withColumn("_delete", F.lit(False))
+              .unionByName(deleted_keys.join(rows.select(key), key, "left_anti")
+                           .select(*[F.col(key) if c == key else F.lit(None).cast(schema[c].dataType).alias(c)
+                                     for c in schema.fieldNames()])
+                           .withColumn("_delete", F.lit(True))))
+    (table.alias("t").merge(source.alias("s"), f"t.`{key}` = s.`{key}`")
+     .whenMatchedDelete(condition="s._delete")
+     .whenMatchedUpdate(set={c: f"s.`{c}`" for c in schema.fieldNames()})
+     .whenNotMatchedInsert(condition="NOT s._delete", values={c: f"s.`{c}`" for c in schema.fieldNames()})
+     .execute())
+
+
 def append(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
-           partition_by: Sequence[str] = ()) -> None:
+           partition_by: Sequence[str] = (), merge_schema: bool = False) -> None:
+    """Append ``df``'s ``schema`` columns; ``merge_schema`` adds columns the table lacks (rows
+    written before read null there)."""
     ensure_table(spark, path, schema, partition_by)
-    df.select(*schema.fieldNames()).write.format("delta").mode("append").save(path)
+    writer = df.select(*schema.fieldNames()).write.format("delta").mode("append")
+    if merge_schema:
+        writer = writer.option("mergeSchema", "true")
+    writer.save(path)
 
 
 def replace_where(spark: SparkSession, path: str, df: DataFrame, schema: StructType,

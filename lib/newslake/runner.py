@@ -17,7 +17,7 @@ from newslake.runs import RunContext, record_run
 
 log = logging.getLogger("newslake")
 
-STAGES = ("ingest", "enrich", "aggregate")
+STAGES = ("ingest", "enrich", "stories", "aggregate")
 
 
 def stage_function(stage: str) -> Callable[..., Dict[str, int]]:
@@ -46,6 +46,9 @@ def written_rows(spark: SparkSession, settings: Settings, stage: str, ctx: RunCo
         mine = articles.filter(F.col("enrich_run_id") == ctx.run_id).select("article_id")
         return [(f"silver/{name}", frame.join(mine, "article_id", "left_semi"))
                 for name in ("sentences", "mentions") if (frame := table("silver", name)) is not None]
+    if stage == "stories":
+        return [(f"silver/{name}", frame.filter(F.col("stories_run_id") == ctx.run_id))
+                for name in ("article_stories", "stories") if (frame := table("silver", name)) is not None]
     gold = table("gold", "sentiment_weekly")
     return [] if gold is None else [("gold/sentiment_weekly", gold)]
 

@@ -187,6 +187,52 @@ SILVER_ARTICLE_ENTITIES = _struct(
     ("week_start", DateType(), False),
 )
 
+# Stories (newslake.stories): near-duplicate articles clustered into stories.
+# One row per article that went through the stories stage: what later runs compare new
+# articles with. MERGE keyed on article_id; only rows within stories.horizon_days of new
+# articles are read back.
+SILVER_ARTICLE_SIGNATURES = _struct(
+    ("article_id", StringType(), False),
+    ("published_at", TimestampType(), False),
+    ("signature", ArrayType(IntegerType(), True), True),
+    ("band_keys", ArrayType(LongType(), True), True),
+    ("shingle_ids", ArrayType(IntegerType(), True), False),
+    ("shingle_count", IntegerType(), False),
+    ("minhash_params", StringType(), False),
+    ("text_source", StringType(), False),
+    ("stories_run_id", StringType(), False),
+)
+
+# One row per story (a cluster of near-duplicate articles; a lone article is a story of one).
+# MERGE keyed on story_id; a story absorbed by another one is deleted.
+SILVER_STORIES = _struct(
+    ("story_id", StringType(), False),
+    ("member_article_ids", ArrayType(StringType(), True), False),
+    ("first_seen_article_id", StringType(), False),
+    ("first_seen_at", TimestampType(), False),
+    ("last_seen_at", TimestampType(), False),
+    ("size", IntegerType(), False),
+    ("source_count", IntegerType(), False),
+    ("sources", ArrayType(StringType(), True), False),
+    ("stories_run_id", StringType(), False),
+)
+
+# One row per article: its story, rank, novelty and weight. MERGE keyed on article_id; rows of
+# every member of a story that changed in a run are rewritten by that run (stories_run_id).
+SILVER_ARTICLE_STORIES = _struct(
+    ("article_id", StringType(), False),
+    ("story_id", StringType(), False),
+    ("published_at", TimestampType(), False),
+    ("source", StringType(), True),
+    ("rank_in_story", IntegerType(), False),
+    ("story_size", IntegerType(), False),
+    ("earlier_copies", IntegerType(), False),
+    ("novelty", DoubleType(), False),
+    ("story_weight", DoubleType(), False),
+    ("max_similarity", DoubleType(), True),
+    ("stories_run_id", StringType(), False),
+)
+
 # Gold: every weekly table has the same measures after its keys (see docs/data_dictionary.md).
 _GOLD_WEEK = (
     ("iso_year", IntegerType(), False),
@@ -209,6 +255,13 @@ _GOLD_MEASURES = (
     ("prev_week_mean_score", DoubleType(), True),
     ("score_change", DoubleType(), True),
     ("low_confidence", BooleanType(), False),
+    # Story-weighted (silver/article_stories): each article counts with its story's weight
+    # W(story size) / story size, so all copies of a story weigh W together (1 by default).
+    ("unique_stories", LongType(), False),
+    ("story_weighted_articles", DoubleType(), False),
+    ("story_weighted_mentions", DoubleType(), False),
+    ("story_weighted_score", DoubleType(), False),
+    ("story_weighted_net_sentiment", DoubleType(), False),
 )
 
 GOLD_SENTIMENT_WEEKLY = _struct(
@@ -283,6 +336,7 @@ GOLD_STATE = _struct(
     ("sentences_version", LongType(), False),
     ("articles_version", LongType(), False),
     ("entities_version", LongType(), True),
+    ("stories_version", LongType(), True),
     ("settings_fingerprint", StringType(), False),
     ("weeks_recomputed", LongType(), False),
     ("code_version", StringType(), True),
@@ -297,6 +351,9 @@ TABLES = {
     ("silver", "sentences"): SILVER_SENTENCES,
     ("silver", "mentions"): SILVER_MENTIONS,
     ("silver", "article_entities"): SILVER_ARTICLE_ENTITIES,
+    ("silver", "article_signatures"): SILVER_ARTICLE_SIGNATURES,
+    ("silver", "stories"): SILVER_STORIES,
+    ("silver", "article_stories"): SILVER_ARTICLE_STORIES,
     ("gold", "sentiment_weekly"): GOLD_SENTIMENT_WEEKLY,
     ("gold", "sentiment_weekly_company"): GOLD_SENTIMENT_WEEKLY_COMPANY,
     ("gold", "sentiment_weekly_country"): GOLD_SENTIMENT_WEEKLY_COUNTRY,

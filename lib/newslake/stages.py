@@ -34,6 +34,14 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
     return run_silver_enrich(spark, settings, ctx, full_refresh=full_refresh)
 
 
+def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
+    """Silver articles not yet clustered -> ``silver/{article_signatures,stories,article_stories}``
+    (see ``newslake.stories.stage``)."""
+    from newslake.stories.stage import run_stories as run_story_clustering
+
+    return run_story_clustering(spark, settings, ctx, full_refresh=full_refresh)
+
+
 def _insert_new(spark, path, df, schema, keys, partition_by):
     io.merge_insert_new(spark, path, df, keys, schema, partition_by=partition_by)
 
@@ -52,6 +60,7 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
 SUMMARY_TABLES = (
     ("bronze", "articles"), ("bronze", "quarantine"),
     ("silver", "articles"), ("silver", "sentences"), ("silver", "mentions"), ("silver", "article_entities"),
+    ("silver", "stories"), ("silver", "article_stories"),
     ("gold", "sentiment_weekly"), ("gold", "sentiment_weekly_company"), ("gold", "sentiment_weekly_country"),
     ("gold", "sentiment_weekly_market"), ("gold", "evidence"), ("gold", "companies"), ("gold", "countries"),
     ("ops", "runs"),

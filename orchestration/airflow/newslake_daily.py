@@ -36,7 +36,7 @@ except ImportError:  # Airflow 2
 
 NEWSLAKE_HOME = "{{ var.value.get('newslake_home', '/opt/newslake') }}"
 NEWSLAKE_CONF = "{{ var.value.get('newslake_conf', 'conf/local.yaml') }}"
-STAGES = ("ingest", "enrich", "aggregate")
+STAGES = ("ingest", "enrich", "stories", "aggregate")
 
 default_args = {
     "owner": "data-engineering",

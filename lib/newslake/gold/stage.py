@@ -4,7 +4,13 @@ A run reads the silver tables at pinned Delta versions and compares them with th
 last run consumed (``ops/gold_state``). It recomputes the weeks whose silver rows changed, and the
 week after each (its ``prev_week_mean_score`` / ``score_change`` depend on it), from silver rows of
 those weeks and the week before them, and replaces exactly those ``week_start`` partitions of
-every weekly gold table (Delta ``replaceWhere``). Other weeks keep their files. It rebuilds
+every weekly gold table (Delta ``replaceWhere``). Other weeks keep their files.
+
+Story weights come from ``silver/article_stories`` when it exists (else every article is a story
+of one). A stories run rewrites the rows of every member of a story that grew or merged, in
+whatever week each member was published, so the weeks touched by a stories run are the weeks of
+the articles whose ``story_id`` or ``story_size`` differ between the consumed and the current
+version of that table (the files its commits added and removed, compared row by row). It rebuilds
 everything (``--full-refresh``, the first run, a changed gold layout, measure settings, gazetteer
 or formula version, or when the changes cannot be read any more); both paths give identical rows.
 A run with nothing new writes nothing, so running it twice changes no gold table.
@@ -51,8 +57,13 @@ from newslake.schemas import (
 log = logging.getLogger("newslake.gold")
 
 # Bump when a gold formula changes: the next run sees a new fingerprint and rebuilds gold.
-GOLD_LOGIC_VERSION = "2"
+GOLD_LOGIC_VERSION = "3"
 ENTITIES_TABLE = ("silver", "article_entities")
+STORIES_TABLE = ("silver", "article_stories")
+# What gold reads of silver/article_stories; a change in any of them changes the article's weight.
+STORY_COLUMNS = ("article_id", "story_id", "story_size")
+# Sources that may be absent without gold being empty (their absence has a meaning).
+OPTIONAL_SOURCES = ("entities", "stories")
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,7 @@ def settings_fingerprint(settings: Settings) -> str:
         "logic": GOLD_LOGIC_VERSION,
         "min_mentions_to_trust": settings.aggregate.min_mentions_to_trust,
         "evidence_per_week": settings.aggregate.evidence_per_week,
+        "story_weighting": settings.stories.weighting,
         "tables": [[t.name, t.schema.simpleString(), list(t.partition_by)] for t in GOLD_TABLES],
         "gazetteer": digest.hexdigest(),
     }
@@ -120,16 +132,18 @@ def week_predicate(weeks: Sequence[date]) -> str:
 
 
 def gold_frames(mentions: DataFrame, sentences: DataFrame, articles: DataFrame, entities: Optional[DataFrame],
-                min_mentions_to_trust: int, evidence_per_week: int) -> Dict[str, DataFrame]:
+                min_mentions_to_trust: int, evidence_per_week: int, article_stories: Optional[DataFrame] = None,
+                story_weighting: str = "one") -> Dict[str, DataFrame]:
     """Every weekly gold table from silver frames (pure): ``mentions`` must cover the week before
-    each week whose previous-week values are wanted."""
-    weighted = W.with_relevance(mentions, entities)
-    rel = W.RELEVANCE_COL
+    each week whose previous-week values are wanted. ``article_stories`` None: each article is a
+    story of one."""
+    weighted = W.with_relevance(mentions, entities).transform(W.with_story_weights, article_stories, story_weighting)
+    rel, story = W.RELEVANCE_COL, W.STORY_WEIGHT_COL
     return {
-        "sentiment_weekly": weighted.transform(W.weekly_company_country, min_mentions_to_trust, rel),
-        "sentiment_weekly_company": weighted.transform(R.weekly_company, min_mentions_to_trust, rel),
-        "sentiment_weekly_country": weighted.transform(R.weekly_country, min_mentions_to_trust, rel),
-        "sentiment_weekly_market": weighted.transform(R.weekly_market, min_mentions_to_trust, rel),
+        "sentiment_weekly": weighted.transform(W.weekly_company_country, min_mentions_to_trust, rel, story),
+        "sentiment_weekly_company": weighted.transform(R.weekly_company, min_mentions_to_trust, rel, story),
+        "sentiment_weekly_country": weighted.transform(R.weekly_country, min_mentions_to_trust, rel, story),
+        "sentiment_weekly_market": weighted.transform(R.weekly_market, min_mentions_to_trust, rel, story),
         "evidence": E.weekly_evidence(weighted, sentences, articles, evidence_per_week, rel),
     }
 
@@ -146,12 +160,15 @@ def _source_paths(settings: Settings) -> Dict[str, str]:
         "sentences": settings.table_path("silver", "sentences"),
         "articles": settings.table_path("silver", "articles"),
         "entities": settings.table_path(*ENTITIES_TABLE),
+        "stories": settings.table_path(*STORIES_TABLE),
     }
 
 
 def _consumed(state: Row) -> Dict[str, Optional[int]]:
-    return {"mentions": state["mentions_version"], "sentences": state["sentences_version"],
-            "articles": state["articles_version"], "entities": state["entities_version"]}
+    recorded = state.asDict()  # a gold_state written before stories existed has no stories_version
+    return {"mentions": recorded["mentions_version"], "sentences": recorded["sentences_version"],
+            "articles": recorded["articles_version"], "entities": recorded["entities_version"],
+            "stories": recorded.get("stories_version")}
 
 
 def _full_refresh_reason(full_refresh: bool, state: Optional[Row], versions: Dict[str, Optional[int]],
@@ -165,6 +182,8 @@ def _full_refresh_reason(full_refresh: bool, state: Optional[Row], versions: Dic
     consumed = _consumed(state)
     if (consumed["entities"] is None) != (versions["entities"] is None):
         return "silver/article_entities appeared or disappeared (relevance weights change everywhere)"
+    if (consumed["stories"] is None) != (versions["stories"] is None):
+        return "silver/article_stories appeared or disappeared (story weights change everywhere)"
     if any((consumed[k] < 0) != (versions[k] is None) for k in ("mentions", "sentences", "articles")):
         return "a silver table appeared or disappeared since the last run"
     return None
@@ -173,9 +192,11 @@ def _full_refresh_reason(full_refresh: bool, state: Optional[Row], versions: Dic
 def touched_weeks(spark: SparkSession, paths: Dict[str, str], consumed: Dict[str, Optional[int]],
                   versions: Dict[str, Optional[int]]) -> List[date]:
     """ISO weeks (``week_start``) with silver rows changed between the consumed and current
-    versions (``silver/article_entities`` rows count for their article's week)."""
+    versions (``silver/article_entities`` rows count for their article's week, and so do the
+    ``silver/article_stories`` rows whose story or story size changed)."""
     ranges = {name: (paths[name], consumed[name], versions[name]) for name in paths
               if versions[name] is not None and versions[name] != consumed[name]}
+    stories = ranges.pop("stories", None)
     files = changes.changed_files(spark, ranges)
     frames = [changes.read_files(spark, paths[name], files[name], ["week_start"])
               for name in ("mentions", "sentences", "articles") if name in files]
@@ -187,6 +208,8 @@ def touched_weeks(spark: SparkSession, paths: Dict[str, str], consumed: Dict[str
             weeks = changes.read_version(spark, paths["articles"], versions["articles"], SILVER_ARTICLES) \
                 .select("article_id", "week_start")
             frames.append(entities.select("article_id").distinct().join(weeks, "article_id").select("week_start"))
+    if stories is not None:
+        frames.append(_story_change_weeks(spark, paths, versions, stories))
     frames = [f for f in frames if f is not None]
     if not frames:
         return []
@@ -194,6 +217,21 @@ def touched_weeks(spark: SparkSession, paths: Dict[str, str], consumed: Dict[str
     for frame in frames[1:]:
         union = union.unionByName(frame)
     return changes.distinct_weeks(union)
+
+
+def _story_change_weeks(spark: SparkSession, paths: Dict[str, str], versions: Dict[str, Optional[int]],
+                        stories: Tuple[str, int, int]) -> Optional[DataFrame]:
+    """``week_start`` of each article whose ``silver/article_stories`` row (story, size) differs
+    between the two versions of ``stories`` (path, since, until): a MERGE rewrites whole files,
+    so the rows of the files it added are compared with those of the files it removed."""
+    added, removed = changes.net_changed_files(spark, *stories)
+    rewritten = changes.changed_rows(changes.read_files(spark, paths["stories"], added, STORY_COLUMNS),
+                                     changes.read_files(spark, paths["stories"], removed, STORY_COLUMNS))
+    if rewritten is None:
+        return None
+    weeks = changes.read_version(spark, paths["articles"], versions["articles"], SILVER_ARTICLES) \
+        .select("article_id", "week_start")
+    return rewritten.select("article_id").distinct().join(weeks, "article_id").select("week_start")
 
 
 def _dimension_frames(spark: SparkSession, settings: Settings) -> Tuple[DataFrame, DataFrame]:
@@ -232,7 +270,7 @@ def plan_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, ful
     reason = _full_refresh_reason(full_refresh and not windowed, state, versions, fingerprint)
     complete = all(io.table_exists(spark, _gold_path(settings, t)) for t in GOLD_TABLES)
     changed = state is None or _consumed(state) != \
-        {k: (-1 if v is None and k != "entities" else v) for k, v in versions.items()}
+        {k: (-1 if v is None and k not in OPTIONAL_SOURCES else v) for k, v in versions.items()}
     if reason is None and complete and not forced and not changed:
         return Plan(versions, fingerprint, [], silver_changed=False)
     # The layouts are part of the fingerprint: with the same fingerprint, existing tables are as
@@ -281,6 +319,7 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
         mentions = read("mentions", SILVER_MENTIONS)
         sentences, articles = read("sentences", SILVER_SENTENCES), read("articles", SILVER_ARTICLES)
         entities = read("entities", StructType()) if plan.versions["entities"] is not None else None
+        stories = read("stories", StructType()).select(*STORY_COLUMNS) if plan.versions["stories"] is not None else None
         if recompute is not None:
             mentions = R.in_weeks(mentions, weeks_to_read(recompute))
             sentences, articles = R.in_weeks(sentences, recompute), R.in_weeks(articles, recompute)
@@ -288,7 +327,7 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
         try:
             counts["rows_in"] = mentions.count()
             frames = gold_frames(mentions, sentences, articles, entities, agg.min_mentions_to_trust,
-                                 agg.evidence_per_week)
+                                 agg.evidence_per_week, stories, settings.stories.weighting)
             for table in WEEKLY_TABLES:
                 started = time.time()
                 _write_weeks(spark, settings, table, frames[table.name], recompute)
@@ -335,8 +374,9 @@ def _record_state(spark: SparkSession, path: str, ctx: RunContext, full: bool, v
            -1 if versions["mentions"] is None else versions["mentions"],
            -1 if versions["sentences"] is None else versions["sentences"],
            -1 if versions["articles"] is None else versions["articles"],
-           versions["entities"], fingerprint, int(weeks), __version__)
-    io.append(spark, path, spark.createDataFrame([row], GOLD_STATE), GOLD_STATE)
+           versions["entities"], versions["stories"], fingerprint, int(weeks), __version__)
+    # merge_schema: a gold_state table written before stories_version existed gains the column.
+    io.append(spark, path, spark.createDataFrame([row], GOLD_STATE), GOLD_STATE, merge_schema=True)
 
 
 def maintain(spark: SparkSession, settings: Settings, tables: Sequence[GoldTable], recompute: Optional[List[date]]) -> None:

@@ -9,6 +9,12 @@ Three steps, each a ``DataFrame -> DataFrame`` transformation:
   ``week_start`` is 7 days earlier) and the change from it;
 * :func:`with_low_confidence` flags cells with too few mentions to trust.
 
+Story weights (:func:`with_story_weights`) come from ``silver/article_stories``: the copies of
+one story share a total weight W (1 by default, ``stories.weighting``), so beside the plain
+counts and scores each table carries ``unique_stories`` and story-weighted measures, in which a
+story syndicated 40 times weighs like one article. Every article counts in the week of its own
+``published_at``; a story whose copies span two weeks splits its weight between them.
+
 The score measures are rounded to :data:`MEASURE_DIGITS` decimals, so they do not depend on the
 order Spark sums in: an incremental run and a full refresh give identical rows. Shares are ratios
 of counts, exact already (and they sum to 1).
@@ -18,14 +24,19 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+
+from newslake.stories.minhash import story_total_weight_col
 
 WEEK_KEYS = ("iso_year", "iso_week", "week_start")
 WEEKLY_KEYS = ("company_id", "company", "country") + WEEK_KEYS
 MEASURE_DIGITS = 6
 # The weight column a mention frame carries after :func:`with_relevance`.
 RELEVANCE_COL = "relevance"
+# The columns a mention frame carries after :func:`with_story_weights`.
+STORY_COL = "story_id"
+STORY_WEIGHT_COL = "story_weight"
 
 # Two-sided 95% critical values of Student's t for 1..30 degrees of freedom.
 _T95 = (
@@ -51,6 +62,28 @@ def with_relevance(mentions: DataFrame, entities: Optional[DataFrame] = None,
             .withColumn(weight_col, clipped).drop("_relevance"))
 
 
+def with_story_weights(mentions: DataFrame, article_stories: Optional[DataFrame] = None,
+                       weighting: str = "one") -> DataFrame:
+    """Requires ``article_id``; adds ``story_id`` and ``story_weight``: W(n) / n for an article
+    of a story of n articles (``story_total_weight_col``: "one" W = 1, "sqrt", "log"), so the
+    story's articles together weigh W(n). ``article_stories`` (``silver/article_stories``:
+    ``article_id, story_id, story_size``) gives each article's story; an article without a row
+    there, or every article when it is None (the stories stage has not run), is a story of one
+    (its own id, weight 1)."""
+    if article_stories is None:
+        stories = mentions.withColumn(STORY_COL, F.col("article_id")).withColumn("_story_size", F.lit(1))
+    else:
+        per_article = article_stories.select("article_id", F.col("story_id").alias("_story"),
+                                             F.col("story_size").alias("_story_size"))
+        stories = (mentions.join(per_article, "article_id", "left")
+                   .withColumn(STORY_COL, F.coalesce("_story", "article_id"))
+                   .withColumn("_story_size", F.coalesce("_story_size", F.lit(1)))
+                   .drop("_story"))
+    size = F.col("_story_size")
+    return (stories.withColumn(STORY_WEIGHT_COL, story_total_weight_col(size, weighting) / size.cast("double"))
+            .drop("_story_size"))
+
+
 def t_critical_95(dof: Column) -> Column:
     """Student's t quantile 0.975 for ``dof`` degrees of freedom: the table for 1..30, beyond it
     the Cornish-Fisher expansion around the normal quantile (error below 1e-4); null for dof < 1."""
@@ -71,16 +104,29 @@ def _weight(weight_col: Optional[str]) -> Column:
     return F.col(weight_col).cast("double") if weight_col else F.lit(1.0)
 
 
-def sentiment_measures(rows: DataFrame, keys: Sequence[str], weight_col: Optional[str] = None) -> DataFrame:
+def sentiment_measures(rows: DataFrame, keys: Sequence[str], weight_col: Optional[str] = None,
+                       story_weight_col: Optional[str] = None) -> DataFrame:
     """Requires ``article_id, sentence_index, sentiment_label, sentiment_score`` and ``keys`` (and
-    ``weight_col`` when given). One row per distinct ``keys`` with ``articles``, ``sentences``,
-    ``mentions`` (rows), ``mean_score``, ``median_score`` (exact), ``relevance_weighted_score``
-    (sum(w * score) / sum(w); null when every weight is 0; equals the mean without weights),
-    ``ci95_low``/``ci95_high`` (mean +- t(0.975, n-1) * sd / sqrt(n), clipped to [-1, 1], null
-    for n < 2) and the label shares and ``net_sentiment`` ((positive - negative) / mentions)."""
+    ``weight_col`` when given; ``story_id`` and ``story_weight_col`` when that is given). One row
+    per distinct ``keys`` with ``articles``, ``sentences``, ``mentions`` (rows), ``mean_score``,
+    ``median_score`` (exact), ``relevance_weighted_score`` (sum(w * score) / sum(w); null when
+    every weight is 0; equals the mean without weights), ``ci95_low``/``ci95_high`` (mean +-
+    t(0.975, n-1) * sd / sqrt(n), clipped to [-1, 1], null for n < 2), the label shares and
+    ``net_sentiment`` ((positive - negative) / mentions), and the story measures, with story
+    weight s per row (1 and each article its own story without ``story_weight_col``):
+    ``unique_stories`` (distinct stories), ``story_weighted_articles`` (sum of s over distinct
+    articles), ``story_weighted_mentions`` (sum of s over rows), ``story_weighted_score``
+    (sum(s * score) / sum(s)) and ``story_weighted_net_sentiment`` (sum(s * sign) / sum(s), sign
+    +1 positive, -1 negative, 0 neutral)."""
     label = F.col("sentiment_label")
     score = F.col("sentiment_score")
     w = _weight(weight_col)
+    s = F.col("_s")
+    sign = F.when(label == "positive", 1.0).when(label == "negative", -1.0).otherwise(0.0)
+    # An article's rows share its weight, so that it counts once in story_weighted_articles.
+    rows = (rows.withColumn("_story", F.col(STORY_COL) if story_weight_col else F.col("article_id"))
+            .withColumn("_s", _weight(story_weight_col))
+            .withColumn("_s_article", s / F.count(F.lit(1)).over(Window.partitionBy(*keys, "article_id"))))
     grouped = rows.groupBy(*keys).agg(
         F.countDistinct("article_id").alias("articles"),
         F.countDistinct("article_id", "sentence_index").alias("sentences"),
@@ -93,6 +139,11 @@ def sentiment_measures(rows: DataFrame, keys: Sequence[str], weight_col: Optiona
         F.sum(F.when(label == "positive", 1).otherwise(0)).alias("_pos"),
         F.sum(F.when(label == "negative", 1).otherwise(0)).alias("_neg"),
         F.sum(F.when(label == "neutral", 1).otherwise(0)).alias("_neu"),
+        F.countDistinct("_story").alias("unique_stories"),
+        F.sum("_s_article").alias("_sa"),
+        F.sum(s).alias("_sm"),
+        F.sum(s * score).alias("_ss"),
+        F.sum(s * sign).alias("_sn"),
     )
     n = F.col("mentions").cast("double")
     half = t_critical_95(F.col("mentions") - 1) * F.col("_sd") / F.sqrt(n)
@@ -111,7 +162,11 @@ def sentiment_measures(rows: DataFrame, keys: Sequence[str], weight_col: Optiona
         .withColumn("negative_share", F.col("_neg") / n)
         .withColumn("neutral_share", F.col("_neu") / n)
         .withColumn("net_sentiment", (F.col("_pos") - F.col("_neg")) / n)
-        .drop("_mean", "_median", "_sd", "_w", "_ws", "_pos", "_neg", "_neu")
+        .withColumn("story_weighted_articles", rounded(F.col("_sa")))
+        .withColumn("story_weighted_mentions", rounded(F.col("_sm")))
+        .withColumn("story_weighted_score", rounded(F.col("_ss") / F.col("_sm")))
+        .withColumn("story_weighted_net_sentiment", rounded(F.col("_sn") / F.col("_sm")))
+        .drop("_mean", "_median", "_sd", "_w", "_ws", "_pos", "_neg", "_neu", "_sa", "_sm", "_ss", "_sn")
     )
 
 
@@ -134,22 +189,24 @@ def with_low_confidence(cells: DataFrame, min_mentions_to_trust: int) -> DataFra
 
 
 def weekly_measures(rows: DataFrame, cell_keys: Sequence[str], min_mentions_to_trust: int,
-                    weight_col: Optional[str] = None) -> DataFrame:
+                    weight_col: Optional[str] = None, story_weight_col: Optional[str] = None) -> DataFrame:
     """All measures of a weekly gold table whose cells are ``cell_keys`` x ISO week.
 
     The previous-week columns are computed within ``rows``: to get them right for a week, the
     rows must include the week before it."""
     return (
-        rows.transform(sentiment_measures, [*cell_keys, *WEEK_KEYS], weight_col)
+        rows.transform(sentiment_measures, [*cell_keys, *WEEK_KEYS], weight_col, story_weight_col)
         .transform(with_previous_week, cell_keys)
         .transform(with_low_confidence, min_mentions_to_trust)
     )
 
 
 def weekly_company_country(mentions: DataFrame, min_mentions_to_trust: int,
-                           weight_col: Optional[str] = None) -> DataFrame:
+                           weight_col: Optional[str] = None, story_weight_col: Optional[str] = None) -> DataFrame:
     """Requires ``silver/mentions`` columns (plus ``weight_col`` when given: the relevance of
-    the mention's company to its article; 1.0 for every mention when None). One row per
-    company x country x ISO week (``gold/sentiment_weekly``): a silver mention row counts once,
-    so a sentence naming two countries counts in both cells."""
-    return weekly_measures(mentions, ("company_id", "company", "country"), min_mentions_to_trust, weight_col)
+    the mention's company to its article; 1.0 for every mention when None; and ``story_id`` with
+    ``story_weight_col`` when given, see :func:`with_story_weights`). One row per company x
+    country x ISO week (``gold/sentiment_weekly``): a silver mention row counts once, so a
+    sentence naming two countries counts in both cells."""
+    return weekly_measures(mentions, ("company_id", "company", "country"), min_mentions_to_trust, weight_col,
+                           story_weight_col)
