@@ -17,11 +17,18 @@ from typing import Iterator, Optional, Tuple
 
 from pyspark.ml import Pipeline
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from newslake.config import EnrichSettings
 from newslake.nlp import gazetteer as G
 from newslake.nlp import linking as L
-from newslake.nlp.pipeline import build_annotation_pipeline, matcher_phrases
+from newslake.nlp.pipeline import (
+    BLOCKER_RULES,
+    COREFERENCE_RULE,
+    TICKER_RULES,
+    build_annotation_pipeline,
+    matcher_phrases,
+)
 from newslake.silver.transform import explode_sentences
 
 
@@ -88,23 +95,26 @@ def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSet
 
     The articles are hash-partitioned by ``article_id`` once (``partitions``, default the
     session's shuffle partitions), so every later per-article join, window and aggregate runs
-    without another shuffle. The annotated frame and the company mentions are persisted (call
-    :meth:`Annotation.unpersist` when done)."""
+    without another shuffle. The annotated frame and the company mentions (before and after
+    coreference) are persisted (call :meth:`Annotation.unpersist` when done)."""
     base = articles.select("article_id", "clean_text")
     base = base.repartition(partitions, "article_id") if partitions else base.repartition("article_id")
     model = annotation_pipeline(resources, enrich).fit(base)
     annotated = model.transform(base).select(
-        "article_id", "clean_text", "sentence", "company_chunk", "country_chunk", "ticker_chunk", "coref_chunk",
-        "blocker_chunk").persist()
+        "article_id", "clean_text", "sentence", "company_chunk", "country_chunk", "rule_chunk").persist()
     sentences = explode_sentences(annotated)
-    blockers = L.explode_chunks(annotated, "blocker_chunk")
+    rule_chunks = L.explode_chunks(annotated, "rule_chunk")
+    blockers = rule_chunks.filter(F.col("rule").isin(*BLOCKER_RULES))
+    tickers = rule_chunks.filter(F.col("rule").isin(*TICKER_RULES))
     found = L.company_mentions(
-        L.explode_chunks(annotated, "company_chunk"), L.explode_chunks(annotated, "ticker_chunk"), blockers,
+        L.explode_chunks(annotated, "company_chunk"), tickers, blockers,
         resources.aliases, resources.tickers, resources.companies, enrich).persist()
-    coref = L.coreference_mentions(L.explode_chunks(annotated, "coref_chunk"), found, resources.companies,
-                                   enrich.coreference_heads)
-    companies = found.unionByName(coref)
+    coref = L.coreference_mentions(rule_chunks.filter(F.col("rule") == COREFERENCE_RULE), found,
+                                   resources.companies, enrich.coreference_heads)
+    # Persisted: sentence sentiment, entity scoring and the sentence table all read the mentions,
+    # and the coreference joins would otherwise run once for each.
+    companies = found.unionByName(coref).persist()
     countries = L.country_mentions(
         L.explode_chunks(annotated, "country_chunk"), blockers, resources.country_aliases, found,
         enrich.country_context_blockers, enrich.metonym_verbs)
-    return Annotation(annotated, sentences, companies, countries, (annotated, found))
+    return Annotation(annotated, sentences, companies, countries, (annotated, found, companies))
