@@ -7,7 +7,8 @@ rest the pure transformations of :mod:`newslake.silver.transform`.
 
 from __future__ import annotations
 
-from typing import Dict
+import time
+from typing import Callable, Dict
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -33,9 +34,40 @@ SILVER_TABLES = {
 }
 
 
-def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
+class _PhaseClock:
+    """Wall seconds per named phase of a run (summed when a phase runs several times)."""
+
+    def __init__(self) -> None:
+        self._seconds: Dict[str, float] = {}
+        self._started: Dict[str, float] = {}
+
+    def start(self, name: str) -> None:
+        self._started[name] = time.perf_counter()
+
+    def stop(self, name: str) -> None:
+        elapsed = time.perf_counter() - self._started.pop(name)
+        self._seconds[name] = self._seconds.get(name, 0.0) + elapsed
+
+    def time(self, name: str, action: Callable[[], int]) -> int:
+        self.start(name)
+        try:
+            return action()
+        finally:
+            self.stop(name)
+
+    def seconds(self) -> Dict[str, float]:
+        return {f"{name}_seconds": round(value, 2) for name, value in self._seconds.items()}
+
+    def rate(self, name: str, rows: int) -> float:
+        seconds = self._seconds.get(name, 0.0)
+        return round(rows / seconds, 1) if seconds > 0 else 0.0
+
+
+def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, float]:
     """Bronze articles not yet in silver -> the four silver tables (``silver/articles`` last:
-    an article there marks the whole article as done)."""
+    an article there marks the whole article as done). Returns the row counts and, for the log
+    and the benchmark, the wall seconds of each phase (``annotate_seconds``, ...) and the
+    sentiment model's rows per second on sentences and on (sentence, company) rows."""
     from newslake.nlp.sentiment import load_sentiment_model, score_sentences
 
     enrich = settings.enrich
@@ -60,7 +92,13 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
         model = load_sentiment_model(settings.model_path(enrich.sentiment_model))
         with linking_resources(spark, settings.paths.gazetteer, enrich) as resources:
             found = annotate(todo, resources, enrich)
+            # Each persisted step is materialised on its own so the run reports where its time
+            # went (nothing is computed twice: the later steps read the cached frames).
+            phases = _PhaseClock()
+            phases.time("annotate", found.annotated.count)
+            phases.time("link_companies", found.companies.count)
             scored = score_sentences(model, found.sentences).persist()
+            sentence_rows = phases.time("sentence_sentiment", scored.count)
             country_mentions = found.countries.persist()
             persisted += [scored, country_mentions]
             # Sentiment toward each company: the entity-targeted model scores the sentence with the
@@ -70,6 +108,7 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
             entity_scored = score_sentences(model, per_sentence, "sentence_text", entity_col="matched_text") \
                 .drop("sentence_text", "sentiment_confidence").persist()
             persisted.append(entity_scored)
+            entity_rows = phases.time("entity_sentiment", entity_scored.count)
             dominant = S.dominant_country(country_mentions)
             sentences = S.sentence_table(scored, found.companies, country_mentions, todo).persist()
             persisted.append(sentences)
@@ -84,14 +123,19 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
             frames = {"sentences": sentences, "mentions": mentions, "article_entities": entities, "articles": articles}
             written = {}
             for name, (schema, keys) in SILVER_TABLES.items():
+                phases.start("write_tables")
                 if full_refresh:
                     io.overwrite(spark, paths[name], frames[name], schema, partition_by=("iso_year",))
                     written[name] = io.last_operation_metrics(spark, paths[name]).get("numOutputRows", 0)
                 else:
                     metrics = io.merge_insert_new(spark, paths[name], frames[name], keys, schema, partition_by=("iso_year",))
                     written[name] = metrics.get("numTargetRowsInserted", 0)
+                phases.stop("write_tables")
             counts = {"rows_in": articles_in, "rows_out": written["articles"], "sentences": written["sentences"],
-                      "mentions": written["mentions"], "article_entities": written["article_entities"]}
+                      "mentions": written["mentions"], "article_entities": written["article_entities"],
+                      **phases.seconds(),
+                      "sentence_sentiment_rows_per_second": phases.rate("sentence_sentiment", sentence_rows),
+                      "entity_sentiment_rows_per_second": phases.rate("entity_sentiment", entity_rows)}
             found.unpersist()
         return counts
     finally:
