@@ -85,6 +85,7 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
                 "iso_year", "iso_week", "week_start", "clean_text", "publisher_sentiment")
     ).persist()
     persisted = [todo]
+    staged_paths = []
     try:
         articles_in = todo.count()
         if articles_in == 0:
@@ -110,27 +111,33 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
             persisted.append(entity_scored)
             entity_rows = phases.time("entity_sentiment", entity_scored.count)
             dominant = S.dominant_country(country_mentions)
-            sentences = S.sentence_table(scored, found.companies, country_mentions, todo).persist()
-            persisted.append(sentences)
-            mentions = S.mention_table(entity_scored, sentences, dominant)
+            staging = settings.table_path("_staging", f"enrich-{ctx.run_id}")
+            staged_paths.append(staging)
+            phases.start("build_tables")
+            sentences = io.staged(S.sentence_table(scored, found.companies, country_mentions, todo),
+                                  f"{staging}/sentences")
+            mentions = io.staged(S.mention_table(entity_scored, sentences, dominant), f"{staging}/mentions")
             article_sentences = scored.groupBy("article_id").agg(F.count(F.lit(1)).cast("int").alias("sentences"))
-            entities = S.article_entity_table(entity_scored, todo, article_sentences, resources.companies, enrich)
-            articles = (
+            entities = io.staged(
+                S.article_entity_table(entity_scored, todo, article_sentences, resources.companies, enrich),
+                f"{staging}/article_entities")
+            articles = io.staged(
                 S.article_table(todo, scored, country_mentions, dominant, enrich.neutral_band)
                 .withColumn("enrich_run_id", F.lit(ctx.run_id))
-                .withColumn("model_version", F.lit(enrich.sentiment_model))
-            )
+                .withColumn("model_version", F.lit(enrich.sentiment_model)),
+                f"{staging}/articles")
+            phases.stop("build_tables")
             frames = {"sentences": sentences, "mentions": mentions, "article_entities": entities, "articles": articles}
             written = {}
+            phases.start("write_tables")
             for name, (schema, keys) in SILVER_TABLES.items():
-                phases.start("write_tables")
                 if full_refresh:
                     io.overwrite(spark, paths[name], frames[name], schema, partition_by=("iso_year",))
                     written[name] = io.last_operation_metrics(spark, paths[name]).get("numOutputRows", 0)
                 else:
                     metrics = io.merge_insert_new(spark, paths[name], frames[name], keys, schema, partition_by=("iso_year",))
                     written[name] = metrics.get("numTargetRowsInserted", 0)
-                phases.stop("write_tables")
+            phases.stop("write_tables")
             counts = {"rows_in": articles_in, "rows_out": written["articles"], "sentences": written["sentences"],
                       "mentions": written["mentions"], "article_entities": written["article_entities"],
                       **phases.seconds(),
@@ -141,3 +148,5 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
     finally:
         for frame in persisted:
             frame.unpersist()
+        for path in staged_paths:
+            io.remove_path(spark, path)
