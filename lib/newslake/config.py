@@ -46,6 +46,10 @@ class SparkSettings(_Frozen):
         default_factory=lambda: [
             "com.johnsnowlabs.nlp:spark-nlp_2.12:5.5.3",
             "io.delta:delta-spark_2.12:3.3.2",
+            # Class files only: Spark NLP's transformer classifiers name TensorFlow types even
+            # on their ONNX path (see deps/pom.xml).
+            "org.tensorflow:tensorflow-core-api:0.4.0",
+            "org.tensorflow:ndarray:0.4.0",
         ]
     )
     extra: Dict[str, str] = Field(default_factory=dict)
