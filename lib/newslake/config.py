@@ -412,8 +412,12 @@ class Settings(_Frozen):
         """``<lakehouse>/<layer>/<table>``: the one naming rule for every table."""
         return f"{_absolute(self.paths.lakehouse)}/{layer}/{table}"
 
+    def models_dir(self) -> str:
+        """``paths.models``, absolute: the folder holding the sentiment tiers."""
+        return _absolute(self.paths.models)
+
     def model_path(self, name: str) -> str:
-        return f"{_absolute(self.paths.models)}/{name}"
+        return f"{self.models_dir()}/{name}"
 
 
 def _absolute(path: str) -> str:
