@@ -146,5 +146,19 @@ def pipeline_main(argv: Optional[List[str]] = None) -> int:
     return run_stages(list(STAGES), argv)
 
 
+def train_sentiment_main(argv: Optional[List[str]] = None) -> int:
+    """``newslake-train-sentiment``: the fast tier's training job."""
+    from newslake.training.train import main
+
+    return main(argv)
+
+
+def build_accurate_sentiment_main(argv: Optional[List[str]] = None) -> int:
+    """``newslake-build-accurate-sentiment``: the accurate tier's build (needs the extra)."""
+    from newslake.training.accurate import main
+
+    return main(argv)
+
+
 def entry(main: Callable[[Optional[List[str]]], int]) -> None:
     sys.exit(main(None))
