@@ -227,7 +227,7 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
     marker_id = finetune.write_marker_vocab(os.path.join(base_dir, "vocab.txt"), vocab_path)
     tokenizer = finetune.load_tokenizer(vocab_path)
     encoded = finetune.encode(tokenizer, texts, params.max_length)
-    model = finetune.load_base_model(base_dir)
+    model = finetune.load_base_model(base_dir, params.seed)
     init_id = tokenizer.convert_tokens_to_ids(finetune.MARKER_INIT_WORD)
     _say(f"fine-tuning on {len(encoded)} rows, {sum(map(len, encoded))} word pieces per epoch, "
          f"bf16={params.bf16 and finetune.bf16_supported()}, params={params.to_dict()}")

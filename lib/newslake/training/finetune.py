@@ -214,12 +214,14 @@ class MarkerTrainableEmbedding(nn.Module):
         return self.table
 
 
-def load_base_model(model_dir: str, num_labels: int = len(SENTIMENT_LABELS)):
-    """MiniLM-L6 (or any BERT checkpoint folder) with a fresh 3-way classification head."""
+def load_base_model(model_dir: str, seed: int, num_labels: int = len(SENTIMENT_LABELS)):
+    """MiniLM-L6 (or any BERT checkpoint folder) with a fresh 3-way classification head,
+    initialised from ``seed`` (the head is random: without the seed no two builds agree)."""
     from transformers import BertForSequenceClassification
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()  # "newly initialized: classifier.*" is the point here
+    torch.manual_seed(seed)
     model = BertForSequenceClassification.from_pretrained(
         model_dir,
         num_labels=num_labels,
