@@ -10,6 +10,7 @@ that train and export need torch and are skipped, saying so, where it is not ins
 import importlib.util
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -28,7 +29,6 @@ from newslake.nlp.sentiment import (
     model_supports_entities,
     score_sentences,
 )
-from newslake.training import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY_ONNX = ROOT / "tests" / "data" / "tiny_sentiment_onnx"
@@ -148,7 +148,7 @@ def _conf(tmp_path, models_dir):
     return str(path)
 
 
-def test_evaluate_accurate_prints_the_json(spark, tmp_path, models_dir, capsys):
+def test_evaluate_accurate_prints_the_json(spark, tmp_path, models_dir):
     data = tmp_path / "tiny.csv"
     data.write_text(
         "text,label,entity\n"
@@ -159,11 +159,15 @@ def test_evaluate_accurate_prints_the_json(spark, tmp_path, models_dir, capsys):
         "Acme rose while Zeta fell,positive,Acme\n",
         encoding="utf-8",
     )
-    code = evaluate.main(["--conf", _conf(tmp_path, models_dir), "--format", "csv", "--path", str(data),
-                          "--model", "accurate", "--throughput-rows", "200"])
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    result = json.loads(captured.out)
+    # A process of its own: its stdout must hold the JSON alone, though the JVM it starts
+    # prints on its stdout (Spark NLP's ONNX wrapper says "Using CPUs").
+    done = subprocess.run(
+        [sys.executable, "-m", "jobs.evaluate", "--conf", _conf(tmp_path, models_dir), "--format", "csv",
+         "--path", str(data), "--model", "accurate", "--throughput-rows", "200"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
     assert result["model"] == "accurate" and result["model_path"].endswith("sentiment_accurate")
     assert result["n"] == 5 and result["split"] == "all" and result["entity_level"] is True
     assert result["labels"] == list(SENTIMENT_LABELS)

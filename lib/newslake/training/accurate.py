@@ -324,8 +324,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"build_accurate_sentiment: the accurate extra is not installed ({exc}); "
               "run: pip install -e '.[accurate]'", file=sys.stderr)
         return 2
+    from newslake.cli import stdout_kept_for_result
+
     try:
-        payload = run(args)
+        with stdout_kept_for_result():
+            payload = run(args)
     except ImportError as exc:
         print(f"build_accurate_sentiment: {exc}; run: pip install -e '.[accurate]'", file=sys.stderr)
         return 2

@@ -198,9 +198,12 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``jobs/evaluate.py``: prints one JSON object, returns the exit code."""
+    from newslake.cli import stdout_kept_for_result
+
     args = parse_args(argv)
     try:
-        result = run(args)
+        with stdout_kept_for_result():
+            result = run(args)
     except ModelNotBuiltError as exc:
         print(f"evaluate: {exc}", file=sys.stderr)
         return 2
