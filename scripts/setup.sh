@@ -36,7 +36,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ scripts/setup.sh -n
   touch "$stamp"
 fi
 
-if ! ls "$JARS_DIR"/spark-nlp_*.jar >/dev/null 2>&1 || ! ls "$JARS_DIR"/delta-spark_*.jar >/dev/null 2>&1; then
+# Resolved again when any jar of deps/pom.xml is missing (tensorflow-core-api was added later).
+if ! ls "$JARS_DIR"/spark-nlp_*.jar >/dev/null 2>&1 || ! ls "$JARS_DIR"/delta-spark_*.jar >/dev/null 2>&1 \
+    || ! ls "$JARS_DIR"/tensorflow-core-api-*.jar >/dev/null 2>&1; then
   mkdir -p "$JARS_DIR"
   if command -v mvn >/dev/null 2>&1; then
     echo "[setup] resolving Spark NLP and Delta jars from Maven Central with Maven into $JARS_DIR"

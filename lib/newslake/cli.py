@@ -7,18 +7,39 @@ logs what it did, records itself in ``ops/runs`` and exits non-zero on failure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
 import time
 from datetime import date
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from newslake.config import Settings, load_settings, parse_set_option
 
 log = logging.getLogger("newslake")
 
 STAGES = ("ingest", "enrich", "stories", "aggregate")
+
+
+@contextlib.contextmanager
+def stdout_kept_for_result() -> Iterator[None]:
+    """Point file descriptor 1 at stderr while the block runs, then restore it.
+
+    For commands whose stdout is one JSON document: the Spark JVM they start inherits the
+    redirected descriptor, so what the JVM prints (Spark NLP's ONNX wrapper says "Using CPUs"
+    on stdout) lands on stderr, while the command prints its JSON after the block.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -144,6 +165,20 @@ def aggregate_main(argv: Optional[List[str]] = None) -> int:
 
 def pipeline_main(argv: Optional[List[str]] = None) -> int:
     return run_stages(list(STAGES), argv)
+
+
+def train_sentiment_main(argv: Optional[List[str]] = None) -> int:
+    """``newslake-train-sentiment``: the fast tier's training job."""
+    from newslake.training.train import main
+
+    return main(argv)
+
+
+def build_accurate_sentiment_main(argv: Optional[List[str]] = None) -> int:
+    """``newslake-build-accurate-sentiment``: the accurate tier's build (needs the extra)."""
+    from newslake.training.accurate import main
+
+    return main(argv)
 
 
 def entry(main: Callable[[Optional[List[str]]], int]) -> None:

@@ -46,6 +46,10 @@ class SparkSettings(_Frozen):
         default_factory=lambda: [
             "com.johnsnowlabs.nlp:spark-nlp_2.12:5.5.3",
             "io.delta:delta-spark_2.12:3.3.2",
+            # Class files only: Spark NLP's transformer classifiers name TensorFlow types even
+            # on their ONNX path (see deps/pom.xml).
+            "org.tensorflow:tensorflow-core-api:0.4.0",
+            "org.tensorflow:ndarray:0.4.0",
         ]
     )
     extra: Dict[str, str] = Field(default_factory=dict)
@@ -408,8 +412,12 @@ class Settings(_Frozen):
         """``<lakehouse>/<layer>/<table>``: the one naming rule for every table."""
         return f"{_absolute(self.paths.lakehouse)}/{layer}/{table}"
 
+    def models_dir(self) -> str:
+        """``paths.models``, absolute: the folder holding the sentiment tiers."""
+        return _absolute(self.paths.models)
+
     def model_path(self, name: str) -> str:
-        return f"{_absolute(self.paths.models)}/{name}"
+        return f"{self.models_dir()}/{name}"
 
 
 def _absolute(path: str) -> str:

@@ -1,9 +1,18 @@
 """Sentence and entity-targeted sentiment with a fitted Spark NLP ``PipelineModel``.
 
-The model is trained by ``jobs/train_sentiment.py`` (see ``newslake.training.train``) and
-saved under the models path (``models/sentiment_fast``). Its input is one text column named
-:data:`MODEL_INPUT_COL`; every column it creates starts with :data:`INTERNAL_PREFIX`, so
-:func:`score_sentences` can drop them all and hand back the caller's frame plus three columns.
+Two tiers, saved under the models path and chosen by ``enrich.sentiment_model``:
+
+- ``sentiment_fast``: TF-IDF features and logistic regression, trained by
+  ``jobs/train_sentiment.py`` (``newslake.training.train``), shipped in the repository;
+- ``sentiment_accurate``: a fine-tuned MiniLM-L6 transformer run by Spark NLP's ONNX Runtime
+  (``newslake.nlp.sequence_classifier``), built by ``jobs/build_accurate_sentiment.py``
+  (``newslake.training.accurate``; needs the ``accurate`` extra and ``../shared/data``).
+
+Either model's input is one text column named :data:`MODEL_INPUT_COL`; every column it
+creates starts with :data:`INTERNAL_PREFIX` and it ends with :data:`PREDICTION_COL` (label
+index) and :data:`PROBABILITY_COL` (a vector or an array of the three class probabilities in
+:data:`SENTIMENT_LABELS` order), so :func:`score_sentences` can drop them all and hand back
+the caller's frame plus three columns.
 
 Entity-targeted sentiment: the entity's surface text is replaced in the sentence by the
 marker token :data:`TARGET_MARKER` before the model sees it (``"SpiceJet to issue warrants"``
@@ -13,12 +22,15 @@ rows has the marker in its vocabulary; :func:`model_supports_entities` checks th
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Optional
 
 from pyspark.ml import PipelineModel
 from pyspark.ml.feature import CountVectorizerModel
 from pyspark.ml.functions import vector_to_array
-from pyspark.sql import Column, DataFrame
+from pyspark.ml.linalg import VectorUDT
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -36,16 +48,65 @@ TARGET_MARKER = "TGT"
 OUTPUT_COLS = ("sentiment_label", "sentiment_score", "sentiment_confidence")
 
 
+BUILD_COMMANDS = {
+    "sentiment_fast": "python -m jobs.train_sentiment --conf conf/local.yaml --data-dir ../shared/data",
+    "sentiment_accurate": (
+        "pip install -e '.[accurate]' && python -m jobs.build_accurate_sentiment "
+        "--conf conf/local.yaml --data-dir ../shared/data"
+    ),
+}
+"""How each tier is (re)built; named by the error raised when a selected tier is missing."""
+
+PRETRAINED_PREFIX = "pretrained:"
+"""``enrich.sentiment_model: pretrained:<name>`` loads a Spark NLP Models Hub classifier (online)."""
+
+
+class ModelNotBuiltError(FileNotFoundError):
+    """The selected sentiment model has not been built/saved at the models path."""
+
+
 def load_sentiment_model(path: str) -> PipelineModel:
-    """Load a fitted sentiment ``PipelineModel`` saved by the training job (no download)."""
+    """Load a fitted sentiment ``PipelineModel`` saved by a training job (no download).
+
+    Raises :class:`ModelNotBuiltError`, naming the command that builds it, when ``path``
+    holds no saved model.
+    """
+    is_uri = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path) is not None  # s3a://, file:/, ...
+    if not is_uri and not os.path.isdir(os.path.join(path, "stages")):
+        name = os.path.basename(path.rstrip("/"))
+        build = BUILD_COMMANDS.get(name, "the job that trains it (see README, 'Sentiment model')")
+        raise ModelNotBuiltError(
+            f"no sentiment model at {path!r}: {name} has not been built; build it with {build}"
+        )
     return PipelineModel.load(path)
 
 
+def load_configured_model(spark: SparkSession, models_dir: str, name: str) -> PipelineModel:
+    """The model that ``enrich.sentiment_model`` names: a folder under ``models_dir``
+    (``sentiment_fast``, ``sentiment_accurate``), or ``pretrained:<name>[:<lang>]`` for a
+    Spark NLP Models Hub ``BertForSequenceClassification`` (downloads: online users only)."""
+    if name.startswith(PRETRAINED_PREFIX):
+        from newslake.nlp.sequence_classifier import pretrained_sentiment_pipeline
+
+        hub_name, _, lang = name[len(PRETRAINED_PREFIX):].partition(":")
+        return pretrained_sentiment_pipeline(spark, hub_name, lang or "en")
+    return load_sentiment_model(f"{models_dir.rstrip('/')}/{name}")
+
+
 def model_supports_entities(model: PipelineModel) -> bool:
-    """True when the model was trained on entity rows marked with :data:`TARGET_MARKER`."""
+    """True when the model was trained on entity rows marked with :data:`TARGET_MARKER`.
+
+    Fast tier: the marker is a term of its vocabulary. Accurate tier: the marker is a whole
+    word piece of the transformer's vocabulary (the build adds it only when it trains on
+    entity rows; a hub model's vocabulary has no such word, so it scores sentences).
+    """
+    from newslake.nlp.sequence_classifier import vocabulary_contains
+
     markers = {TARGET_MARKER.lower(), "e:" + TARGET_MARKER.lower()}
     for stage in model.stages:
         if isinstance(stage, CountVectorizerModel) and markers & set(stage.vocabulary):
+            return True
+        if vocabulary_contains(stage, TARGET_MARKER.lower()):
             return True
     return False
 
@@ -111,7 +172,9 @@ def score_sentences(
     prepared = df.withColumn(MODEL_INPUT_COL, model_input(F.col(_quoted(text_col)), entity))
     scored = model.transform(prepared)
 
-    probs = vector_to_array(F.col(PROBABILITY_COL))
+    # The fast tier's classifiers give a vector, the accurate tier's SQL stage an array.
+    is_vector = isinstance(scored.schema[PROBABILITY_COL].dataType, VectorUDT)
+    probs = vector_to_array(F.col(PROBABILITY_COL)) if is_vector else F.col(PROBABILITY_COL)
     has_text = F.length(F.trim(F.coalesce(F.col(_quoted(text_col)).cast("string"), F.lit("")))) > 0
     label_index = F.col(PREDICTION_COL).cast("int")
     labels = F.array(*[F.lit(label) for label in SENTIMENT_LABELS])

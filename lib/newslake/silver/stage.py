@@ -68,7 +68,7 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
     an article there marks the whole article as done). Returns the row counts and, for the log
     and the benchmark, the wall seconds of each phase (``annotate_seconds``, ...) and the
     sentiment model's rows per second on sentences and on (sentence, company) rows."""
-    from newslake.nlp.sentiment import load_sentiment_model, score_sentences
+    from newslake.nlp.sentiment import load_configured_model, score_sentences
 
     enrich = settings.enrich
     bronze = io.read_table(spark, settings.table_path("bronze", "articles"), BRONZE_ARTICLES)
@@ -90,7 +90,7 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
         articles_in = todo.count()
         if articles_in == 0:
             return {"rows_in": 0, "rows_out": 0, "sentences": 0, "mentions": 0, "article_entities": 0}
-        model = load_sentiment_model(settings.model_path(enrich.sentiment_model))
+        model = load_configured_model(spark, settings.models_dir(), enrich.sentiment_model)
         with linking_resources(spark, settings.paths.gazetteer, enrich) as resources:
             found = annotate(todo, resources, enrich)
             # Each persisted step is materialised on its own so the run reports where its time

@@ -151,3 +151,134 @@ def write_card(out_dir: str, payload: Mapping[str, object]) -> str:
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(render_card(payload))
     return path
+
+
+ACCURATE_GOALS = {"phrasebank_allagree": 0.95, "phrasebank_50agree": 0.84, "sentfin_entity": 0.90}
+"""Issue #3's macro-F1 goals for the accurate tier, printed beside its figures."""
+
+
+def render_accurate_card(payload: Mapping[str, object]) -> str:
+    """Markdown model card of the accurate tier from its metrics.json payload."""
+    versions: Dict[str, str] = payload["versions"]  # type: ignore[assignment]
+    sizes: Dict[str, Dict[str, int]] = payload["split_sizes"]  # type: ignore[assignment]
+    files: Dict[str, Dict[str, object]] = payload["training_files"]  # type: ignore[assignment]
+    throughput: Dict[str, object] = payload["throughput"]  # type: ignore[assignment]
+    phases: Dict[str, float] = payload["build_phases_seconds"]  # type: ignore[assignment]
+    parity: Dict[str, float] = payload["spark_nlp_torch_agreement"]  # type: ignore[assignment]
+    size_lines = "\n".join(
+        f"| {name} | {s.get('train', 0)} | {s.get('validation', 0)} | {s.get('unit', 'rows')} |"
+        for name, s in sizes.items()
+    )
+    file_lines = "\n".join(f"| `{f['path']}` | {f['sha256'][:16]}... |" for f in files.values())
+    phase_text = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
+    parity_text = ", ".join(f"`{k}` {v:.2%}" for k, v in parity.items())
+    validation: Dict[str, Dict[str, object]] = payload["validation"]  # type: ignore[assignment]
+    goals = "\n".join(
+        f"| {_VALIDATION_TITLES.get(name, name)} | {goal:.2f} | {validation[name]['macro_f1']:.4f} | "
+        f"{'met' if validation[name]['macro_f1'] >= goal else 'not met'} |"
+        for name, goal in ACCURATE_GOALS.items() if name in validation
+    )
+    return f"""# sentiment_accurate: a fine-tuned MiniLM-L6 transformer in Spark NLP
+
+A Spark ML `PipelineModel` (Spark NLP `DocumentAssembler -> RegexTokenizer ->
+BertForSequenceClassification` on ONNX Runtime, then a `SQLTransformer`) that labels a
+sentence, or the sentiment toward one entity in it, as negative / neutral / positive. Select
+it with `enrich.sentiment_model: sentiment_accurate`; load it with
+`newslake.nlp.sentiment.load_sentiment_model` and score with `score_sentences(model, df,
+text_col, entity_col=None)`. Nothing is downloaded at run time, and torch is not needed to run
+it. It is not shipped in the repository ({payload['model_size_bytes'] / 1e6:.0f} MB); rebuild it,
+from `../shared/data`, with:
+
+```
+{payload['command']}
+```
+
+Built {payload['trained_at']} in {payload['build_seconds'] / 60:.1f} min wall clock
+({phase_text}) and {payload.get('build_cpu_seconds', 0) / 60:.1f} CPU min (this process and
+the Spark JVM; 1-minute load average {payload.get('load_average_at_end')} at the end: other
+processes on the same cores stretch the wall clock, not the CPU time).
+
+## Design
+
+{payload['design']}
+
+Base model: {payload['base_model']}.
+
+Parameters: `{json.dumps(payload['params'], sort_keys=True)}`
+
+Training rows: `{json.dumps(payload['training_rows'], sort_keys=True)}` (PhraseBank: deduplicated
+sentences of the four agreement levels).
+
+## Training data and licences
+
+The labeled files come from `../shared/data` (80% of each public dataset; the rest is held
+out by the data's publisher). Their licences forbid copying the data into this repository.
+
+- {LICENCES['phrasebank']}
+- {LICENCES['sentfin']}
+- {LICENCES['finentity']}
+
+| file | SHA-256 |
+|---|---|
+{file_lines}
+
+## Split
+
+The fast tier's split (`newslake.training.train.load_shared_data`), so both tiers are
+measured on the same rows:
+
+{payload['split_rule']}
+
+| part | train | validation | unit |
+|---|---:|---:|---|
+{size_lines}
+
+## Metrics on the validation split
+
+{_metrics_table(payload['validation'])}
+
+Against issue #3's goals for this tier (FinBERT's accuracy):
+
+| validation set | macro-F1 goal | this build | |
+|---|---:|---:|---|
+{goals}
+
+Confusion matrices (rows true, columns predicted, order negative, neutral, positive) are in
+`metrics.json`. The figures are those of the saved Spark NLP model, loaded back; Spark NLP
+and torch gave the same label on {parity_text} of the rows, and the ONNX export's
+probabilities differ from torch's by at most {payload['onnx_max_probability_difference']:.1e}.
+Re-run any figure with `python -m jobs.evaluate --conf conf/local.yaml --model accurate
+--format phrasebank --path ../shared/data/financial_phrasebank/Sentences_AllAgree_train.txt`.
+
+Throughput: {throughput['sentences_per_second']:.0f} sentences/s wall clock scoring
+{throughput['throughput_rows']} rows end to end on `{throughput['spark_master']}`
+({throughput['cores']} cores), entity and sentence rows mixed, with a 1-minute load average of
+{throughput.get('load_average_1m')} when it was timed; {throughput.get('sentences_per_cpu_second')}
+sentences per CPU second of the Spark JVM ({throughput.get('cpu_seconds')} CPU s).
+`bench/accurate_throughput.py` times it beside a BERT-base-sized model on the same cores.
+
+## Versions
+
+| component | version |
+|---|---|
+""" + "\n".join(f"| {k} | {v} |" for k, v in versions.items()) + """
+
+## Limitations
+
+- English financial news only; inputs longer than `max_length` word pieces are cut there
+  (FinEntity passages: a few percent of rows).
+- Entity targeting works by replacing the entity's surface text with a marker: an entity
+  that is not written in the sentence (pronouns, other aliases) gets the sentence's own
+  sentiment.
+- Labels of the 50%-agree PhraseBank level are noisy; figures there are bounded by the
+  annotators' own disagreement.
+- The training data's licences (CC BY-NC-SA 3.0 for PhraseBank) restrict the model to
+  non-commercial use.
+"""
+
+
+def write_accurate_card(out_dir: str, payload: Mapping[str, object]) -> str:
+    path = os.path.join(out_dir, CARD_FILE)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(render_accurate_card(payload))
+    return path

@@ -23,17 +23,19 @@ from pyspark.ml import PipelineModel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from newslake.nlp.sentiment import load_sentiment_model, model_supports_entities, score_sentences
+from newslake.nlp.sentiment import (
+    BUILD_COMMANDS,
+    ModelNotBuiltError,
+    load_sentiment_model,
+    model_supports_entities,
+    score_sentences,
+)
 from newslake.training import datasets
 from newslake.training.metrics import classification_metrics
 
 MODEL_TIERS = {"fast": "sentiment_fast", "accurate": "sentiment_accurate"}
 THROUGHPUT_MIN_ROWS = 20_000
 METRICS_FILE = "metrics.json"
-
-
-class ModelNotBuiltError(RuntimeError):
-    """The requested model tier has not been trained/saved at the models path."""
 
 
 def score_labeled(model: PipelineModel, df: DataFrame) -> DataFrame:
@@ -135,12 +137,9 @@ def resolve_model_path(models_dir: str, tier: str) -> str:
         raise ValueError(f"--model must be one of {', '.join(MODEL_TIERS)}, not {tier!r}")
     path = os.path.join(models_dir, MODEL_TIERS[tier])
     if not os.path.isdir(os.path.join(path, "stages")):
-        build = {
-            "fast": "python -m jobs.train_sentiment --conf conf/local.yaml",
-            "accurate": "the accurate tier's build command (see its model card / README)",
-        }[tier]
         raise ModelNotBuiltError(
-            f"no {tier} sentiment model at {path!r}: it has not been built; build it with {build}"
+            f"no {tier} sentiment model at {path!r}: it has not been built; build it with "
+            f"{BUILD_COMMANDS[MODEL_TIERS[tier]]}"
         )
     return path
 
@@ -199,9 +198,12 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``jobs/evaluate.py``: prints one JSON object, returns the exit code."""
+    from newslake.cli import stdout_kept_for_result
+
     args = parse_args(argv)
     try:
-        result = run(args)
+        with stdout_kept_for_result():
+            result = run(args)
     except ModelNotBuiltError as exc:
         print(f"evaluate: {exc}", file=sys.stderr)
         return 2

