@@ -9,6 +9,32 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+TINY_LABELED_CSV = (
+    "text,label,entity\n"
+    "Profit rose and sales increased,positive,\n"
+    "Shares slumped on a net loss,negative,\n"
+    "The office is in Helsinki,neutral,\n"
+    "Acme rose while Zeta fell,negative,Zeta\n"
+    "Acme rose while Zeta fell,positive,Acme\n"
+)
+"""A labeled CSV of the generic format (text,label[,entity]) small enough for every job test."""
+
+
+def local_conf_with_models(tmp_path, models_dir) -> str:
+    """A copy of conf/local.yaml for a job run in a subprocess: local[2], the repository's jars,
+    and ``models_dir`` as the models path; returns the file's path."""
+    import yaml
+
+    tree = yaml.safe_load((ROOT / "conf" / "local.yaml").read_text(encoding="utf-8"))
+    tree["spark"].update(
+        {"master": "local[2]", "jars_dir": str(ROOT / ".cache" / "jars"), "ivy_dir": str(ROOT / ".cache" / "ivy")}
+    )
+    tree["paths"]["models"] = str(models_dir)
+    path = tmp_path / "conf.yaml"
+    path.write_text(yaml.safe_dump(tree), encoding="utf-8")
+    return str(path)
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 

@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from chispa import assert_approx_df_equality
 from pyspark.sql import functions as F
 
+from conftest import TINY_LABELED_CSV, local_conf_with_models
 from newslake.nlp import sequence_classifier as SC
 from newslake.nlp.sentiment import (
     BUILD_COMMANDS,
@@ -137,32 +137,13 @@ def test_onnx_folder_checks(tmp_path):
         SC.check_onnx_folder(str(folder))
 
 
-def _conf(tmp_path, models_dir):
-    tree = yaml.safe_load((ROOT / "conf" / "local.yaml").read_text(encoding="utf-8"))
-    tree["spark"].update(
-        {"master": "local[2]", "jars_dir": str(ROOT / ".cache" / "jars"), "ivy_dir": str(ROOT / ".cache" / "ivy")}
-    )
-    tree["paths"]["models"] = str(models_dir)
-    path = tmp_path / "conf.yaml"
-    path.write_text(yaml.safe_dump(tree), encoding="utf-8")
-    return str(path)
-
-
 def test_evaluate_accurate_prints_the_json(spark, tmp_path, models_dir):
     data = tmp_path / "tiny.csv"
-    data.write_text(
-        "text,label,entity\n"
-        "Profit rose and sales increased,positive,\n"
-        "Shares slumped on a net loss,negative,\n"
-        "The office is in Helsinki,neutral,\n"
-        "Acme rose while Zeta fell,negative,Zeta\n"
-        "Acme rose while Zeta fell,positive,Acme\n",
-        encoding="utf-8",
-    )
+    data.write_text(TINY_LABELED_CSV, encoding="utf-8")
     # A process of its own: its stdout must hold the JSON alone, though the JVM it starts
     # prints on its stdout (Spark NLP's ONNX wrapper says "Using CPUs").
     done = subprocess.run(
-        [sys.executable, "-m", "jobs.evaluate", "--conf", _conf(tmp_path, models_dir), "--format", "csv",
+        [sys.executable, "-m", "jobs.evaluate", "--conf", local_conf_with_models(tmp_path, models_dir), "--format", "csv",
          "--path", str(data), "--model", "accurate", "--throughput-rows", "200"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )

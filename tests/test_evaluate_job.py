@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
+from conftest import TINY_LABELED_CSV, local_conf_with_models
 from newslake.training import datasets as D
 from newslake.training import evaluate
 from newslake.training.train import SentimentParams, train_sentiment
@@ -23,17 +23,6 @@ TINY = [
     ("Acme rose while Zeta fell", "negative", "Zeta"),
     ("Acme holds its meeting in March", "neutral", "Acme"),
 ]
-
-
-def _conf(tmp_path, models_dir):
-    tree = yaml.safe_load((ROOT / "conf" / "local.yaml").read_text(encoding="utf-8"))
-    tree["spark"].update(
-        {"master": "local[2]", "jars_dir": str(ROOT / ".cache" / "jars"), "ivy_dir": str(ROOT / ".cache" / "ivy")}
-    )
-    tree["paths"]["models"] = str(models_dir)
-    path = tmp_path / "conf.yaml"
-    path.write_text(yaml.safe_dump(tree), encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture(scope="module")
@@ -55,18 +44,10 @@ def _run(capsys, argv):
 
 def test_evaluate_prints_one_json_object(spark, tmp_path, tiny_models_dir, capsys):
     data = tmp_path / "tiny.csv"
-    data.write_text(
-        "text,label,entity\n"
-        "Profit rose and sales increased,positive,\n"
-        "Shares slumped on a net loss,negative,\n"
-        "The office is in Helsinki,neutral,\n"
-        "Acme rose while Zeta fell,negative,Zeta\n"
-        "Acme rose while Zeta fell,positive,Acme\n",
-        encoding="utf-8",
-    )
+    data.write_text(TINY_LABELED_CSV, encoding="utf-8")
     code, out, err = _run(
         capsys,
-        ["--conf", _conf(tmp_path, tiny_models_dir), "--format", "csv", "--path", str(data),
+        ["--conf", local_conf_with_models(tmp_path, tiny_models_dir), "--format", "csv", "--path", str(data),
          "--throughput-rows", "200"],
     )
     assert code == 0, err
@@ -89,7 +70,7 @@ def test_evaluate_accurate_without_model_fails_clearly(spark, tmp_path, tiny_mod
     data.write_text("Profit rose,positive\n", encoding="utf-8")
     code, out, err = _run(
         capsys,
-        ["--conf", _conf(tmp_path, tiny_models_dir), "--format", "csv", "--path", str(data),
+        ["--conf", local_conf_with_models(tmp_path, tiny_models_dir), "--format", "csv", "--path", str(data),
          "--model", "accurate"],
     )
     assert code != 0 and out == ""
@@ -101,7 +82,7 @@ def test_evaluate_malformed_file_fails_with_file_and_line(spark, tmp_path, tiny_
     data.write_text("Good .@positive\nbad line\n", encoding="utf-8")
     code, out, err = _run(
         capsys,
-        ["--conf", _conf(tmp_path, tiny_models_dir), "--format", "phrasebank", "--path", str(data)],
+        ["--conf", local_conf_with_models(tmp_path, tiny_models_dir), "--format", "phrasebank", "--path", str(data)],
     )
     assert code == 1 and out == ""
     assert "bad.txt: line 2" in err
@@ -114,7 +95,7 @@ def test_shared_file_defaults_to_the_validation_split(spark, tmp_path, shared_da
     path = shared_data / D.PHRASEBANK_LEVELS["all"]
     code, out, err = _run(
         capsys,
-        ["--conf", _conf(tmp_path, ROOT / "models"), "--format", "phrasebank", "--path", str(path),
+        ["--conf", local_conf_with_models(tmp_path, ROOT / "models"), "--format", "phrasebank", "--path", str(path),
          "--throughput-rows", "200"],
     )
     assert code == 0, err

@@ -53,6 +53,26 @@ def _metrics_table(validation: Mapping[str, Mapping[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def _training_data_section(files: Mapping[str, Mapping[str, object]], after_licence_sentence: str) -> str:
+    """The "Training data and licences" part of a model card: where the labeled files come
+    from, their licences and their SHA-256."""
+    file_lines = "\n".join(f"| `{f['path']}` | {str(f['sha256'])[:16]}... |" for f in files.values())
+    ending = f",\n{after_licence_sentence}" if after_licence_sentence else "."
+    return f"""## Training data and licences
+
+The labeled files come from `../shared/data` (80% of each public dataset; the rest is held
+out by the data's publisher). Their licences forbid copying the data into this repository{ending}
+
+- {LICENCES['phrasebank']}
+- {LICENCES['sentfin']}
+- {LICENCES['finentity']}
+
+| file | SHA-256 |
+|---|---|
+{file_lines}
+"""
+
+
 def render_card(payload: Mapping[str, object]) -> str:
     """Markdown model card from the metrics.json payload."""
     versions: Dict[str, str] = payload["versions"]  # type: ignore[assignment]
@@ -62,9 +82,6 @@ def render_card(payload: Mapping[str, object]) -> str:
     size_lines = "\n".join(
         f"| {name} | {s.get('train', 0)} | {s.get('validation', 0)} | {s.get('unit', 'rows')} |"
         for name, s in sizes.items()
-    )
-    file_lines = "\n".join(
-        f"| `{f['path']}` | {f['sha256'][:16]}... |" for f in files.values()
     )
     validation = payload["validation"]
     throughput = payload["throughput"]
@@ -87,20 +104,7 @@ Trained {payload['trained_at']} by:
 
 Parameters: `{json.dumps(params, sort_keys=True)}`
 
-## Training data and licences
-
-The labeled files come from `../shared/data` (80% of each public dataset; the rest is held
-out by the data's publisher). Their licences forbid copying the data into this repository,
-so only the fitted model ships here.
-
-- {LICENCES['phrasebank']}
-- {LICENCES['sentfin']}
-- {LICENCES['finentity']}
-
-| file | SHA-256 |
-|---|---|
-{file_lines}
-
+{_training_data_section(files, "so only the fitted model ships here.")}
 ## Split
 
 {payload['split_rule']}
@@ -169,7 +173,6 @@ def render_accurate_card(payload: Mapping[str, object]) -> str:
         f"| {name} | {s.get('train', 0)} | {s.get('validation', 0)} | {s.get('unit', 'rows')} |"
         for name, s in sizes.items()
     )
-    file_lines = "\n".join(f"| `{f['path']}` | {f['sha256'][:16]}... |" for f in files.values())
     phase_text = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
     parity_text = ", ".join(f"`{k}` {v:.2%}" for k, v in parity.items())
     validation: Dict[str, Dict[str, object]] = payload["validation"]  # type: ignore[assignment]
@@ -209,19 +212,7 @@ Parameters: `{json.dumps(payload['params'], sort_keys=True)}`
 Training rows: `{json.dumps(payload['training_rows'], sort_keys=True)}` (PhraseBank: deduplicated
 sentences of the four agreement levels).
 
-## Training data and licences
-
-The labeled files come from `../shared/data` (80% of each public dataset; the rest is held
-out by the data's publisher). Their licences forbid copying the data into this repository.
-
-- {LICENCES['phrasebank']}
-- {LICENCES['sentfin']}
-- {LICENCES['finentity']}
-
-| file | SHA-256 |
-|---|---|
-{file_lines}
-
+{_training_data_section(files, "")}
 ## Split
 
 The fast tier's split (`newslake.training.train.load_shared_data`), so both tiers are
