@@ -13,7 +13,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Optional, Tuple
+from typing import Callable, Iterator, Optional, Tuple
 
 from pyspark.ml import Pipeline
 from pyspark.sql import DataFrame, SparkSession
@@ -89,31 +89,42 @@ def annotation_pipeline(resources: LinkingResources, enrich: EnrichSettings) -> 
     )
 
 
+Materialize = Callable[[DataFrame, str], DataFrame]
+"""Takes a frame and a name for it; returns an equal frame that is computed once."""
+
+
+def persist_frame(df: DataFrame, name: str) -> DataFrame:
+    """The default :data:`Materialize`: the frame, persisted (``name`` is unused)."""
+    return df.persist()
+
+
 def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSettings,
-             partitions: Optional[int] = None) -> Annotation:
+             partitions: Optional[int] = None, materialize: Materialize = persist_frame) -> Annotation:
     """Requires ``article_id, clean_text``; the sentences and linked mentions of every article.
 
     The articles are hash-partitioned by ``article_id`` once (``partitions``, default the
     session's shuffle partitions), so every later per-article join, window and aggregate runs
     without another shuffle. The annotated frame and the company mentions (before and after
-    coreference) are persisted (call :meth:`Annotation.unpersist` when done)."""
+    coreference) go through ``materialize`` (default: persisted; call
+    :meth:`Annotation.unpersist` when done). The enrich stage stages them as files instead
+    (see ``silver.stage``), which also cuts their query plans short."""
     base = articles.select("article_id", "clean_text")
     base = base.repartition(partitions, "article_id") if partitions else base.repartition("article_id")
     model = annotation_pipeline(resources, enrich).fit(base)
-    annotated = model.transform(base).select(
-        "article_id", "clean_text", "sentence", "company_chunk", "country_chunk", "rule_chunk").persist()
+    annotated = materialize(model.transform(base).select(
+        "article_id", "clean_text", "sentence", "company_chunk", "country_chunk", "rule_chunk"), "annotated")
     sentences = explode_sentences(annotated)
     rule_chunks = L.explode_chunks(annotated, "rule_chunk")
     blockers = rule_chunks.filter(F.col("rule").isin(*BLOCKER_RULES))
     tickers = rule_chunks.filter(F.col("rule").isin(*TICKER_RULES))
-    found = L.company_mentions(
+    found = materialize(L.company_mentions(
         L.explode_chunks(annotated, "company_chunk"), tickers, blockers,
-        resources.aliases, resources.tickers, resources.companies, enrich).persist()
+        resources.aliases, resources.tickers, resources.companies, enrich), "company_mentions_found")
     coref = L.coreference_mentions(rule_chunks.filter(F.col("rule") == COREFERENCE_RULE), found,
                                    resources.companies, enrich.coreference_heads)
     # Persisted: sentence sentiment, entity scoring and the sentence table all read the mentions,
     # and the coreference joins would otherwise run once for each.
-    companies = found.unionByName(coref).persist()
+    companies = materialize(found.unionByName(coref), "company_mentions")
     countries = L.country_mentions(
         L.explode_chunks(annotated, "country_chunk"), blockers, resources.country_aliases, found,
         enrich.country_context_blockers, enrich.metonym_verbs)
