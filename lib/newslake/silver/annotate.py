@@ -45,7 +45,7 @@ class LinkingResources:
 @dataclass(frozen=True)
 class Annotation:
     annotated: DataFrame
-    """The pipeline's output (persisted): ``article_id``, ``clean_text`` and annotation columns."""
+    """The pipeline's output (materialized): ``article_id``, ``clean_text`` and annotation columns."""
     sentences: DataFrame
     """``article_id, sentence_index, char_begin, char_end, sentence_text``."""
     companies: DataFrame
@@ -122,7 +122,7 @@ def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSet
         resources.aliases, resources.tickers, resources.companies, enrich), "company_mentions_found")
     coref = L.coreference_mentions(rule_chunks.filter(F.col("rule") == COREFERENCE_RULE), found,
                                    resources.companies, enrich.coreference_heads)
-    # Persisted: sentence sentiment, entity scoring and the sentence table all read the mentions,
+    # Materialized: sentence sentiment, entity scoring and the sentence table all read the mentions,
     # and the coreference joins would otherwise run once for each.
     companies = materialize(found.unionByName(coref), "company_mentions")
     countries = L.country_mentions(

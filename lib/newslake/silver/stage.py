@@ -43,6 +43,10 @@ _PHASE_OF_STEP = {
     "country_mentions": "link_countries",
     "entity_sentiment": "entity_sentiment",
 }
+# Read from its files each time instead of cached: the annotations hold every article's text
+# and arrays of spans, so a cache of them would grow with the batch; their readers need only
+# a few columns each.
+_UNCACHED_STEPS = frozenset({"annotated"})
 
 
 class _PhaseClock:
@@ -111,12 +115,12 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
             # Staged as files, read back and cached: besides computing each step once, this cuts
             # the query plan short. With the whole annotation pipeline in every later plan, Spark
             # spent 5 s of driver time planning each query (and looking it up among the cached
-            # plans) whose tasks ran in 0.2 s. Each step is timed on its own, so the run reports
-            # where its time went.
+            # plans) whose tasks ran in 0.2 s. The cached frames are unpersisted at the end of
+            # the run. Each step is timed on its own, so the run reports where its time went.
             phases.start(_PHASE_OF_STEP[name])
             try:
                 frame = io.staged(df, f"{staging}/{name}")
-                if name != "annotated":
+                if name not in _UNCACHED_STEPS:
                     frame = frame.persist()
                     persisted.append(frame)
                 rows[name] = frame.count()
@@ -166,7 +170,6 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
                       **phases.seconds(),
                       "sentence_sentiment_rows_per_second": phases.rate("sentence_sentiment", rows["sentence_sentiment"]),
                       "entity_sentiment_rows_per_second": phases.rate("entity_sentiment", rows["entity_sentiment"])}
-            found.unpersist()
         return counts
     finally:
         for frame in persisted:
