@@ -116,6 +116,33 @@ def test_two_concurrent_ingests_on_overlapping_windows_do_not_duplicate(spark, t
     assert spark.read.format("delta").load(str(lake / "bronze" / "articles")).count() == 21
 
 
+def test_two_runs_creating_the_same_table_at_once_both_get_it(spark, tmp_path):
+    """The race behind the concurrent-ingest test, without the rest of the stage: both
+    creators of a new table return it, and the table exists once, with its schema."""
+    from newslake import io
+    from newslake.schemas import BRONZE_ARTICLES
+
+    for attempt in range(3):
+        path = str(tmp_path / f"t{attempt}")
+        go = threading.Barrier(2)
+        errors = []
+
+        def create():
+            go.wait()
+            try:
+                io.ensure_table(spark, path, BRONZE_ARTICLES)
+            except Exception as exc:  # noqa: BLE001 - the assertion below names it
+                errors.append(exc)
+
+        threads = [threading.Thread(target=create) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert spark.read.format("delta").load(path).schema.fieldNames() == BRONZE_ARTICLES.fieldNames()
+
+
 def test_window_selects_the_days_dump_folder(spark, tmp_path):
     raw = corpus(tmp_path)
     lake = tmp_path / "lake"

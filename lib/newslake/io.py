@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from typing import Dict, Iterable, Mapping, Optional, Sequence
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
+
+
+_WAITS_FOR_RACING_CREATE = (0.5, 1.0, 2.0)
 
 
 def table_exists(spark: SparkSession, path: str) -> bool:
@@ -21,13 +25,25 @@ def ensure_table(
     partition_by: Sequence[str] = (),
     properties: Optional[Mapping[str, str]] = None,
 ) -> DeltaTable:
-    """Create the table with its declared schema if it does not exist yet."""
+    """Create the table with its declared schema if it does not exist yet.
+
+    Two runs that create the same table at once (a retry racing a backfill) race inside
+    ``createIfNotExists``: the loser sees the winner's half-made ``_delta_log`` and fails with
+    DELTA_TABLE_NOT_FOUND or a protocol/metadata conflict. The table it wanted exists a moment
+    later, so the loser opens that one instead of failing the run."""
     builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
     if partition_by:
         builder = builder.partitionedBy(*partition_by)
     for key, value in (properties or {}).items():
         builder = builder.property(key, value)
-    return builder.execute()
+    try:
+        return builder.execute()
+    except Exception:
+        for wait_seconds in _WAITS_FOR_RACING_CREATE:
+            time.sleep(wait_seconds)
+            if table_exists(spark, path):
+                return DeltaTable.forPath(spark, path)
+        raise
 
 
 def read_table(spark: SparkSession, path: str, schema: Optional[StructType] = None) -> DataFrame:
