@@ -3,7 +3,6 @@ Spark NLP from the jars that scripts/setup.sh resolved."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -2,7 +2,6 @@
 bronze or quarantine with the right reason; counts reconcile; a full refresh gives the same."""
 
 import json
-import os
 from collections import Counter
 
 import pytest

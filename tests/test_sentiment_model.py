@@ -1,6 +1,5 @@
 """The fast sentiment model: training on a tiny set, scoring contract, save/load, entities."""
 
-import os
 from pathlib import Path
 
 import pytest

@@ -3,28 +3,21 @@ of ``bronze``, ``silver`` and ``gold``. Each runner records its run in ``ops/run
 
 from __future__ import annotations
 
-import os
-import tempfile
-from typing import Callable, Dict
+from typing import Dict
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from newslake import io
-from newslake.bronze.ingest import run_ingest
 from newslake.config import Settings
-from newslake.gold.weekly import weekly_company_country
-from newslake.nlp import gazetteer as G
-from newslake.nlp.pipeline import build_annotation_pipeline
-from newslake.runs import RunContext, record_run
-from newslake.schemas import (
-    BRONZE_ARTICLES,
-    GOLD_SENTIMENT_WEEKLY,
-    SILVER_ARTICLES,
-    SILVER_MENTIONS,
-    SILVER_SENTENCES,
-)
-from newslake.silver import transform as S
+from newslake.runs import RunContext
+
+
+def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
+    """New raw dump files -> ``bronze/articles`` and ``bronze/quarantine`` (see ``newslake.bronze.ingest``)."""
+    from newslake.bronze.ingest import run_ingest as run_bronze_ingest
+
+    return run_bronze_ingest(spark, settings, ctx, full_refresh=full_refresh)
 
 
 def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
@@ -40,14 +33,6 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
     from newslake.stories.stage import run_stories as run_story_clustering
 
     return run_story_clustering(spark, settings, ctx, full_refresh=full_refresh)
-
-
-def _insert_new(spark, path, df, schema, keys, partition_by):
-    io.merge_insert_new(spark, path, df, keys, schema, partition_by=partition_by)
-
-
-def _overwrite(spark, path, df, schema, keys, partition_by):
-    io.overwrite(spark, path, df, schema, partition_by=partition_by)
 
 
 def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:

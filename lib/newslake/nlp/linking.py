@@ -33,9 +33,9 @@ at Thanksgiving; ``enrich.country_context_blockers``). Capitals only with
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Mapping, Sequence
+from typing import List, Mapping, Sequence
 
-from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from newslake.nlp.gazetteer import KEY_REGEX

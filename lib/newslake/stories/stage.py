@@ -41,7 +41,7 @@ import logging
 import time
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F

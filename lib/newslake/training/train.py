@@ -562,7 +562,7 @@ def run(args) -> Dict[str, object]:
     from newslake.config import load_settings
     from newslake.spark import build_spark
     from newslake.training import card
-    from newslake.training.evaluate import evaluate_frame, score_labeled, sentences_per_second
+    from newslake.training.evaluate import score_labeled, sentences_per_second
     from newslake.training.metrics import classification_metrics
 
     settings = load_settings(args.conf)
