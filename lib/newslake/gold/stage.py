@@ -131,13 +131,18 @@ def week_predicate(weeks: Sequence[date]) -> str:
     return "week_start IN (" + ", ".join(f"DATE'{w.isoformat()}'" for w in weeks) + ")"
 
 
-def gold_frames(mentions: DataFrame, sentences: DataFrame, articles: DataFrame, entities: Optional[DataFrame],
-                min_mentions_to_trust: int, evidence_per_week: int, article_stories: Optional[DataFrame] = None,
-                story_weighting: str = "one") -> Dict[str, DataFrame]:
-    """Every weekly gold table from silver frames (pure): ``mentions`` must cover the week before
-    each week whose previous-week values are wanted. ``article_stories`` None: each article is a
-    story of one."""
-    weighted = W.with_relevance(mentions, entities).transform(W.with_story_weights, article_stories, story_weighting)
+def weighted_mentions(mentions: DataFrame, entities: Optional[DataFrame], article_stories: Optional[DataFrame] = None,
+                      story_weighting: str = "one") -> DataFrame:
+    """``silver/mentions`` rows with the relevance of the company to the article and the
+    article's story weight: what every weekly gold table aggregates (one row per mention).
+    ``article_stories`` None: each article is a story of one."""
+    return W.with_relevance(mentions, entities).transform(W.with_story_weights, article_stories, story_weighting)
+
+
+def gold_frames(weighted: DataFrame, sentences: DataFrame, articles: DataFrame,
+                min_mentions_to_trust: int, evidence_per_week: int) -> Dict[str, DataFrame]:
+    """Every weekly gold table from :func:`weighted_mentions` and silver frames (pure):
+    ``weighted`` must cover the week before each week whose previous-week values are wanted."""
     rel, story = W.RELEVANCE_COL, W.STORY_WEIGHT_COL
     return {
         "sentiment_weekly": weighted.transform(W.weekly_company_country, min_mentions_to_trust, rel, story),
@@ -323,11 +328,12 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
         if recompute is not None:
             mentions = R.in_weeks(mentions, weeks_to_read(recompute))
             sentences, articles = R.in_weeks(sentences, recompute), R.in_weeks(articles, recompute)
-        mentions = mentions.persist()
+        # Persisted with its weights: the five weekly tables each read it, and the relevance and
+        # story joins would otherwise run once for each.
+        mentions = weighted_mentions(mentions, entities, stories, settings.stories.weighting).persist()
         try:
             counts["rows_in"] = mentions.count()
-            frames = gold_frames(mentions, sentences, articles, entities, agg.min_mentions_to_trust,
-                                 agg.evidence_per_week, stories, settings.stories.weighting)
+            frames = gold_frames(mentions, sentences, articles, agg.min_mentions_to_trust, agg.evidence_per_week)
             for table in WEEKLY_TABLES:
                 started = time.time()
                 _write_weeks(spark, settings, table, frames[table.name], recompute)
