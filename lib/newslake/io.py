@@ -36,9 +36,12 @@ def ensure_table(
         builder = builder.partitionedBy(*partition_by)
     for key, value in (properties or {}).items():
         builder = builder.property(key, value)
+    existed = table_exists(spark, path)
     try:
         return builder.execute()
     except Exception:
+        if existed:  # not a race: a real error about the table that was there
+            raise
         for wait_seconds in _WAITS_FOR_RACING_CREATE:
             time.sleep(wait_seconds)
             if table_exists(spark, path):
