@@ -41,6 +41,29 @@ def argv(lake: Path, raw: Path, *extra: str):
 
 @pytest.mark.skipif(os.environ.get("NEWSLAKE_SUBMIT_TESTS") == "0",
                     reason="NEWSLAKE_SUBMIT_TESTS=0: the spark-submit JVM (minutes on 2 cores) is skipped")
+def at_once(*calls):
+    """Run ``calls`` in threads released together; their results in order, or the first error."""
+    go = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        go.wait()
+        try:
+            results[i] = (True, call())
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the test's thread
+            results[i] = (False, exc)
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for ok, value in results:
+        if not ok:
+            raise value
+    return [value for _, value in results]
+
+
 def test_spark_submit_runs_the_pipeline_from_the_wheel(spark, tmp_path):
     """The README's air-gapped command in local mode: the wheel as --py-files, the jars of
     .cache/jars as --jars, jobs/pipeline.py running ingest, enrich, stories and aggregate in one JVM
@@ -90,18 +113,8 @@ def test_two_concurrent_ingests_on_overlapping_windows_do_not_duplicate(spark, t
     raw = corpus(tmp_path)
     lake = tmp_path / "lake"
     windows = [("2024-04-01", "2024-04-28"), ("2024-04-02", "2024-04-30")]
-    codes = []
-    go = threading.Barrier(2)
-
-    def run(window):
-        go.wait()
-        codes.append(ingest_main(argv(lake, raw, "--start", window[0], "--end", window[1])))
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in windows]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    codes = at_once(*(lambda w=w: ingest_main(argv(lake, raw, "--start", w[0], "--end", w[1]))
+                      for w in windows))
     assert 0 in codes and set(codes) <= {0, 1}
     bronze = spark.read.format("delta").load(str(lake / "bronze" / "articles"))
     assert bronze.count() == bronze.select("article_id").distinct().count() == 21
@@ -124,22 +137,8 @@ def test_two_runs_creating_the_same_table_at_once_both_get_it(spark, tmp_path):
 
     for attempt in range(3):
         path = str(tmp_path / f"t{attempt}")
-        go = threading.Barrier(2)
-        errors = []
-
-        def create():
-            go.wait()
-            try:
-                io.ensure_table(spark, path, BRONZE_ARTICLES)
-            except Exception as exc:  # noqa: BLE001 - the assertion below names it
-                errors.append(exc)
-
-        threads = [threading.Thread(target=create) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
+        at_once(lambda: io.ensure_table(spark, path, BRONZE_ARTICLES),
+                lambda: io.ensure_table(spark, path, BRONZE_ARTICLES))  # raises what either raised
         assert spark.read.format("delta").load(path).schema.fieldNames() == BRONZE_ARTICLES.fieldNames()
 
 

@@ -25,23 +25,22 @@ def ensure_table(
     partition_by: Sequence[str] = (),
     properties: Optional[Mapping[str, str]] = None,
 ) -> DeltaTable:
-    """Create the table with its declared schema if it does not exist yet.
+    """The table at ``path``, created with its declared schema if it does not exist yet.
 
     Two runs that create the same table at once (a retry racing a backfill) race inside
     ``createIfNotExists``: the loser sees the winner's half-made ``_delta_log`` and fails with
     DELTA_TABLE_NOT_FOUND or a protocol/metadata conflict. The table it wanted exists a moment
     later, so the loser opens that one instead of failing the run."""
+    if table_exists(spark, path):
+        return DeltaTable.forPath(spark, path)
     builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
     if partition_by:
         builder = builder.partitionedBy(*partition_by)
     for key, value in (properties or {}).items():
         builder = builder.property(key, value)
-    existed = table_exists(spark, path)
     try:
         return builder.execute()
     except Exception:
-        if existed:  # not a race: a real error about the table that was there
-            raise
         for wait_seconds in _WAITS_FOR_RACING_CREATE:
             time.sleep(wait_seconds)
             if table_exists(spark, path):
