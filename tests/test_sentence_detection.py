@@ -1,5 +1,5 @@
-"""News sentence detection (Spark NLP SentenceDetector + the news pre- and post-pass) on the
-hand-labeled set: one pipeline run over all 182 passages."""
+"""News sentence detection (the marked-text pre-pass, then the cut at its bounds) on the
+hand-labeled set, one run over all 182 passages, and the cut's rules one by one."""
 
 import json
 
@@ -7,7 +7,7 @@ import pytest
 from pyspark.sql import functions as F
 
 from newslake.evaluation import sentences as E
-from newslake.nlp.pipeline import BOUND, PROTECT, sentence_marked_text
+from newslake.nlp.sentences import BOUND, PROTECT, sentence_marked_text
 
 from conftest import ROOT
 
@@ -51,3 +51,34 @@ def test_marked_text_keeps_the_length_and_marks_the_news_cases(spark):
     assert marked.count(BOUND) >= 4            # "U.S. Analysts", blank line, before/after bullet lines
     assert "Inc" + PROTECT in marked and "U" + PROTECT + "S" + PROTECT + " Treasury" in marked
     assert "(est" + PROTECT in marked and "U" + PROTECT + "S." + BOUND + "Analysts" in marked
+
+
+def test_spans_keep_closers_with_their_sentence_and_trim_like_the_detector():
+    from newslake.nlp.sentences import sentence_spans
+
+    text = "He left.\n\u201d Then she spoke.  \n"
+    marked = "He left." + BOUND + "\u201d" + BOUND + "Then she spoke.  \n"
+    spans = sentence_spans(text, marked)
+    # The closing quote opens the second piece and is followed by whitespace: it closes the first.
+    assert spans == [(0, 9, "He left.\n\u201d"), (11, 25, "Then she spoke.")]
+    for begin, end, sentence in spans:
+        assert text[begin:end + 1] == sentence
+
+
+def test_a_piece_over_the_length_limit_stays_with_the_sentence_before():
+    from newslake.nlp.sentences import sentence_spans
+
+    text = "Short one. " + "x" * 30 + " Last."
+    marked = "Short one." + BOUND + "x" * 30 + BOUND + "Last."
+    assert [s for _, _, s in sentence_spans(text, marked, max_chars=20)] == ["Short one. " + "x" * 30, "Last."]
+    assert [s for _, _, s in sentence_spans(text, marked)] == ["Short one.", "x" * 30, "Last."]
+    assert sentence_spans("", "") == [] and sentence_spans("  ", BOUND + " ") == []
+
+
+def test_extra_bounds_from_conf_end_sentences_wherever_they_occur(spark):
+    from newslake.nlp.sentences import split_sentences
+
+    df = spark.createDataFrame([("a", "Revenue rose *** costs fell")], "article_id string, clean_text string")
+    rows = split_sentences(df, extra_bounds=["***", "\n\n"]).orderBy("sentence_index").collect()
+    # A sentence runs to the next one's start, so the bound's own characters end the first.
+    assert [(r.char_begin, r.char_end, r.sentence_text) for r in rows] == [(0, 15, "Revenue rose ***"), (17, 26, "costs fell")]

@@ -67,10 +67,12 @@ def test_mention_country_falls_back_to_article_then_unknown(spark):
 
 
 def _chunks(spark, rows):
-    """Candidate rows with their chunk context, as ``nlp.linking.explode_chunks`` gives them."""
-    return spark.createDataFrame(rows, "article_id string, sentence_index int, matched_text string, char_begin int, "
-                                       "char_end int, rule string, sentence_begin int, sentence_text string, "
-                                       "clean_text string, company_id string, form string, link_method string")
+    """Candidate rows with their chunk context, as ``nlp.linking.explode_chunks`` gives them, and
+    the articles' texts."""
+    chunks = spark.createDataFrame(rows, "article_id string, sentence_index int, matched_text string, char_begin int, "
+                                         "char_end int, rule string, sentence_begin int, sentence_text string, "
+                                         "clean_text string, company_id string, form string, link_method string")
+    return chunks.drop("clean_text"), chunks.select("article_id", "clean_text").distinct()
 
 
 def test_ambiguous_company_needs_context_signal_or_article_confirmation(spark):
@@ -93,7 +95,8 @@ def test_ambiguous_company_needs_context_signal_or_article_confirmation(spark):
          ("target", "Target", True, r"(?<![\w-])(?:Minneapolis)(?![\w-])")],
         "company_id string, company string, requires_context boolean, context_regex string")
     enrich = EnrichSettings()
-    linked = L.confirm_companies(_chunks(spark, rows), companies, enrich.company_signal_after,
+    candidates, texts = _chunks(spark, rows)
+    linked = L.confirm_companies(candidates, companies, texts, enrich.company_signal_after,
                                  enrich.company_signal_before, enrich.weak_sentence_start)
     assert sorted(r.article_id for r in linked.collect()) == ["article", "signal", "tech", "ticker"]
 

@@ -11,11 +11,10 @@ import json
 from collections import defaultdict
 from typing import Dict, List, Mapping, Sequence, Set, Tuple
 
-from pyspark.ml import Pipeline
 from pyspark.sql import SparkSession
 
 from newslake.evaluation.metrics import prf, set_counts
-from newslake.nlp.pipeline import sentence_stages
+from newslake.nlp.sentences import split_sentences
 
 Span = Tuple[int, int]
 
@@ -74,12 +73,13 @@ def score(rows: Sequence[dict], predicted: Mapping[str, Sequence[Span]]) -> Dict
 
 
 def detect(spark: SparkSession, rows: Sequence[dict]) -> Dict[str, List[Tuple[int, int, str]]]:
-    """Run the enrich stage's sentence stages on every passage at once; ``id -> [(begin, end,
-    sentence)]`` (small labeled data, so it is collected)."""
+    """Cut every passage into sentences as the enrich stage does, all at once; ``id -> [(begin,
+    end, sentence)]`` in text order (small labeled data, so it is collected)."""
     df = spark.createDataFrame([(r["id"], r["text"]) for r in rows], "id string, clean_text string")
-    stages = sentence_stages("clean_text")
-    out = Pipeline(stages=stages).fit(df).transform(df).select("id", "sentence").collect()
-    return {r.id: [(a.begin, a.end, a.result) for a in r.sentence] for r in out}
+    found: Dict[str, List[Tuple[int, int, str]]] = {r["id"]: [] for r in rows}
+    for r in split_sentences(df, id_col="id").orderBy("id", "sentence_index").collect():
+        found[r.id].append((r.char_begin, r.char_end, r.sentence_text))
+    return found
 
 
 def evaluate(spark: SparkSession, path: str) -> Dict[str, object]:

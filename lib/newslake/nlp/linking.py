@@ -50,25 +50,34 @@ EXCHANGE_CODES = {"LON": "LSE", "ETR": "XETRA", "FRA": "XETRA", "TYO": "TSE", "H
 
 
 CHUNK_COLS = ("article_id", "sentence_index", "matched_text", "char_begin", "char_end", "rule",
-              "sentence_begin", "sentence_text", "clean_text")
+              "sentence_begin", "sentence_text")
 
 
 def explode_chunks(annotated: DataFrame, chunk_col: str) -> DataFrame:
-    """Requires ``article_id, clean_text, sentence`` and ``chunk_col``; one row per chunk with
-    ``sentence_index, matched_text, char_begin, char_end, rule`` (the RegexMatcher identifier,
-    null for TextMatcher chunks) and its context: ``sentence_begin``, ``sentence_text`` and the
-    article's ``clean_text`` (carried along, so linking needs no join back to the articles)."""
-    chunks = annotated.select("article_id", "clean_text", "sentence", F.explode(chunk_col).alias("c")).select(
-        "article_id", "clean_text", "sentence",
-        F.col("c.metadata").getItem("sentence").cast("int").alias("sentence_index"),
+    """Requires the annotated sentence rows (``article_id, sentence_index, char_begin,
+    sentence_text`` and ``chunk_col``); one row per chunk with ``sentence_index,
+    matched_text, char_begin, char_end`` (offsets in the article's ``clean_text``), ``rule`` (the
+    RegexMatcher identifier, null for TextMatcher chunks), ``sentence_begin`` and
+    ``sentence_text``."""
+    sentence_begin = F.col("char_begin")
+    return annotated.select(
+        "article_id", "sentence_index", sentence_begin.alias("sentence_begin"), "sentence_text",
+        F.explode(chunk_col).alias("c"),
+    ).select(
+        "article_id", "sentence_index",
         F.col("c.result").alias("matched_text"),
-        F.col("c.begin").cast("int").alias("char_begin"),
-        F.col("c.end").cast("int").alias("char_end"),
+        (F.col("sentence_begin") + F.col("c.begin")).cast("int").alias("char_begin"),
+        (F.col("sentence_begin") + F.col("c.end")).cast("int").alias("char_end"),
         F.col("c.metadata").getItem("identifier").alias("rule"),
+        F.col("sentence_begin").cast("int").alias("sentence_begin"), "sentence_text",
     )
-    sentence = F.element_at("sentence", F.col("sentence_index") + 1)
-    return chunks.select(*CHUNK_COLS[:6], sentence["begin"].cast("int").alias("sentence_begin"),
-                         sentence["result"].alias("sentence_text"), "clean_text")
+
+
+def with_article_text(df: DataFrame, texts: DataFrame) -> DataFrame:
+    """Adds the article's ``clean_text`` (``texts``: ``article_id, clean_text``). Linking
+    calls it only for the few mentions whose rule reads beyond their sentence, and drops the
+    text right after: carried along every chunk, it multiplied what every join moved."""
+    return df.join(texts.select("article_id", "clean_text"), "article_id")
 
 
 def with_key(df: DataFrame, text_col: str = "matched_text") -> DataFrame:
@@ -144,39 +153,47 @@ def ticker_candidates(ticker_chunks: DataFrame, tickers: DataFrame, bare_context
             .select(*CHUNK_COLS, "company_id", F.col("rule").alias("form"), F.lit("ticker").alias("link_method")))
 
 
-def confirm_companies(candidates: DataFrame, companies: DataFrame, signal_after: str, signal_before: str,
-                      weak_start: str) -> DataFrame:
-    """Requires ``candidates`` (alias and ticker candidates with their chunk context) and
-    ``companies`` (gazetteer: ``company_id, company, requires_context, context_regex``). Keeps
-    unambiguous companies and confirmed ambiguous ones (rule 3 of the module docstring); the
-    result has :data:`MENTION_COLS`."""
+def confirm_companies(candidates: DataFrame, companies: DataFrame, texts: DataFrame, signal_after: str,
+                      signal_before: str, weak_start: str) -> DataFrame:
+    """Requires ``candidates`` (alias and ticker candidates with their chunk context),
+    ``companies`` (gazetteer: ``company_id, company, requires_context, context_regex``) and
+    ``texts`` (``article_id, clean_text``). Keeps unambiguous companies and confirmed ambiguous
+    ones (rule 3 of the module docstring); the result has :data:`MENTION_COLS`."""
     df = candidates.join(
         F.broadcast(companies.select("company_id", "company", "requires_context", "context_regex")), "company_id")
+    plain = df.filter(~F.col("requires_context")).select(*MENTION_COLS)
+    ambiguous = with_article_text(df.filter(F.col("requires_context")), texts)
     has_regex = F.col("context_regex").isNotNull()
     after = F.expr("substring(clean_text, char_end + 2, 60)")
     before = F.expr("substring(clean_text, greatest(char_begin - 39, 1), least(char_begin, 40))")
     in_sentence = has_regex & F.expr("coalesce(sentence_text rlike context_regex, false)")
     in_article = has_regex & F.expr("coalesce(clean_text rlike context_regex, false)")
     signal = after.rlike(signal_after) | before.rlike(signal_before)
-    local = (~F.col("requires_context")) | (F.col("link_method") == "ticker") | in_sentence | signal
-    article_confirmed = F.max(local.cast("int")).over(Window.partitionBy("article_id", "company_id")) == 1
     weak = (F.col("char_begin") == F.col("sentence_begin")) & after.rlike(weak_start)
-    accepted = local | article_confirmed | (in_article & ~weak)
-    return df.withColumn("_accepted", accepted).filter("_accepted").select(*MENTION_COLS)
+    ambiguous = ambiguous.select(
+        *MENTION_COLS,
+        ((F.col("link_method") == "ticker") | in_sentence | signal).alias("_local"),
+        (in_article & ~weak).alias("_in_article"),
+    )
+    article_confirmed = F.max(F.col("_local").cast("int")).over(Window.partitionBy("article_id", "company_id")) == 1
+    confirmed = (ambiguous.withColumn("_accepted", F.col("_local") | article_confirmed | F.col("_in_article"))
+                 .filter("_accepted").select(*MENTION_COLS))
+    return plain.unionByName(confirmed)
 
 
 def company_mentions(company_chunks: DataFrame, ticker_chunks: DataFrame, blocker_chunks: DataFrame,
-                     aliases: DataFrame, tickers: DataFrame, companies: DataFrame, enrich) -> DataFrame:
-    """Alias and ticker mentions (rules 1-3): :data:`MENTION_COLS`. ``enrich`` is the
-    ``EnrichSettings`` (ticker and signal rules)."""
+                     aliases: DataFrame, tickers: DataFrame, companies: DataFrame, texts: DataFrame,
+                     enrich) -> DataFrame:
+    """Alias and ticker mentions (rules 1-3): :data:`MENTION_COLS`. ``texts`` holds the
+    articles' ``clean_text``; ``enrich`` is the ``EnrichSettings`` (ticker and signal rules)."""
     blockers = blocker_chunks.filter(F.col("rule") == "company")
     candidates = alias_candidates(company_chunks, aliases).unionByName(
         ticker_candidates(ticker_chunks, tickers, enrich.bare_ticker_context, enrich.bare_ticker_stoplist))
     candidates = drop_blocked(candidates, blockers).withColumn(
         "priority", F.when(F.col("link_method") == "alias", 0).otherwise(1))
     candidates = keep_longest(candidates).drop("priority")
-    return confirm_companies(candidates, companies, enrich.company_signal_after, enrich.company_signal_before,
-                             enrich.weak_sentence_start)
+    return confirm_companies(candidates, companies, texts, enrich.company_signal_after,
+                             enrich.company_signal_before, enrich.weak_sentence_start)
 
 
 def coreference_head_regex(heads: Mapping[str, Sequence[str]]) -> str:
@@ -210,21 +227,30 @@ def coreference_mentions(coref_chunks: DataFrame, mentions: DataFrame, companies
 
 
 def country_mentions(country_chunks: DataFrame, blocker_chunks: DataFrame, country_aliases: DataFrame,
-                     companies_found: DataFrame, context_blockers: Mapping[str, str],
+                     companies_found: DataFrame, texts: DataFrame, context_blockers: Mapping[str, str],
                      metonym_verbs: Sequence[str]) -> DataFrame:
-    """Country rules of the module docstring: :data:`COUNTRY_COLS`."""
+    """Country rules of the module docstring: :data:`COUNTRY_COLS`. ``texts`` holds the
+    articles' ``clean_text``, read for the forms whose rule looks beyond the sentence (context
+    blockers, capitals)."""
     found = with_key(country_chunks).join(F.broadcast(country_aliases.select("key", "country", "form")), "key")
     found = drop_blocked(found, blocker_chunks.filter(F.col("rule") == "country"))
     found = drop_blocked(found, companies_found)
-    if context_blockers:
-        blocking = F.create_map(*[F.lit(x) for kv in sorted(context_blockers.items()) for x in kv])
-        found = found.withColumn("_blk_regex", F.element_at(blocking, F.col("matched_text"))).filter(
+    blocking = (F.create_map(*[F.lit(x) for kv in sorted(context_blockers.items()) for x in kv])
+                if context_blockers else None)
+    needs_text = F.col("form") == "capital"
+    if blocking is not None:
+        needs_text = needs_text | F.element_at(blocking, F.col("matched_text")).isNotNull()
+    found = found.withColumn("_needs_text", needs_text)
+    plain = found.filter(~F.col("_needs_text"))
+    checked = with_article_text(found.filter("_needs_text"), texts)
+    if blocking is not None:
+        checked = checked.withColumn("_blk_regex", F.element_at(blocking, F.col("matched_text"))).filter(
             F.col("_blk_regex").isNull() | ~F.expr("clean_text rlike _blk_regex"))
     verbs = "|".join(re.escape(v) for v in metonym_verbs) or "said"
     after = F.expr("substring(clean_text, char_end + 2, 40)")
     metonym = after.rlike(r"^(?:[’']s)?\s+(?:" + verbs + r")\b") & ~after.rlike(r"^(?:-based|\s+state\b)")
-    found = found.filter((F.col("form") != "capital") | metonym)
-    return found.select(*COUNTRY_COLS)
+    checked = checked.filter((F.col("form") != "capital") | metonym)
+    return plain.select(*COUNTRY_COLS).unionByName(checked.select(*COUNTRY_COLS))
 
 
 def blocker_rules(company_blockers: Sequence[str], country_blockers: Sequence[str]) -> List[str]:

@@ -29,7 +29,7 @@ from newslake.nlp.pipeline import (
     build_annotation_pipeline,
     matcher_phrases,
 )
-from newslake.silver.transform import explode_sentences
+from newslake.nlp.sentences import split_sentences
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class LinkingResources:
 @dataclass(frozen=True)
 class Annotation:
     annotated: DataFrame
-    """The pipeline's output (materialized): ``article_id``, ``clean_text`` and annotation columns."""
+    """The pipeline's output (materialized), one row per sentence: ``article_id,
+    sentence_index, char_begin, char_end, sentence_text`` and the chunk annotation columns."""
     sentences: DataFrame
     """``article_id, sentence_index, char_begin, char_end, sentence_text``."""
     companies: DataFrame
@@ -82,9 +83,9 @@ def linking_resources(spark: SparkSession, gazetteer_dir: str, enrich: EnrichSet
 
 def annotation_pipeline(resources: LinkingResources, enrich: EnrichSettings) -> Pipeline:
     return build_annotation_pipeline(
-        resources.company_phrases, resources.country_phrases, "clean_text",
-        paragraph_bounds=enrich.paragraph_bounds, exchanges=enrich.ticker_exchanges,
-        coreference_heads=list(enrich.coreference_heads), coreference_modifiers=enrich.coreference_modifiers,
+        resources.company_phrases, resources.country_phrases, "sentence_text",
+        exchanges=enrich.ticker_exchanges, coreference_heads=list(enrich.coreference_heads),
+        coreference_modifiers=enrich.coreference_modifiers,
         blocker_rules=L.blocker_rules(enrich.company_blockers, enrich.country_blockers),
     )
 
@@ -98,34 +99,40 @@ def persist_frame(df: DataFrame, name: str) -> DataFrame:
     return df.persist()
 
 
+ANNOTATED_COLS = ("article_id", "sentence_index", "char_begin", "char_end", "sentence_text",
+                  "company_chunk", "country_chunk", "rule_chunk")
+
+
 def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSettings,
              partitions: Optional[int] = None, materialize: Materialize = persist_frame) -> Annotation:
     """Requires ``article_id, clean_text``; the sentences and linked mentions of every article.
 
-    The articles are hash-partitioned by ``article_id`` once (``partitions``, default the
-    session's shuffle partitions), so every later per-article join, window and aggregate runs
-    without another shuffle. The annotated frame and the company mentions (before and after
-    coreference) go through ``materialize`` (default: persisted; call
+    The articles are hash-partitioned by ``article_id`` (``partitions``, default the session's
+    shuffle partitions) and cut into sentences (``nlp.sentences``); the Spark NLP pipeline
+    then annotates each sentence. The annotated sentences and the company mentions (before and
+    after coreference) go through ``materialize`` (default: persisted; call
     :meth:`Annotation.unpersist` when done). The enrich stage stages them as files instead
-    (see ``silver.stage``), which also cuts their query plans short."""
+    (see ``silver.stage``), which also cuts their query plans short. Linking reads the
+    articles' ``clean_text`` only for the few mentions whose rule looks beyond the sentence."""
     base = articles.select("article_id", "clean_text")
     base = base.repartition(partitions, "article_id") if partitions else base.repartition("article_id")
-    model = annotation_pipeline(resources, enrich).fit(base)
-    annotated = materialize(model.transform(base).select(
-        "article_id", "clean_text", "sentence", "company_chunk", "country_chunk", "rule_chunk"), "annotated")
-    sentences = explode_sentences(annotated)
+    sentence_rows = split_sentences(base, extra_bounds=enrich.paragraph_bounds)
+    model = annotation_pipeline(resources, enrich).fit(sentence_rows)
+    annotated = materialize(model.transform(sentence_rows).select(*ANNOTATED_COLS), "annotated")
+    sentences = annotated.select("article_id", "sentence_index", "char_begin", "char_end", "sentence_text")
+    texts = articles.select("article_id", "clean_text")
     rule_chunks = L.explode_chunks(annotated, "rule_chunk")
     blockers = rule_chunks.filter(F.col("rule").isin(*BLOCKER_RULES))
     tickers = rule_chunks.filter(F.col("rule").isin(*TICKER_RULES))
     found = materialize(L.company_mentions(
         L.explode_chunks(annotated, "company_chunk"), tickers, blockers,
-        resources.aliases, resources.tickers, resources.companies, enrich), "company_mentions_found")
+        resources.aliases, resources.tickers, resources.companies, texts, enrich), "company_mentions_found")
     coref = L.coreference_mentions(rule_chunks.filter(F.col("rule") == COREFERENCE_RULE), found,
                                    resources.companies, enrich.coreference_heads)
     # Materialized: sentence sentiment, entity scoring and the sentence table all read the mentions,
     # and the coreference joins would otherwise run once for each.
     companies = materialize(found.unionByName(coref), "company_mentions")
     countries = L.country_mentions(
-        L.explode_chunks(annotated, "country_chunk"), blockers, resources.country_aliases, found,
+        L.explode_chunks(annotated, "country_chunk"), blockers, resources.country_aliases, found, texts,
         enrich.country_context_blockers, enrich.metonym_verbs)
     return Annotation(annotated, sentences, companies, countries, (annotated, found, companies))

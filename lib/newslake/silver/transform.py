@@ -40,19 +40,6 @@ def in_languages(df: DataFrame, languages: Sequence[str]) -> DataFrame:
     return df.filter((lang == "") | lang.isin([l.lower() for l in languages]))
 
 
-def explode_sentences(annotated: DataFrame) -> DataFrame:
-    """Requires ``article_id``, ``sentence`` annotations; one row per sentence with
-    ``sentence_index``, ``char_begin``, ``char_end`` (inclusive, in ``clean_text``) and
-    ``sentence_text``."""
-    return annotated.select(
-        "article_id", F.posexplode("sentence").alias("sentence_index", "s")
-    ).select(
-        "article_id", F.col("sentence_index").cast("int"),
-        F.col("s.begin").cast("int").alias("char_begin"), F.col("s.end").cast("int").alias("char_end"),
-        F.col("s.result").alias("sentence_text"),
-    )
-
-
 def dominant_country(country_mentions: DataFrame) -> DataFrame:
     """``article_id, dominant_country``: the most mentioned country (ties: the earliest)."""
     per_country = country_mentions.groupBy("article_id", "country").agg(
