@@ -47,7 +47,6 @@ SENTENCE_COLS = ("sentence_index", "char_begin", "char_end", "sentence_text")
 _BULLET = r"(?:[•\-*–▪·‣◦●■□➢►]|\d{1,2}[.)])"
 # After the numbered markers' full stops are protected ("1." -> "1" + PROTECT).
 _BULLET_MARKED = r"(?:[•\-*–▪·‣◦●■□➢►]|\d{1,2}[.)\ue001])"
-_BULLET_LINE = r"(?m)^[ \t]{0,8}" + _BULLET + r"[ \t]"
 _CLOSERS = "”’\"')\\]"
 _ATTRIBUTION_VERBS = (
     "said|says|asked|asks|added|adds|told|tells|wrote|writes|noted|notes|explained|argued|insisted|"
@@ -91,9 +90,10 @@ def _rules() -> List[Tuple[str, str, str]]:
     return [
         # Bullet items are sentences of their own: nothing inside an item ends it; the line break
         # before and after an item is a bound. A blank line always ends a sentence. The first
-        # rule looks back up to 1,000 characters from every full stop, so it runs only on texts
-        # that have a bullet line at all.
-        (r"(?m)[.?!;…](?<=^[ \t]{0,8}" + _BULLET + r"[ \t][^\n]{0,1000}?[.?!;…])", p, _BULLET_LINE),
+        # rule matches from an item's start to its first mark, then (\G) from there to the next
+        # mark of the same line; a lookbehind to the line's start from every mark cost a fifth
+        # of the whole pre-pass.
+        (r"(?m)((?:^[ \t]{0,8}" + _BULLET + r"[ \t]|\G(?<=[.?!;…]))[^\n.?!;…]*)[.?!;…]", "$1" + p, ""),
         (r"(?m)^([ \t]{0,8}\d{1,2})\.(?=[ \t])", "$1" + p, ""),
         (r"\n(?=[ \t]*\n)", b, ""),
         (r"(?m)^([ \t]{0,8}" + _BULLET_MARKED + r"[ \t][^\n]*)\n", "$1" + b, ""),

@@ -50,18 +50,23 @@ _UNCACHED_STEPS = frozenset({"annotated"})
 
 
 class _PhaseClock:
-    """Wall seconds per named phase of a run (summed when a phase runs several times)."""
+    """Wall seconds per named phase of a run (summed when a phase runs several times). The
+    phase also names the Spark jobs it starts (``enrich: <phase>`` in the Spark UI and the
+    event log), so a slow phase can be followed to its stages."""
 
-    def __init__(self) -> None:
+    def __init__(self, spark: SparkSession) -> None:
+        self._context = spark.sparkContext
         self._seconds: Dict[str, float] = {}
         self._started: Dict[str, float] = {}
 
     def start(self, name: str) -> None:
+        self._context.setJobDescription(f"enrich: {name}")
         self._started[name] = time.perf_counter()
 
     def stop(self, name: str) -> None:
         elapsed = time.perf_counter() - self._started.pop(name)
         self._seconds[name] = self._seconds.get(name, 0.0) + elapsed
+        self._context.setJobDescription(None)
 
     def time(self, name: str, action: Callable[[], int]) -> int:
         self.start(name)
@@ -108,7 +113,7 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
         model = load_configured_model(spark, settings.models_dir(), enrich.sentiment_model)
         staging = settings.table_path("_staging", f"enrich-{ctx.run_id}")
         staged_paths.append(staging)
-        phases = _PhaseClock()
+        phases = _PhaseClock(spark)
         rows: Dict[str, int] = {}
 
         def materialize(df, name):
