@@ -117,8 +117,8 @@ class EnrichSettings(_Frozen):
     # Publisher's own sentiment widget: "• Overall sentiment: positive" and what follows it.
     widget_pattern: str = r"(?im)^\s*[•*\-]?\s*overall sentiment\s*:\s*(positive|negative|neutral|mixed)\b"
     neutral_band: float = 0.2
-    # Sentence boundaries: blank lines, bullet items and the news rules of
-    # newslake.nlp.pipeline always apply; these strings are extra custom bounds of the detector.
+    # Sentence boundaries: blank lines, bullet items and the news rules of newslake.nlp.sentences
+    # always apply; each of these strings also ends a sentence wherever it occurs.
     paragraph_bounds: List[str] = Field(default_factory=lambda: ["\n\n"])
     # "Beijing said" -> CN: off by default, since capitals are also just places. When on, a
     # capital counts only as the subject of one of metonym_verbs ("Beijing ordered", not "in Beijing").
