@@ -83,9 +83,8 @@ def run_io_floor(spark: SparkSession, bronze_path: str, out_dir: str, languages:
 
 # --- the naive PySpark + Python UDF + VADER baseline -----------------------------------------
 
-def run_naive_udf(spark: SparkSession, bronze_path: str, out_path: str) -> None:
-    """VADER's compound score of each article's body in a plain Python UDF, then the mean per
-    ISO week, overwritten to Delta at ``out_path``."""
+def vader_compound_udf():
+    """A plain row-at-a-time Python UDF: VADER's compound score of a text."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()  # built on the driver, shipped in the closure
@@ -94,6 +93,13 @@ def run_naive_udf(spark: SparkSession, bronze_path: str, out_path: str) -> None:
     def vader_compound(text):
         return analyzer.polarity_scores(text or "")["compound"]
 
+    return vader_compound
+
+
+def run_naive_udf(spark: SparkSession, bronze_path: str, out_path: str) -> None:
+    """VADER's compound score of each article's body in a plain Python UDF, then the mean per
+    ISO week, overwritten to Delta at ``out_path``."""
+    vader_compound = vader_compound_udf()
     bronze = spark.read.format("delta").load(bronze_path)
     weekly = (
         bronze.select(F.weekofyear("published_at").alias("iso_week"),

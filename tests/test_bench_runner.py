@@ -320,3 +320,18 @@ def test_report_of_a_size_that_failed_midway_keeps_what_it_measured():
     assert "1,000 records: FAILED in enrich: PythonException: ... ModuleNotFoundError: No module named 'newslake'" in text
     assert "FAILED: AnalysisException: boom" in text
     assert any(line.strip().startswith("ingest") for line in text.splitlines())
+
+
+def test_components_floor_sums_the_library_steps_only():
+    from bench.components import format_report, summarize
+
+    steps = [{"step": "sentence pre-pass (Spark SQL regexes)", "wall_s": 4.0},
+             {"step": "Spark NLP Tokenizer", "wall_s": 5.0},
+             {"step": "Spark NLP RegexMatcher", "wall_s": 3.0},
+             {"step": "sentiment model, sentence level (sentiment_fast)", "wall_s": 2.0}]
+    result = summarize(1000, 40000, steps, naive_s=5.0)
+    assert result["spark_nlp_and_model"] == {"wall_s": 10.0, "articles_per_s": 100.0, "ratio_to_naive_udf_scoring": 0.5}
+    assert [s["articles_per_s"] for s in result["steps"]] == [250.0, 200.0, 333.3, 500.0]
+    report = format_report(result)
+    assert "annotators + model alone run at 0.50x the naive job's articles/s" in report
+    assert "Spark NLP Tokenizer" in report and "200.0" in report
