@@ -79,9 +79,8 @@ _STARTS = "[A-Z“\"‘(]"
 _ATTRIBUTION = r"(?:[A-Z][\w’'.-]*\s+){1,3}(?:" + _ATTRIBUTION_VERBS + r")\b"
 
 
-def _rules() -> List[Tuple[str, str, str]]:
-    """The pre-pass as ordered (Java regex, replacement, guard) triples; each keeps the text's
-    length. A rule with a guard runs only on texts where the guard regex finds a match."""
+def _rules() -> List[Tuple[str, str]]:
+    """The pre-pass as ordered (Java regex, replacement) pairs; each keeps the text's length."""
     p, b = PROTECT, BOUND
     # Each rule starts with the character it replaces, then checks what follows (cheap, and
     # false at most positions), and only then looks behind: Java tries a pattern at every
@@ -93,55 +92,55 @@ def _rules() -> List[Tuple[str, str, str]]:
         # rule matches from an item's start to its first mark, then (\G) from there to the next
         # mark of the same line; a lookbehind to the line's start from every mark cost a fifth
         # of the whole pre-pass.
-        (r"(?m)((?:^[ \t]{0,8}" + _BULLET + r"[ \t]|\G(?<=[.?!;…]))[^\n.?!;…]*)[.?!;…]", "$1" + p, ""),
-        (r"(?m)^([ \t]{0,8}\d{1,2})\.(?=[ \t])", "$1" + p, ""),
-        (r"\n(?=[ \t]*\n)", b, ""),
-        (r"(?m)^([ \t]{0,8}" + _BULLET_MARKED + r"[ \t][^\n]*)\n", "$1" + b, ""),
-        (r"\n(?=[ \t]{0,8}" + _BULLET_MARKED + r"[ \t])", b, ""),
+        (r"(?m)((?:^[ \t]{0,8}" + _BULLET + r"[ \t]|\G(?<=[.?!;…]))[^\n.?!;…]*)[.?!;…]", "$1" + p),
+        (r"(?m)^([ \t]{0,8}\d{1,2})\.(?=[ \t])", "$1" + p),
+        (r"\n(?=[ \t]*\n)", b),
+        (r"(?m)^([ \t]{0,8}" + _BULLET_MARKED + r"[ \t][^\n]*)\n", "$1" + b),
+        (r"\n(?=[ \t]{0,8}" + _BULLET_MARKED + r"[ \t])", b),
         # Abbreviations that never end a sentence; "No. 2", "Jan. 15", "St. Paul" (Saint).
-        (r"\.(?=\s)(?<=(?<![\w.])(?:" + _NEVER_FINAL + r")\.)", p, ""),
-        (r"\.(?=\s*\d)(?<=(?<![\w.])(?:No|Nos|Sec|Secs|Para)\.)", p, ""),
-        (r"\.(?=\s*\d)(?<=(?<![\w.])(?:" + _MONTHS + r")\.)", p, ""),
-        (r"\.(?=\s+[A-Z])(?<=(?<!\b[A-Z][a-z]{1,20} )(?<![\w.])(?:St|Ste|Mt|Ft)\.)", p, ""),
+        (r"\.(?=\s)(?<=(?<![\w.])(?:" + _NEVER_FINAL + r")\.)", p),
+        (r"\.(?=\s*\d)(?<=(?<![\w.])(?:No|Nos|Sec|Secs|Para)\.)", p),
+        (r"\.(?=\s*\d)(?<=(?<![\w.])(?:" + _MONTHS + r")\.)", p),
+        (r"\.(?=\s+[A-Z])(?<=(?<!\b[A-Z][a-z]{1,20} )(?<![\w.])(?:St|Ste|Mt|Ft)\.)", p),
         # e.g., i.e. never end a sentence; a.m./p.m. before a time zone do not either.
-        (r"\.(?<=\b[eE]\.[gG]\.|\b[iI]\.[eE]\.)", p, ""),
-        (r"\.(?=\s+(?:" + _TIME_ZONES + r")\b)(?<=\b[aApP]\.[mM]\.)", p, ""),
+        (r"\.(?<=\b[eE]\.[gG]\.|\b[iI]\.[eE]\.)", p),
+        (r"\.(?=\s+(?:" + _TIME_ZONES + r")\b)(?<=\b[aApP]\.[mM]\.)", p),
         # "U.S." / "U.K." / "U.N." / "E.U.": a name continues ("U.S. Treasury"); a noun after a
         # preposition or "the" ends the sentence before a capital ("in the U.S. Sales rose").
-        (r"\.(?=\s+(?:" + _US_CONTINUATIONS + r")\b)(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)", p, ""),
-        (r"\s(?=" + _STARTS + r")(?<=\b(?:" + _US_NOUN_BEFORE + r") (?:U\.S|U\.K|U\.N|E\.U)\.\s)", b, ""),
-        (r"\.(?=\s+[A-Z])(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)", p, ""),
+        (r"\.(?=\s+(?:" + _US_CONTINUATIONS + r")\b)(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)", p),
+        (r"\s(?=" + _STARTS + r")(?<=\b(?:" + _US_NOUN_BEFORE + r") (?:U\.S|U\.K|U\.N|E\.U)\.\s)", b),
+        (r"\.(?=\s+[A-Z])(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)", p),
         # Other dotted capitals are initials of a name ("J.P. Morgan", "A.P. Møller"), as is a
         # single capital ("John D. Whitaker").
-        (r"\.(?=\s+[A-Z])(?<=(?<![\w.])[A-Z]\.[A-Z](?:\.[A-Z])?\.)", p, ""),
-        (r"\.(?=\s+[A-Z](?:[a-z]|\.))(?<=(?<![\w.])[A-Z]\.)", p, ""),
+        (r"\.(?=\s+[A-Z])(?<=(?<![\w.])[A-Z]\.[A-Z](?:\.[A-Z])?\.)", p),
+        (r"\.(?=\s+[A-Z](?:[a-z]|\.))(?<=(?<![\w.])[A-Z]\.)", p),
         # Company suffixes, "Jr.", state abbreviations, months, streets and a.m./p.m. before a
         # capital: another suffix continues ("Co. Ltd."); anything else starts a new sentence.
-        (r"\.(?=\s+" + _SUFFIX_NEXT + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + r")\.)", p, ""),
-        (r"\s(?=" + _STARTS + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + "|" + _MONTHS + r"|St|Ave|Blvd|Rd)\.\s)", b, ""),
-        (r"\s(?=" + _STARTS + r")(?<=\b[aApP]\.[mM]\.\s)", b, ""),
+        (r"\.(?=\s+" + _SUFFIX_NEXT + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + r")\.)", p),
+        (r"\s(?=" + _STARTS + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + "|" + _MONTHS + r"|St|Ave|Blvd|Rd)\.\s)", b),
+        (r"\s(?=" + _STARTS + r")(?<=\b[aApP]\.[mM]\.\s)", b),
         # Generic: a full stop inside a token (numbers, domains, "U.S"), or followed by a
         # lower-case word, a comma or a dash, ends nothing; nor does "?"/"!" before "she said".
-        (r"\.(?=[A-Za-z0-9])", p, ""),
-        (r"[.…](?=[.…]*[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z]))", p, ""),
-        (r"[?!](?=[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z]))", p, ""),
-        (r"[.…](?=[.…]*\s*[,;:])", p, ""),
-        (r"\.(?=\s+[—–-]\s)", p, ""),
+        (r"\.(?=[A-Za-z0-9])", p),
+        (r"[.…](?=[.…]*[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z]))", p),
+        (r"[?!](?=[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z]))", p),
+        (r"[.…](?=[.…]*\s*[,;:])", p),
+        (r"\.(?=\s+[—–-]\s)", p),
         # A question or exclamation followed by its attribution is one sentence ("“Why sell
         # now?” Patel asked."; after a full stop, "Analysts said ..." starts a new one);
         # any other closing quote or bracket after the end of a sentence, then a capital or an
         # opening quote, is a bound, and so is an opening quote after the end of a sentence.
-        (r"[?!…](?=[" + _CLOSERS + r"]{1,3}\s+" + _ATTRIBUTION + ")", p, ""),
-        (r"\s(?=[A-Z“\"‘'(])(?<=[.?!…][" + _CLOSERS + r"]{1,3}\s)", b, ""),
-        (r"\s(?=[“\"‘'][A-Z])(?<=[.?!…]\s)", b, ""),
+        (r"[?!…](?=[" + _CLOSERS + r"]{1,3}\s+" + _ATTRIBUTION + ")", p),
+        (r"\s(?=[A-Z“\"‘'(])(?<=[.?!…][" + _CLOSERS + r"]{1,3}\s)", b),
+        (r"\s(?=[“\"‘'][A-Z])(?<=[.?!…]\s)", b),
         # An ellipsis before a capital ends the sentence ("for a decade… Then the pandemic hit");
         # its inner dots never do.
-        (r"\s(?=" + _STARTS + r")(?<=(?:\.\.\.|…)\s)", b, ""),
-        (r"\.(?=\.)", p, ""),
+        (r"\s(?=" + _STARTS + r")(?<=(?:\.\.\.|…)\s)", b),
+        (r"\.(?=\.)", p),
         # Whatever full stop, question or exclamation mark is left ends its sentence: the
         # whitespace after it (and after closing quotes or brackets) is a bound. A semicolon
         # never ends a sentence in news copy.
-        (r"\s(?=\S)(?<=[.?!…][" + _CLOSERS + r"]{0,3}\s)", b, ""),
+        (r"\s(?=\S)(?<=[.?!…][" + _CLOSERS + r"]{0,3}\s)", b),
     ]
 
 
@@ -151,9 +150,8 @@ def sentence_marked_text(text: Column, extra_bounds: Sequence[str] = ()) -> Colu
     Each string of ``extra_bounds`` (``enrich.paragraph_bounds``) also ends a sentence
     wherever it occurs (its characters become bounds; the sentence before keeps them)."""
     out = F.coalesce(text, F.lit(""))
-    for pattern, replacement, guard in _rules():
-        replaced = F.regexp_replace(out, pattern, replacement)
-        out = F.when(out.rlike(guard), replaced).otherwise(out) if guard else replaced
+    for pattern, replacement in _rules():
+        out = F.regexp_replace(out, pattern, replacement)
     for bound in extra_bounds:
         if bound and bound != "\n\n":  # a blank line is always a bound
             literal = "\\Q" + bound.replace("\\E", "\\E\\\\E\\Q") + "\\E"

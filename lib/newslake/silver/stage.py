@@ -8,7 +8,8 @@ rest the pure transformations of :mod:`newslake.silver.transform`.
 from __future__ import annotations
 
 import time
-from typing import Callable, Dict
+from contextlib import contextmanager
+from typing import Dict, Iterator
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -57,23 +58,16 @@ class _PhaseClock:
     def __init__(self, spark: SparkSession) -> None:
         self._context = spark.sparkContext
         self._seconds: Dict[str, float] = {}
-        self._started: Dict[str, float] = {}
 
-    def start(self, name: str) -> None:
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
         self._context.setJobDescription(f"enrich: {name}")
-        self._started[name] = time.perf_counter()
-
-    def stop(self, name: str) -> None:
-        elapsed = time.perf_counter() - self._started.pop(name)
-        self._seconds[name] = self._seconds.get(name, 0.0) + elapsed
-        self._context.setJobDescription(None)
-
-    def time(self, name: str, action: Callable[[], int]) -> int:
-        self.start(name)
+        started = time.perf_counter()
         try:
-            return action()
+            yield
         finally:
-            self.stop(name)
+            self._seconds[name] = self._seconds.get(name, 0.0) + time.perf_counter() - started
+            self._context.setJobDescription(None)
 
     def seconds(self) -> Dict[str, float]:
         return {f"{name}_seconds": round(value, 2) for name, value in self._seconds.items()}
@@ -122,15 +116,12 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
             # spent 5 s of driver time planning each query (and looking it up among the cached
             # plans) whose tasks ran in 0.2 s. The cached frames are unpersisted at the end of
             # the run. Each step is timed on its own, so the run reports where its time went.
-            phases.start(_PHASE_OF_STEP[name])
-            try:
+            with phases.phase(_PHASE_OF_STEP[name]):
                 frame = io.staged(df, f"{staging}/{name}")
                 if name not in _UNCACHED_STEPS:
                     frame = frame.persist()
                     persisted.append(frame)
                 rows[name] = frame.count()
-            finally:
-                phases.stop(_PHASE_OF_STEP[name])
             return frame
 
         with linking_resources(spark, settings.paths.gazetteer, enrich) as resources:
@@ -145,31 +136,29 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
                 score_sentences(model, per_sentence, "sentence_text", entity_col="matched_text")
                 .drop("sentence_text", "sentiment_confidence"), "entity_sentiment")
             dominant = S.dominant_country(country_mentions)
-            phases.start("build_tables")
-            sentences = io.staged(S.sentence_table(scored, found.companies, country_mentions, todo),
-                                  f"{staging}/sentences")
-            mentions = io.staged(S.mention_table(entity_scored, sentences, dominant), f"{staging}/mentions")
-            article_sentences = scored.groupBy("article_id").agg(F.count(F.lit(1)).cast("int").alias("sentences"))
-            entities = io.staged(
-                S.article_entity_table(entity_scored, todo, article_sentences, resources.companies, enrich),
-                f"{staging}/article_entities")
-            articles = io.staged(
-                S.article_table(todo, scored, country_mentions, dominant, enrich.neutral_band)
-                .withColumn("enrich_run_id", F.lit(ctx.run_id))
-                .withColumn("model_version", F.lit(enrich.sentiment_model)),
-                f"{staging}/articles")
-            phases.stop("build_tables")
+            with phases.phase("build_tables"):
+                sentences = io.staged(S.sentence_table(scored, found.companies, country_mentions, todo),
+                                      f"{staging}/sentences")
+                mentions = io.staged(S.mention_table(entity_scored, sentences, dominant), f"{staging}/mentions")
+                article_sentences = scored.groupBy("article_id").agg(F.count(F.lit(1)).cast("int").alias("sentences"))
+                entities = io.staged(
+                    S.article_entity_table(entity_scored, todo, article_sentences, resources.companies, enrich),
+                    f"{staging}/article_entities")
+                articles = io.staged(
+                    S.article_table(todo, scored, country_mentions, dominant, enrich.neutral_band)
+                    .withColumn("enrich_run_id", F.lit(ctx.run_id))
+                    .withColumn("model_version", F.lit(enrich.sentiment_model)),
+                    f"{staging}/articles")
             frames = {"sentences": sentences, "mentions": mentions, "article_entities": entities, "articles": articles}
             written = {}
-            phases.start("write_tables")
-            for name, (schema, keys) in SILVER_TABLES.items():
-                if full_refresh:
-                    io.overwrite(spark, paths[name], frames[name], schema, partition_by=("iso_year",))
-                    written[name] = io.last_operation_metrics(spark, paths[name]).get("numOutputRows", 0)
-                else:
-                    metrics = io.merge_insert_new(spark, paths[name], frames[name], keys, schema, partition_by=("iso_year",))
-                    written[name] = metrics.get("numTargetRowsInserted", 0)
-            phases.stop("write_tables")
+            with phases.phase("write_tables"):
+                for name, (schema, keys) in SILVER_TABLES.items():
+                    if full_refresh:
+                        io.overwrite(spark, paths[name], frames[name], schema, partition_by=("iso_year",))
+                        written[name] = io.last_operation_metrics(spark, paths[name]).get("numOutputRows", 0)
+                    else:
+                        metrics = io.merge_insert_new(spark, paths[name], frames[name], keys, schema, partition_by=("iso_year",))
+                        written[name] = metrics.get("numTargetRowsInserted", 0)
             counts = {"rows_in": articles_in, "rows_out": written["articles"], "sentences": written["sentences"],
                       "mentions": written["mentions"], "article_entities": written["article_entities"],
                       **phases.seconds(),
