@@ -22,10 +22,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from bench import vocab
 
 ZIPF_S = 1.1
-MEDIAN_WORDS = 600
-WORDS_SIGMA = 0.6
-MIN_WORDS = 80
-MAX_WORDS = 5000
+MAX_WORDS = 5000  # no profile writes a longer article (the generator's word histogram is this long)
 OVERSHOOT = 25  # the last paragraph overshoots the drawn length by about this many words
 REQUIRES_CONTEXT_WEIGHT = 0.35
 POLARITY_WEIGHTS = (("positive", 0.36), ("negative", 0.36), ("neutral", 0.28))
@@ -35,8 +32,46 @@ SENTENCE_MIX = {
     "negative": (("negative", 0.55), ("neutral", 0.30), ("positive", 0.15)),
     "neutral": (("neutral", 0.60), ("positive", 0.20), ("negative", 0.20)),
 }
-COMPANIES_PER_ARTICLE = ((1, 0.25), (2, 0.35), (3, 0.25), (4, 0.15))
 HOME_COUNTRY_SHARE = 0.55
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The shape of the generated articles: how long they are and how densely they name companies.
+
+    ``bench.corpus_stats`` measures the same figures on Reuters-21578 and on a profile's articles.
+    """
+
+    name: str
+    median_words: float            # article length: log-normal around this median ...
+    words_sigma: float             # ... with this sigma of log(words)
+    min_words: int
+    companies_per_article: Tuple[Tuple[int, float], ...]  # (companies named, weight)
+    legal_first_share: float       # first mentions written with the legal form ("Texaco Inc")
+    ticker_share: float            # first mentions followed by the ticker "(NASDAQ: TSLA)"
+    note: str = ""
+
+
+PROFILES: Dict[str, Profile] = {
+    # Fitted to Reuters-21578 (python -m bench.corpus_stats): bodies of median 5 sentences
+    # (mean 6.55, p10 2, p90 13) of about 20 words, 0.25 company mentions a sentence; wire style
+    # names the company with its legal form first ("Texaco Inc said ..."). The templates write
+    # about 18 words a sentence, so the median length in words sets the sentence count; sigma is
+    # fitted to the mean and p90. Not fitted: the share of sentences that name a company (0.25
+    # here, 0.17 in Reuters), since every generated story is about a company and its sentences
+    # name one company at a time, where Reuters has stories that name none (commodities, the
+    # economy) and deal stories that name two companies in one sentence.
+    "calibrated": Profile("calibrated", median_words=90, words_sigma=0.68, min_words=20,
+                          companies_per_article=((1, 0.50), (2, 0.30), (3, 0.15), (4, 0.05)),
+                          legal_first_share=0.85, ticker_share=0.35,
+                          note="fitted to Reuters-21578 by bench.corpus_stats"),
+    # The profile before issue #17 (42 sentences an article), kept for comparison with earlier runs.
+    "legacy": Profile("legacy", median_words=600, words_sigma=0.6, min_words=80,
+                      companies_per_article=((1, 0.25), (2, 0.35), (3, 0.25), (4, 0.15)),
+                      legal_first_share=0.5, ticker_share=0.35,
+                      note="the generator before issue #17; byte-identical output"),
+}
+DEFAULT_PROFILE = "calibrated"
 
 # Most-covered companies first; the rest follow in a fixed hash order (seed-independent).
 HEAD_COMPANIES = [
@@ -486,18 +521,20 @@ class StoryMaker:
     operations, which keeps generation well above 2,000 articles/s on one core.
     """
 
-    def __init__(self, gazetteer: Gazetteer, seed: int):
+    def __init__(self, gazetteer: Gazetteer, seed: int, profile: Profile = PROFILES[DEFAULT_PROFILE]):
         self.gaz = gazetteer
         self.seed = seed
+        self.profile = profile
         self.pools = Pools(seed)
         self.bank = TemplateBank(self.pools, random.Random(f"templates:{seed}"))
-        self.mu = math.log(MEDIAN_WORDS)
+        self.mu = math.log(profile.median_words)
 
     def rng_for(self, story_no: int) -> random.Random:
         return random.Random((self.seed * 1_000_000_007 + story_no) * 2 + 1)
 
     def target_words(self, rng: random.Random) -> int:
-        return max(MIN_WORDS, min(MAX_WORDS, int(round(math.exp(rng.gauss(self.mu, WORDS_SIGMA))))))
+        p = self.profile
+        return max(p.min_words, min(MAX_WORDS, int(round(math.exp(rng.gauss(self.mu, p.words_sigma))))))
 
     def make(self, story_no: int, published: datetime, site: Site) -> Story:
         rng = self.rng_for(story_no)
@@ -507,7 +544,8 @@ class StoryMaker:
         event_name = _pick(r, _EVENT_NAMES[polarity])
         main = self.gaz.companies.pick(r)
         others: List[Company] = []
-        wanted = _weighted(r, COMPANIES_PER_ARTICLE) - 1
+        profile = self.profile
+        wanted = _weighted(r, profile.companies_per_article) - 1
         for _ in range(wanted * 4):
             if len(others) == wanted:
                 break
@@ -534,8 +572,8 @@ class StoryMaker:
         slots.other_possessives = tuple(o.possessive for o in others) or (main.possessive,)
         slots.country_forms = country.forms
         slots.money, slots.money_small, slots.eps = pools.money[currency], pools.money_small[currency], pools.eps[currency]
-        first = _pick(r, main.first_forms) if (main.requires_context or r() < 0.5) else main.name
-        if main.ticker and (main.requires_context or r() < 0.35):
+        first = _pick(r, main.first_forms) if (main.requires_context or r() < profile.legal_first_share) else main.name
+        if main.ticker and (main.requires_context or r() < profile.ticker_share):
             first = f"{first} ({main.ticker})" if not main.cashtag or r() < 0.7 else f"{first} ({main.cashtag})"
         weekday = vocab.WEEKDAYS[local.weekday()]
         slots.update({

@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bench import vocab
-from bench.corpus import (MAX_WORDS, SITES, Gazetteer, Site, Story, StoryMaker, article_url, day_counts,
-                          render_body, seconds_of_day, slugify, syndicate)
+from bench.corpus import (DEFAULT_PROFILE, MAX_WORDS, PROFILES, SITES, Gazetteer, Site, Story, StoryMaker,
+                          article_url, day_counts, render_body, seconds_of_day, slugify, syndicate)
 from bench.writers import (FormatStats, HtmlSink, JsonlSink, TruthSink, WarcSink, html_page, iso_local,
                            jsonl_record, rfc822_local)
 
@@ -65,6 +65,7 @@ BAD_KINDS = (
 )
 EPOCH_DATES = {"a": "1970-01-01T00:00:00Z", "b": "Thu, 01 Jan 1970 00:00:00 GMT"}
 UNDATED_FOLDER = "backfill"
+STATS_SAMPLE = 3000  # --stats: bodies read from the written corpus
 TIMING_FIELDS = ("seconds", "cpu_seconds", "records_per_second", "records_per_cpu_second")
 
 
@@ -85,6 +86,7 @@ class Config:
     gazetteer: Path = ROOT / "conf" / "gazetteer"
     flood_company: Optional[str] = None
     flood_share: float = 0.0
+    profile: str = DEFAULT_PROFILE
 
     def format_shares(self) -> List[Tuple[str, float]]:
         """(format, share of articles) for the selected formats; JSONL takes the remainder."""
@@ -108,7 +110,7 @@ class Generator:
     def __init__(self, cfg: Config):
         self.cfg = cfg
         self.rng = random.Random(f"main:{cfg.seed}")
-        self.maker = StoryMaker(Gazetteer(cfg.gazetteer), cfg.seed)
+        self.maker = StoryMaker(Gazetteer(cfg.gazetteer), cfg.seed, PROFILES[cfg.profile])
         self.stats = FormatStats()
         self.jsonl = JsonlSink(cfg.out, self.stats, cfg.jsonl_lines)
         self.html = HtmlSink(cfg.out, self.stats)
@@ -279,6 +281,7 @@ class Generator:
         total_bytes = sum(self.stats.bytes.values())
         return {
             "seed": cfg.seed,
+            "profile": cfg.profile,
             "records": cfg.articles,
             "good_articles": good,
             "originals": self.counts["originals"],
@@ -350,7 +353,7 @@ def word_stats(hist: List[int]) -> dict:
     return out
 
 
-def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool]:
+def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool, bool]:
     p = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--articles", type=int, required=True, help="records to write (good, copies and bad)")
@@ -371,6 +374,12 @@ def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool]:
     p.add_argument("--flood-company", help="company id (conf/gazetteer) whose stories are copied most")
     p.add_argument("--flood-share", type=float, default=0.0,
                    help="with --flood-company: share of copies that copy that company's recent stories")
+    p.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE,
+                   help="article shape: 'calibrated' is fitted to Reuters-21578 (bench.corpus_stats); "
+                        "'legacy' is the generator before issue #17 (42 sentences an article)")
+    p.add_argument("--stats", action="store_true",
+                   help="also print the corpus statistics of the written corpus beside Reuters-21578's "
+                        "(bench.corpus_stats), and keep them in _truth/corpus_stats.json")
     p.add_argument("--force", action="store_true", help="replace --out when it holds an earlier generated corpus")
     p.add_argument("--quiet", action="store_true", help="print no summary (it is in _truth/summary.json)")
     a = p.parse_args(argv)
@@ -386,8 +395,9 @@ def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool]:
     cfg = Config(articles=a.articles, out=a.out, seed=a.seed, formats=formats, bad_share=a.bad_share,
                  syndicated_share=a.syndicated_share, html_share=a.html_share, warc_share=a.warc_share,
                  start=a.start, weeks=a.weeks, jsonl_lines=a.jsonl_lines, warc_records=a.warc_records,
-                 gazetteer=a.gazetteer, flood_company=a.flood_company, flood_share=a.flood_share)
-    return cfg, a.force, a.quiet
+                 gazetteer=a.gazetteer, flood_company=a.flood_company, flood_share=a.flood_share,
+                 profile=a.profile)
+    return cfg, a.force, a.quiet, a.stats
 
 
 def prepare_out(out: Path, force: bool) -> None:
@@ -416,6 +426,7 @@ def generate(cfg: Config, argv: Sequence[str] = ()) -> dict:
 def print_summary(s: dict, out: Path) -> None:
     print(f"corpus written to {out} in {s['seconds']:.1f} s: {s['records_per_second']:,.0f} records/s "
           f"({s['cpu_seconds']:.1f} s CPU, {s['records_per_cpu_second']:,.0f} records per CPU second)")
+    print(f"  profile          {s.get('profile', 'legacy'):>10}")
     print(f"  records          {s['records']:>10,}")
     print(f"  good articles    {s['good_articles']:>10,}  (originals {s['originals']:,}, "
           f"syndicated copies {s['syndicated_copies']:,} = {s['syndicated_share_of_good']:.1%})")
@@ -434,11 +445,22 @@ def print_summary(s: dict, out: Path) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    cfg, force, quiet = parse_args(argv)
+    cfg, force, quiet, stats = parse_args(argv)
     prepare_out(cfg.out, force)
     summary = generate(cfg, argv)
     if not quiet:
         print_summary(summary, cfg.out)
+    if stats:
+        from bench.corpus_stats import DEFAULT_REUTERS, compare, format_table
+
+        columns = compare(DEFAULT_REUTERS, (), STATS_SAMPLE, cfg.seed, cfg.out)
+        columns[f"corpus ({cfg.profile})"] = columns.pop("corpus")
+        with open(cfg.out / "_truth" / "corpus_stats.json", "w", encoding="utf-8") as handle:
+            json.dump(columns, handle, indent=2)
+            handle.write("\n")
+        if "reuters-21578" not in columns:
+            print(f"note: no Reuters-21578 files under {DEFAULT_REUTERS}; real-text column left out")
+        print(format_table(columns))
     return 0
 
 
