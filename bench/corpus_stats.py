@@ -279,7 +279,11 @@ def profile_bodies(profile: str, articles: int, seed: int = 42) -> Iterator[str]
 
 def corpus_bodies(corpus: Path, limit: Optional[int] = None) -> Iterator[str]:
     """Bodies of the good JSON Lines records of a corpus written by ``bench.generate`` (both
-    vendors' field names), in path order, at most ``limit``; unparseable lines are skipped."""
+    vendors' field names), in path order, at most ``limit``; unparseable lines and bodies the
+    ingest job would quarantine as too short are skipped."""
+    from newslake.config import IngestSettings
+
+    min_chars = IngestSettings().min_body_chars
     seen = 0
     for path in sorted(Path(corpus).glob("vendor_*/dt=*/*.jsonl")):
         with open(path, "rb") as handle:
@@ -289,7 +293,7 @@ def corpus_bodies(corpus: Path, limit: Optional[int] = None) -> Iterator[str]:
                 except ValueError:
                     continue
                 body = record.get("body") or record.get("content") if isinstance(record, dict) else None
-                if not body or len(body) < 200:
+                if not isinstance(body, str) or len(body.strip()) < min_chars:
                     continue
                 yield body
                 seen += 1

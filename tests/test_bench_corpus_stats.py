@@ -101,3 +101,20 @@ def test_cli_prints_profiles_side_by_side(tmp_path):
     assert "gen:calibrated" in header and "gen:legacy" in header
     assert "sentences/article, median" in done.stdout
     assert json.loads(out.read_text())["gen:calibrated"]["articles"] == 50
+
+
+def test_generate_stats_measures_the_written_corpus(tmp_path):
+    out = tmp_path / "corpus"
+    done = subprocess.run([sys.executable, "-m", "bench.generate", "--articles", "300", "--out", str(out),
+                           "--formats", "jsonl", "--weeks", "1", "--stats"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "corpus (calibrated)" in done.stdout and "company mentions/sentence" in done.stdout
+    columns = json.loads((out / "_truth" / "corpus_stats.json").read_text())
+    summary = json.loads((out / "_truth" / "summary.json").read_text())
+    measured = columns["corpus (calibrated)"]
+    # every good article is read back (bad records are skipped), and the corpus is on target too
+    assert measured["articles"] == summary["good_articles"]
+    assert cs.off_target(measured, tolerances={("sentences_per_article", "median"): 0.25,
+                                                ("company_mentions_per_sentence",): 0.25}) == {}
+    assert set(columns) <= {"reuters-21578", "corpus (calibrated)"}
