@@ -406,7 +406,7 @@ def format_report(doc: Mapping[str, Any]) -> str:
         lines.append(f"  {name:<28}{_fmt(t.get('value'), 2)} (limit {t.get('limit')}): {verdict}  [{t.get('note', '')}]")
     lines.append("")
     lines.append("Memory in MiB (peaks, sampled every %ss). JVM = Spark driver + executors (%s); Python = Spark's "
-                 "Python workers, or the pandas process itself." % (o.get("sample_interval_s"), o.get("master")))
+                 "Python workers, or the pandas / spaCy process itself." % (o.get("sample_interval_s"), o.get("master")))
     lines.append("x enrich = the phase's articles/s / enrich's (above 1: faster than enrich).")
     return "\n".join(lines)
 
