@@ -97,6 +97,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.story_eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2000,8000", help="corpus sizes (records), comma-separated")
     parser.add_argument("--seed", type=int, default=42)
+    from bench.corpus import DEFAULT_PROFILE, PROFILES
+
+    parser.add_argument("--profile", default=DEFAULT_PROFILE, choices=sorted(PROFILES),
+                        help="generator profile (bench.corpus.PROFILES); figures before 2026-12-07 are 'legacy'")
     parser.add_argument("--work", help="working folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the corpora and lakehouses")
     parser.add_argument("--incremental-days", type=int, default=7)
@@ -138,7 +142,8 @@ def main(argv=None) -> int:
             for path in (corpus, lake):
                 shutil.rmtree(path, ignore_errors=True)
             gen_s = run([sys.executable, "-m", "bench.generate", "--articles", str(size), "--out", str(corpus),
-                         "--seed", str(args.seed), "--formats", "jsonl", *flood_args], work / f"generate-{size}.log")
+                         "--seed", str(args.seed), "--formats", "jsonl", "--profile", args.profile, *flood_args],
+                        work / f"generate-{size}.log")
             ingest_s = run([sys.executable, "-m", "jobs.ingest", "--conf", str(CONF), "--lakehouse", str(lake),
                             "--input", str(corpus), "--quiet-summary"], work / f"ingest-{size}.log")
             if spark is None:
