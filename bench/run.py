@@ -395,6 +395,13 @@ def format_report(doc: Mapping[str, Any]) -> str:
         lines.append(f"== corpus statistics (bench.corpus_stats; profile {o.get('profile')}; "
                      f"Reuters: {stats.get('reuters-21578', {}).get('source')})")
         lines.extend("  " + line for line in format_table(columns).splitlines())
+        for r in doc.get("sizes", []):
+            silver = (r.get("corpus") or {}).get("silver_figures")
+            if silver:
+                lines.append(f"  {r['records']:,} records through the project's own splitter and linker: "
+                             f"{silver['sentences_per_article']} sentences/article, "
+                             f"{silver['company_rows_per_sentence']} (sentence, company) rows/sentence, "
+                             f"{silver['share_of_sentences_with_company']} of sentences with a company")
         for n, off in stats.get("off_target", {}).items():
             if off:
                 lines.append(f"  {int(n):,} records, off the calibration's tolerance: " +
@@ -520,6 +527,30 @@ def _table_counts(spark, settings, extra: Mapping[str, str] = ()) -> Dict[str, i
             for name, path in tables.items()}
 
 
+def _silver_figures(spark, settings, tables: Mapping[str, int]) -> Dict[str, Any]:
+    """The corpus as the project's own splitter and linker see it (silver/sentences and
+    silver/mentions, whose rows are (sentence, company) pairs, coreference included): beside
+    ``bench.corpus_stats``'s simpler ruler, which is the one applied to Reuters too."""
+    from pyspark.sql import functions as F
+
+    articles, sentences, mentions = (tables.get(k, 0) for k in ("silver/articles", "silver/sentences",
+                                                                "silver/mentions"))
+    named = 0
+    if mentions:
+        named = (spark.read.format("delta").load(settings.table_path("silver", "mentions"))
+                 .select("article_id", "sentence_index").distinct().count())
+    return {
+        "ruler": "the project's splitter and linker (silver/sentences, silver/mentions: one row per sentence "
+                 "and company, coreference included)",
+        "sentences_per_article": _round(ratio(sentences, articles), 2),
+        "company_rows_per_sentence": _round(ratio(mentions, sentences), 4),
+        "share_of_sentences_with_company": _round(ratio(named, sentences), 4),
+        "link_methods": {r["link_method"]: r["count"] for r in
+                         spark.read.format("delta").load(settings.table_path("silver", "mentions"))
+                         .groupBy("link_method").count().collect()} if mentions else {},
+    }
+
+
 class _Phase:
     """Times one phase: wall clock, CPU of the whole process tree and peak memory."""
 
@@ -636,6 +667,7 @@ def bench_size(spec: Mapping[str, Any]) -> Dict[str, Any]:
         tables = _table_counts(spark, settings)
         result["counts"] = tables
         articles, sentences = tables["silver/articles"], tables["silver/sentences"]
+        result["corpus"]["silver_figures"] = _silver_figures(spark, settings, tables)
         ingest_p, ingest_counts = stage_runs["ingest"]
         result["stages"]["ingest"] = phase_figures(
             ingest_p.wall_s, ingest_counts.get("records_read", size), None, ingest_p.cpu_s, cores, ingest_p.memory,

@@ -188,9 +188,12 @@ def _fake_size(records: int, scale: float, driver_mib: float = 300.0) -> dict:
              "words_per_article": {"median": 88.0}, "words_per_sentence": {"mean": 17.4},
              "company_mentions_per_sentence": 0.26, "company_mentions_per_article": 1.67,
              "share_of_sentences_with_company": 0.25}
+    silver = {"ruler": "the project's", "sentences_per_article": 6.78, "company_rows_per_sentence": 0.583,
+              "share_of_sentences_with_company": 0.5667, "link_methods": {"alias": 5605}}
     return {
         "records": records, "status": "ok",
-        "corpus": {"action": "generated", "seconds": 1.0, "profile": "calibrated", "stats": stats},
+        "corpus": {"action": "generated", "seconds": 1.0, "profile": "calibrated", "stats": stats,
+                   "silver_figures": silver},
         "counts": {"silver/articles": articles, "silver/sentences": sentences, "bronze/quarantine": records - articles},
         "session_start_s": 8.0, "load_average_before": [1.0, 1.0, 1.0], "load_average_after": [1.0, 1.0, 1.0],
         "stages": {"ingest": fig(ingest, records), "enrich": fig(enrich, s=sentences), "stories": fig(stories),
@@ -311,7 +314,9 @@ def test_report_prints_every_phase_ratio_and_target():
                   "naive UDF + VADER", "pandas + VADER", "spaCy sm + VADER (ORG)", "enrich vs spaCy + VADER: 12.00x",
                   "NLP overhead", "scaling", "targets (issue #17)", "1.20x", "skipped: model not built", "Fake CPU",
                   "python -m bench --sizes", "corpus statistics", "reuters-21578", "4,000 records",
-                  "sentences/article, median"):
+                  "sentences/article, median",
+                  "4,000 records through the project's own splitter and linker: 6.78 sentences/article, "
+                  "0.583 (sentence, company) rows/sentence, 0.5667 of sentences with a company"):
         assert label in text, label
     assert "not measured" in text  # no 160k size, no 5,000-record size
     assert "NOT met" in R.format_report(_doc([_fake_size(1000, 1.0), _fake_size(4000, 1.5)]))  # linearity
@@ -384,6 +389,23 @@ def test_regex_sentences_split_like_a_sentence_table(spark):
     assert [r.sentence_text for r in rows] == ["Tesla rose 5%.", "Analysts cheered!", "VW fell?", "Yes."]
     assert [r.sentence_index for r in rows] == [0, 1, 2, 3]
     assert with_regex_sentence_count(df).first().sentences == 4
+
+
+def test_silver_figures_count_sentences_that_name_a_company(spark, tmp_path):
+    from newslake.config import load_settings
+
+    settings = load_settings(str(ROOT / "conf" / "local.yaml"), {"paths.lakehouse": str(tmp_path)})
+    mentions = spark.createDataFrame(
+        [("a1", 0, "alias"), ("a1", 0, "coreference"), ("a1", 2, "alias"), ("a2", 0, "ticker")],
+        "article_id string, sentence_index int, link_method string")
+    mentions.write.format("delta").save(settings.table_path("silver", "mentions"))
+    tables = {"silver/articles": 2, "silver/sentences": 8, "silver/mentions": 4}
+    figures = R._silver_figures(spark, settings, tables)
+    assert figures["sentences_per_article"] == 4.0
+    assert figures["company_rows_per_sentence"] == 0.5
+    assert figures["share_of_sentences_with_company"] == 0.375  # three distinct sentences of eight
+    assert figures["link_methods"] == {"alias": 2, "coreference": 1, "ticker": 1}
+    assert R._silver_figures(spark, settings, {"silver/articles": 0})["link_methods"] == {}
 
 
 def test_report_of_a_size_that_failed_midway_keeps_what_it_measured():
