@@ -216,7 +216,9 @@ def check_targets(results: Sequence[Mapping[str, Any]], scale: Mapping[str, Any]
     pipeline_mem = scale.get("memory_ratio_largest_to_smallest", {}).get("pipeline", {})
     reference = next((r for r in done if r["records"] >= LINEARITY_REFERENCE_RECORDS and r is not largest),
                      done[0] if done else None)
-    cost = lambda r: ((r.get("stages") or {}).get("pipeline") or {}).get("cost_per_1k_articles_s")  # noqa: E731
+    def cost(r: Mapping[str, Any]) -> Optional[float]:
+        return ((r.get("stages") or {}).get("pipeline") or {}).get("cost_per_1k_articles_s")
+
     linearity = None if single or reference is None else _round(ratio(cost(largest), cost(reference)))
     out = {
         "enrich_vs_naive_udf": target(ratios.get("enrich_vs_naive_udf"), TARGET_LIMITS["enrich_vs_naive_udf_min"],
@@ -531,23 +533,18 @@ def _silver_figures(spark, settings, tables: Mapping[str, int]) -> Dict[str, Any
     """The corpus as the project's own splitter and linker see it (silver/sentences and
     silver/mentions, whose rows are (sentence, company) pairs, coreference included): beside
     ``bench.corpus_stats``'s simpler ruler, which is the one applied to Reuters too."""
-    from pyspark.sql import functions as F
-
     articles, sentences, mentions = (tables.get(k, 0) for k in ("silver/articles", "silver/sentences",
                                                                 "silver/mentions"))
-    named = 0
-    if mentions:
-        named = (spark.read.format("delta").load(settings.table_path("silver", "mentions"))
-                 .select("article_id", "sentence_index").distinct().count())
+    rows = spark.read.format("delta").load(settings.table_path("silver", "mentions")) if mentions else None
+    named = rows.select("article_id", "sentence_index").distinct().count() if rows is not None else 0
     return {
         "ruler": "the project's splitter and linker (silver/sentences, silver/mentions: one row per sentence "
                  "and company, coreference included)",
         "sentences_per_article": _round(ratio(sentences, articles), 2),
         "company_rows_per_sentence": _round(ratio(mentions, sentences), 4),
         "share_of_sentences_with_company": _round(ratio(named, sentences), 4),
-        "link_methods": {r["link_method"]: r["count"] for r in
-                         spark.read.format("delta").load(settings.table_path("silver", "mentions"))
-                         .groupBy("link_method").count().collect()} if mentions else {},
+        "link_methods": ({r["link_method"]: r["count"] for r in rows.groupBy("link_method").count().collect()}
+                         if rows is not None else {}),
     }
 
 
