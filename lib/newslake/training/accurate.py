@@ -37,6 +37,8 @@ from newslake.training import datasets
 TIER = "sentiment_accurate"
 VALIDATION_SETS = ("phrasebank_allagree", "phrasebank_50agree", "sentfin_entity", "finentity_entity")
 BUILD_BUDGET_SECONDS = 45 * 60
+ONNX_EXPORT_DIR = "onnx_export"
+"""Folder of the built model that keeps the exported ONNX classifier (read by the compact tier's build)."""
 
 DESIGN = """\
 `all-MiniLM-L6-v2` (6 layers, 384 hidden, 12 heads, 22.7M parameters, uncased word pieces;
@@ -303,6 +305,9 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
     payload["model_size_bytes"] = _dir_size(tmp_out)
     card.write_metrics(tmp_out, payload)
     card.write_accurate_card(tmp_out, payload)
+    # The exported ONNX folder stays beside the Spark NLP model: the compact tier
+    # (newslake.training.compact) is made from it without fine-tuning again.
+    shutil.move(onnx_dir, os.path.join(tmp_out, ONNX_EXPORT_DIR))
     if os.path.isdir(out):
         shutil.rmtree(out)
     os.replace(tmp_out, out)
