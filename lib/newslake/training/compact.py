@@ -110,7 +110,7 @@ def _model_bytes(path: str) -> bytes:
 def make_shipped_source(export_dir: str, out_dir: str, base_weights: str, marker_id: int) -> Dict[str, object]:
     """The shipped folder (``model.onnx`` without its word embeddings, ``embedding.json``,
     ``assets/``) from an exported ONNX classifier folder; checks that assembling it gives
-    the quantized model back byte for byte."""
+    the quantized model back (the same nodes, the same bytes in every initializer)."""
     work = out_dir + ".work"
     if os.path.isdir(work):
         shutil.rmtree(work)
