@@ -1,7 +1,8 @@
 """Evaluate a sentiment model on a labeled file and print one JSON object.
 
 ``python -m jobs.evaluate --conf conf/local.yaml --format phrasebank|sentfin|finentity|csv
---path FILE [--model fast|accurate] [--split validation|all]``
+--path FILE [--model fast|accurate|teacher] [--split validation|all]`` (``--model`` also takes
+the folder names, e.g. ``sentiment_teacher``)
 
 Entity files (sentfin, finentity, csv with an entity column) are scored per (text, entity)
 with the entity-targeted branch. ``--split validation`` keeps only the rows of the
@@ -33,7 +34,7 @@ from newslake.nlp.sentiment import (
 from newslake.training import datasets
 from newslake.training.metrics import classification_metrics
 
-MODEL_TIERS = {"fast": "sentiment_fast", "accurate": "sentiment_accurate"}
+MODEL_TIERS = {"fast": "sentiment_fast", "accurate": "sentiment_accurate", "teacher": "sentiment_teacher"}
 THROUGHPUT_MIN_ROWS = 20_000
 METRICS_FILE = "metrics.json"
 
@@ -133,6 +134,8 @@ def trained_on(model_path: str, path: str) -> bool:
 
 
 def resolve_model_path(models_dir: str, tier: str) -> str:
+    # A folder name (sentiment_teacher) selects the tier saved there, as in the profile.
+    tier = {folder: name for name, folder in MODEL_TIERS.items()}.get(tier, tier)
     if tier not in MODEL_TIERS:
         raise ValueError(f"--model must be one of {', '.join(MODEL_TIERS)}, not {tier!r}")
     path = os.path.join(models_dir, MODEL_TIERS[tier])
@@ -149,7 +152,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--conf", required=True, help="configuration profile, e.g. conf/local.yaml")
     parser.add_argument("--format", required=True, choices=datasets.FORMATS)
     parser.add_argument("--path", required=True, help="labeled file to evaluate on")
-    parser.add_argument("--model", default="fast", choices=sorted(MODEL_TIERS))
+    parser.add_argument("--model", default="fast", choices=sorted(MODEL_TIERS) + sorted(MODEL_TIERS.values()))
     parser.add_argument(
         "--split",
         choices=("validation", "all"),
