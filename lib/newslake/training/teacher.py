@@ -76,6 +76,7 @@ def _teacher_spec() -> TierSpec:
         # rows are about 1,300 steps.
         param_overrides={"learning_rate": 3e-5, "epochs": 3},
         fetches_weights=True,
+        throughput_rows=4_000,
     )
 
 
