@@ -164,6 +164,17 @@ def test_saved_teacher_evaluates_by_folder_name(spark, models_dir, tmp_path):
     assert result["confusion_matrix"] == [[2, 0, 0], [0, 1, 0], [0, 0, 2]]
 
 
+def test_unbuilt_teacher_names_its_build_command(tmp_path):
+    from newslake.nlp.sentiment import ModelNotBuiltError
+    from newslake.training.evaluate import resolve_model_path
+
+    for name in ("teacher", "sentiment_teacher"):
+        with pytest.raises(ModelNotBuiltError, match="jobs.build_teacher_sentiment"):
+            resolve_model_path(str(tmp_path), name)
+    with pytest.raises(ModelNotBuiltError, match=r"\.\[teacher\]"):
+        load_sentiment_model(str(tmp_path / "sentiment_teacher"))
+
+
 def test_missing_weights_name_the_fetch_command(tmp_path):
     from newslake.training import mpnet_weights
 
