@@ -60,6 +60,10 @@ BUILD_COMMANDS = {
         "pip install -e '.[accurate]' && python -m jobs.build_accurate_sentiment "
         "--conf conf/local.yaml --data-dir ../shared/data"
     ),
+    "sentiment_teacher": (
+        "pip install -e '.[teacher]' && python -m jobs.build_teacher_sentiment "
+        "--conf conf/local.yaml --data-dir ../shared/data"
+    ),
 }
 """How each tier is (re)built; named by the error raised when a selected tier is missing."""
 

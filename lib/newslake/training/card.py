@@ -162,8 +162,42 @@ ACCURATE_GOALS = {"phrasebank_allagree": 0.95, "phrasebank_50agree": 0.84, "sent
 """Issue #3's macro-F1 goals for the accurate tier, printed beside its figures."""
 
 
+def _training_run_section(payload: Mapping[str, object]) -> str:
+    """How far fine-tuning went, at what speed, and whether this is a partial build."""
+    run = payload.get("training")
+    if not isinstance(run, Mapping):
+        return ""
+    text = (
+        f"Fine-tuning: step {run['steps_done']} of {run['total_steps']} on `{run['device']}`, "
+        f"{run['steps_this_run']} steps in this run (resumed from step {run['resumed_from_step']}) at "
+        f"{run['seconds_per_step']} s a step ({run.get('cpu_seconds_per_step')} CPU s a step); the full "
+        "schedule takes about "
+        f"{(run.get('estimated_full_finetune_seconds') or 0) / 60:.0f} min at that speed. A checkpoint "
+        f"is written every {run.get('checkpoint_every_steps')} steps and at each epoch end, so a killed "
+        "build resumes where it stopped when the same command runs again."
+    )
+    if not run.get("complete"):
+        text += (
+            "\n\n**Partial build**: the fine-tuning was stopped early (`--max-steps`), so the figures "
+            "below are those of an unfinished model; they show the build works end to end, not the "
+            "tier's quality. Run the command without `--max-steps` to finish it from the checkpoint."
+        )
+    if payload.get("validation_rows_limit"):
+        text += (f"\n\nValidation scored only the first {payload['validation_rows_limit']} rows (by text) "
+                 "of each set (`--validation-rows`).")
+    return text + "\n"
+
+
 def render_accurate_card(payload: Mapping[str, object]) -> str:
-    """Markdown model card of the accurate tier from its metrics.json payload."""
+    """Markdown model card of a transformer tier (accurate, teacher) from its metrics.json
+    payload (the payload names the tier, its annotator and its goals)."""
+    from newslake.nlp.sequence_classifier import SPARK_NLP_CLASSIFIERS
+
+    tier = str(payload.get("model", "sentiment_accurate"))
+    annotator = SPARK_NLP_CLASSIFIERS[str(payload.get("architecture", "bert"))]
+    evaluate_name = payload.get("evaluate_name", "accurate")
+    goal_values: Mapping[str, float] = payload.get("goals", ACCURATE_GOALS)  # type: ignore[assignment]
+    goals_source = payload.get("goals_source", "issue #3")
     versions: Dict[str, str] = payload["versions"]  # type: ignore[assignment]
     sizes: Dict[str, Dict[str, int]] = payload["split_sizes"]  # type: ignore[assignment]
     files: Dict[str, Dict[str, object]] = payload["training_files"]  # type: ignore[assignment]
@@ -180,14 +214,14 @@ def render_accurate_card(payload: Mapping[str, object]) -> str:
     goals = "\n".join(
         f"| {_VALIDATION_TITLES.get(name, name)} | {goal:.2f} | {validation[name]['macro_f1']:.4f} | "
         f"{'met' if validation[name]['macro_f1'] >= goal else 'not met'} |"
-        for name, goal in ACCURATE_GOALS.items() if name in validation
+        for name, goal in goal_values.items() if name in validation
     )
-    return f"""# sentiment_accurate: a fine-tuned MiniLM-L6 transformer in Spark NLP
+    return f"""# {tier}: {payload.get('title', 'a fine-tuned MiniLM-L6 transformer in Spark NLP')}
 
 A Spark ML `PipelineModel` (Spark NLP `DocumentAssembler -> RegexTokenizer ->
-BertForSequenceClassification` on ONNX Runtime, then a `SQLTransformer`) that labels a
+{annotator}` on ONNX Runtime, then a `SQLTransformer`) that labels a
 sentence, or the sentiment toward one entity in it, as negative / neutral / positive. Select
-it with `enrich.sentiment_model: sentiment_accurate`; load it with
+it with `enrich.sentiment_model: {tier}`; load it with
 `newslake.nlp.sentiment.load_sentiment_model` and score with `score_sentences(model, df,
 text_col, entity_col=None)`. Nothing is downloaded at run time, and torch is not needed to run
 it. It is not shipped in the repository ({payload['model_size_bytes'] / 1e6:.0f} MB); rebuild it,
@@ -202,6 +236,7 @@ Built {payload['trained_at']} in {payload['build_seconds'] / 60:.1f} min wall cl
 the Spark JVM; 1-minute load average {payload.get('load_average_at_end')} at the end: other
 processes on the same cores stretch the wall clock, not the CPU time).
 
+{_training_run_section(payload)}
 ## Design
 
 {payload['design']}
@@ -229,7 +264,7 @@ measured on the same rows:
 
 {_metrics_table(payload['validation'])}
 
-Against issue #3's goals for this tier (FinBERT's accuracy):
+Against {goals_source}'s goals for this tier (FinBERT's accuracy):
 
 | validation set | macro-F1 goal | this build | |
 |---|---:|---:|---|
@@ -239,7 +274,7 @@ Confusion matrices (rows true, columns predicted, order negative, neutral, posit
 `metrics.json`. The figures are those of the saved Spark NLP model, loaded back; Spark NLP
 and torch gave the same label on {parity_text} of the rows, and the ONNX export's
 probabilities differ from torch's by at most {payload['onnx_max_probability_difference']:.1e}.
-Re-run any figure with `python -m jobs.evaluate --conf conf/local.yaml --model accurate
+Re-run any figure with `python -m jobs.evaluate --conf conf/local.yaml --model {evaluate_name}
 --format phrasebank --path ../shared/data/financial_phrasebank/Sentences_AllAgree_train.txt`.
 
 Throughput: {throughput['sentences_per_second']:.0f} sentences/s wall clock scoring

@@ -1,7 +1,8 @@
 """Evaluate a sentiment model on a labeled file and print one JSON object.
 
 ``python -m jobs.evaluate --conf conf/local.yaml --format phrasebank|sentfin|finentity|csv
---path FILE [--model fast|accurate|compact|default] [--split validation|all]``
+--path FILE [--model fast|accurate|compact|teacher|default] [--split validation|all]``
+(``--model`` also takes the folder names, e.g. ``sentiment_teacher``)
 
 Entity files (sentfin, finentity, csv with an entity column) are scored per (text, entity)
 with the entity-targeted branch. ``--split validation`` keeps only the rows of the
@@ -33,7 +34,8 @@ from newslake.nlp.sentiment import (
 from newslake.training import datasets
 from newslake.training.metrics import classification_metrics
 
-MODEL_TIERS = {"fast": "sentiment_fast", "accurate": "sentiment_accurate", "compact": "sentiment_compact"}
+MODEL_TIERS = {"fast": "sentiment_fast", "accurate": "sentiment_accurate", "compact": "sentiment_compact",
+               "teacher": "sentiment_teacher"}
 DEFAULT_TIER = "default"
 """``--model default``: the tier that scores what gold reads, as the profile configures it
 (``enrich.entity_sentiment_model``; ``sentiment_compact`` out of the box)."""
@@ -136,7 +138,9 @@ def trained_on(model_path: str, path: str) -> bool:
 
 
 def resolve_model_path(models_dir: str, tier: str, default_model: str = "sentiment_compact") -> str:
-    """The folder of ``--model tier``; ``default`` is ``default_model``, the profile's entity tier."""
+    """The folder of ``--model tier``: a tier's short name or folder name (``sentiment_teacher``,
+    as in the profile); ``default`` is ``default_model``, the profile's entity tier."""
+    tier = {folder: name for name, folder in MODEL_TIERS.items()}.get(tier, tier)
     if tier != DEFAULT_TIER and tier not in MODEL_TIERS:
         raise ValueError(f"--model must be one of {', '.join([*MODEL_TIERS, DEFAULT_TIER])}, not {tier!r}")
     name = default_model if tier == DEFAULT_TIER else MODEL_TIERS[tier]
@@ -154,7 +158,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--conf", required=True, help="configuration profile, e.g. conf/local.yaml")
     parser.add_argument("--format", required=True, choices=datasets.FORMATS)
     parser.add_argument("--path", required=True, help="labeled file to evaluate on")
-    parser.add_argument("--model", default="fast", choices=sorted([*MODEL_TIERS, DEFAULT_TIER]),
+    parser.add_argument("--model", default="fast",
+                        choices=sorted([*MODEL_TIERS, DEFAULT_TIER]) + sorted(MODEL_TIERS.values()),
                         help="a tier, or default: the tier the pipeline scores companies with")
     parser.add_argument(
         "--split",
