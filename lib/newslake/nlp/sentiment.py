@@ -1,9 +1,14 @@
 """Sentence and entity-targeted sentiment with a fitted Spark NLP ``PipelineModel``.
 
-Two tiers, saved under the models path and chosen by ``enrich.sentiment_model``:
+Tiers, saved under the models path; ``enrich.sentiment_model`` picks the one for sentences,
+``enrich.entity_sentiment_model`` the one for the sentiment toward each company (gold's):
 
 - ``sentiment_fast``: TF-IDF features and logistic regression, trained by
-  ``jobs/train_sentiment.py`` (``newslake.training.train``), shipped in the repository;
+  ``jobs/train_sentiment.py`` (``newslake.training.train``), shipped in the repository; the
+  default for sentences;
+- ``sentiment_compact``: the accurate tier's transformer fused and quantized to int8, shipped
+  as a source that ``scripts/setup.sh`` assembles without torch (:mod:`newslake.nlp.compact`);
+  the default for companies;
 - ``sentiment_accurate``: a fine-tuned MiniLM-L6 transformer run by Spark NLP's ONNX Runtime
   (``newslake.nlp.sequence_classifier``), built by ``jobs/build_accurate_sentiment.py``
   (``newslake.training.accurate``; needs the ``accurate`` extra and ``../shared/data``).
@@ -50,8 +55,13 @@ OUTPUT_COLS = ("sentiment_label", "sentiment_score", "sentiment_confidence")
 
 BUILD_COMMANDS = {
     "sentiment_fast": "python -m jobs.train_sentiment --conf conf/local.yaml --data-dir ../shared/data",
+    "sentiment_compact": "./scripts/setup.sh (it runs python -m jobs.assemble_compact_sentiment --conf conf/local.yaml)",
     "sentiment_accurate": (
         "pip install -e '.[accurate]' && python -m jobs.build_accurate_sentiment "
+        "--conf conf/local.yaml --data-dir ../shared/data"
+    ),
+    "sentiment_teacher": (
+        "pip install -e '.[teacher]' && python -m jobs.build_teacher_sentiment "
         "--conf conf/local.yaml --data-dir ../shared/data"
     ),
 }
@@ -141,6 +151,7 @@ def score_sentences(
     df: DataFrame,
     text_col: str = "sentence_text",
     entity_col: Optional[str] = None,
+    distinct_inputs: bool = False,
 ) -> DataFrame:
     """Add sentiment columns to ``df`` using a fitted sentiment model.
 
@@ -157,6 +168,10 @@ def score_sentences(
     With ``entity_col`` and a model trained on entity rows (see
     :func:`model_supports_entities`) the sentiment is toward that entity; a model without
     entity training scores the sentence and ignores ``entity_col``.
+
+    ``distinct_inputs`` scores each distinct model input once and joins the result back: worth
+    its shuffle for a transformer, whose cost per row dwarfs it, on rows that repeat (a
+    sentence naming one company twice, syndicated copies of one story).
     """
     clashing = [c for c in df.columns if c.startswith(INTERNAL_PREFIX) or c in OUTPUT_COLS]
     if clashing:
@@ -170,16 +185,25 @@ def score_sentences(
     entity = F.col(_quoted(entity_col)) if use_entity and entity_col is not None else None
     original = df.columns
     prepared = df.withColumn(MODEL_INPUT_COL, model_input(F.col(_quoted(text_col)), entity))
-    scored = model.transform(prepared)
+    if not distinct_inputs:
+        return _scored_inputs(model, prepared).select(*[F.col(_quoted(c)) for c in original], *OUTPUT_COLS)
+    # model_input is never null (null text becomes ""), so the equi-join keeps every row.
+    inputs = _scored_inputs(model, prepared.select(MODEL_INPUT_COL).distinct())
+    return prepared.join(inputs, MODEL_INPUT_COL).select(*[F.col(_quoted(c)) for c in original], *OUTPUT_COLS)
 
-    # The fast tier's classifiers give a vector, the accurate tier's SQL stage an array.
+
+def _scored_inputs(model: PipelineModel, prepared: DataFrame) -> DataFrame:
+    """``prepared`` (holding :data:`MODEL_INPUT_COL`) with the model's internal columns
+    turned into :data:`OUTPUT_COLS`; blank inputs get neutral, 0.0 and 0.0."""
+    scored = model.transform(prepared)
+    # The fast tier's classifiers give a vector, the transformer tiers' SQL stage an array.
     is_vector = isinstance(scored.schema[PROBABILITY_COL].dataType, VectorUDT)
     probs = vector_to_array(F.col(PROBABILITY_COL)) if is_vector else F.col(PROBABILITY_COL)
-    has_text = F.length(F.trim(F.coalesce(F.col(_quoted(text_col)).cast("string"), F.lit("")))) > 0
+    has_text = F.length(F.trim(F.col(MODEL_INPUT_COL))) > 0
     label_index = F.col(PREDICTION_COL).cast("int")
     labels = F.array(*[F.lit(label) for label in SENTIMENT_LABELS])
     return scored.select(
-        *[F.col(_quoted(c)) for c in original],
+        *[F.col(_quoted(c)) for c in prepared.columns],
         F.when(has_text, F.element_at(labels, label_index + 1))
         .otherwise(F.lit("neutral"))
         .alias("sentiment_label"),

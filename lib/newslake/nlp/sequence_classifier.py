@@ -1,18 +1,27 @@
-"""The accurate sentiment tier's Spark side: a transformer sequence classifier in Spark NLP.
+"""The transformer tiers' Spark side: a sequence classifier in Spark NLP.
 
 A fine-tuned BERT-family model exported to ONNX (``model.onnx`` with inputs ``input_ids``,
 ``attention_mask``, ``token_type_ids`` and output ``logits``, plus ``assets/vocab.txt`` and
 ``assets/labels.txt``; see :mod:`newslake.training.accurate`) is imported with Spark NLP's
-``BertForSequenceClassification.loadSavedModel`` and wrapped in a Spark ML ``PipelineModel``
-whose output columns are the ones :func:`newslake.nlp.sentiment.score_sentences` reads::
+``BertForSequenceClassification.loadSavedModel`` (the accurate tier, MiniLM-L6), or an MPNet
+(inputs ``input_ids`` and ``attention_mask`` only) with ``MPNetForSequenceClassification``
+(the teacher tier, all-mpnet-base-v2: ``architecture="mpnet"``), and wrapped in a Spark ML
+``PipelineModel`` whose output columns are the ones
+:func:`newslake.nlp.sentiment.score_sentences` reads::
 
     DocumentAssembler(__snt_text -> __snt_document)
       -> RegexTokenizer(__snt_token: split on whitespace and around punctuation, as BERT's
          basic tokenizer does)
-      -> BertForSequenceClassification(__snt_class: one CATEGORY annotation, its metadata
-         holding each label's probability)
+      -> Bert/MPNetForSequenceClassification(__snt_class: one CATEGORY annotation, its
+         metadata holding each label's probability)
       -> SQLTransformer(__snt_prediction: label index, __snt_probability: array of
          P(negative), P(neutral), P(positive))
+
+Both architectures read uncased BERT word pieces after BERT's basic tokenizer (MPNet's
+vocab.txt is BERT's with ``<s>``, ``<pad>``, ``</s>``, ``<unk>`` in front and ``<mask>`` at the
+end), so one tokenizer pattern serves both. Spark NLP's MPNet classifier wraps a text in
+``<s> .. </s>``, pads with ``<pad>`` (1) and sends the mask ``input_id != 0``; the exported
+MPNet graph rebuilds its mask from the padding instead (``newslake.training.finetune``).
 
 Nothing here needs torch: the ONNX model runs in Spark NLP's ONNX Runtime. The optional
 online source, :func:`pretrained_sentiment_pipeline`, wraps a Spark NLP Models Hub classifier
@@ -47,10 +56,26 @@ LABELS_FILE = os.path.join("assets", "labels.txt")
 # What BERT's basic tokenizer calls punctuation: every ASCII non-alphanumeric printable
 # character ($, +, <, =, >, ^, `, |, ~ included) and every Unicode punctuation character.
 BERT_PUNCTUATION = r"[!-/:-@\[-`{-~\p{P}]"
-# Split on whitespace and on both sides of each punctuation character, keeping it as a token.
-# Spark NLP's classifier word-pieces each token as it comes (it does not split "patience,"),
-# so the tokens must already be what the Hugging Face tokenizer saw in training.
-BERT_BASIC_SPLIT = rf"\s+|(?<={BERT_PUNCTUATION})|(?={BERT_PUNCTUATION})"
+# What BERT's basic tokenizer makes a word of its own: each CJK ideograph (its _is_chinese_char
+# blocks). Spark NLP's classifier keeps only the first piece of a token its own basic tokenizer
+# would split, so "日本" must arrive as two tokens.
+BERT_CJK = (
+    r"[\x{4E00}-\x{9FFF}\x{3400}-\x{4DBF}\x{20000}-\x{2A6DF}\x{2A700}-\x{2B73F}"
+    r"\x{2B740}-\x{2B81F}\x{2B820}-\x{2CEAF}\x{F900}-\x{FAFF}\x{2F800}-\x{2FA1F}]"
+)
+BERT_SPLIT_CHARACTER = rf"(?:{BERT_PUNCTUATION}|{BERT_CJK})"
+# Split on whitespace and on both sides of each punctuation character (and ideograph), keeping
+# it as a token. Spark NLP's classifier word-pieces each token as it comes (it does not split
+# "patience,"), so the tokens must already be what the Hugging Face tokenizer saw in training.
+# Not [^\w\s]: Java's \w is ASCII, so that would cut "Café" before "é" (BERT reads "cafe"),
+# and it would split "€5", which BERT keeps as one word ("€", "##5").
+BERT_BASIC_SPLIT = rf"\s+|(?<={BERT_SPLIT_CHARACTER})|(?={BERT_SPLIT_CHARACTER})"
+
+SPARK_NLP_CLASSIFIERS = {
+    "bert": "BertForSequenceClassification",
+    "mpnet": "MPNetForSequenceClassification",
+}
+"""The Spark NLP annotator that runs an exported classifier of each architecture."""
 
 DEFAULT_MAX_LENGTH = 128
 # Rows per ONNX Runtime call; each batch is padded to its longest row, so a larger batch
@@ -91,17 +116,27 @@ def import_onnx_classifier(
     folder: str,
     max_length: int = DEFAULT_MAX_LENGTH,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    architecture: str = "bert",
 ):
-    """Spark NLP ``BertForSequenceClassification`` from an exported ONNX folder.
+    """Spark NLP ``BertForSequenceClassification`` (or, with ``architecture="mpnet"``,
+    ``MPNetForSequenceClassification``) from an exported ONNX folder.
 
     The model reads ``__snt_document`` and ``__snt_token`` and writes ``__snt_class``;
     lower-casing happens inside it (``caseSensitive=False``, as the uncased vocabulary was
     trained), and inputs longer than ``max_length`` word pieces are cut, as in training.
-    """
-    from sparknlp.annotator import BertForSequenceClassification
 
+    One fresh import per SparkContext: Spark NLP registers the graph as ``model.onnx`` with
+    ``SparkContext.addFile`` and reads it back by that name, so a second, different folder
+    fails ("model.onnx exists and does not match contents"). Save the pipeline and load it
+    (saved models load under random names), or import in another session.
+    """
+    import sparknlp.annotator as annotators
+
+    if architecture not in SPARK_NLP_CLASSIFIERS:
+        raise ValueError(f"architecture must be one of {', '.join(SPARK_NLP_CLASSIFIERS)}, not {architecture!r}")
     check_onnx_folder(folder)
-    classifier = BertForSequenceClassification.loadSavedModel(os.path.abspath(folder), spark)
+    annotator = getattr(annotators, SPARK_NLP_CLASSIFIERS[architecture])
+    classifier = annotator.loadSavedModel(os.path.abspath(folder), spark)
     return configure_classifier(classifier, max_length, batch_size)
 
 
@@ -166,9 +201,11 @@ def onnx_sentiment_pipeline(
     folder: str,
     max_length: int = DEFAULT_MAX_LENGTH,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    architecture: str = "bert",
 ) -> PipelineModel:
-    """Import an ONNX classifier folder and wrap it: the accurate tier's scoring model."""
-    return classifier_pipeline(spark, import_onnx_classifier(spark, folder, max_length, batch_size))
+    """Import an ONNX classifier folder and wrap it: the accurate tier's scoring model
+    (``architecture="bert"``) or the teacher's (``"mpnet"``)."""
+    return classifier_pipeline(spark, import_onnx_classifier(spark, folder, max_length, batch_size, architecture))
 
 
 PRETRAINED_ANNOTATORS = (

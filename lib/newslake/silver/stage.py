@@ -105,6 +105,8 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
         if articles_in == 0:
             return {"rows_in": 0, "rows_out": 0, "sentences": 0, "mentions": 0, "article_entities": 0}
         model = load_configured_model(spark, settings.models_dir(), enrich.sentiment_model)
+        entity_model = (model if enrich.entity_sentiment_model == enrich.sentiment_model
+                        else load_configured_model(spark, settings.models_dir(), enrich.entity_sentiment_model))
         staging = settings.table_path("_staging", f"enrich-{ctx.run_id}")
         staged_paths.append(staging)
         phases = _PhaseClock(spark)
@@ -128,12 +130,15 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
             found = annotate(todo, resources, enrich, materialize=materialize)
             scored = materialize(score_sentences(model, found.sentences), "sentence_sentiment")
             country_mentions = materialize(found.countries, "country_mentions")
-            # Sentiment toward each company: the entity-targeted model scores the sentence with the
-            # company's surface form (or "the company") marked; a sentence-only model ignores it.
+            # Sentiment toward each company, which is what gold reads: the entity model (a
+            # transformer by default) scores the sentence with the company's surface form (or
+            # "the company") marked, each distinct marked sentence once; a sentence-only model
+            # ignores the mark.
             per_sentence = S.mentions_per_sentence(found.companies).join(
                 found.sentences.select("article_id", "sentence_index", "sentence_text"), ["article_id", "sentence_index"])
             entity_scored = materialize(
-                score_sentences(model, per_sentence, "sentence_text", entity_col="matched_text")
+                score_sentences(entity_model, per_sentence, "sentence_text", entity_col="matched_text",
+                                distinct_inputs=entity_model is not model)
                 .drop("sentence_text", "sentiment_confidence"), "entity_sentiment")
             dominant = S.dominant_country(country_mentions)
             with phases.phase("build_tables"):
@@ -147,7 +152,7 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
                 articles = io.staged(
                     S.article_table(todo, scored, country_mentions, dominant, enrich.neutral_band)
                     .withColumn("enrich_run_id", F.lit(ctx.run_id))
-                    .withColumn("model_version", F.lit(enrich.sentiment_model)),
+                    .withColumn("model_version", F.lit(enrich.model_version())),
                     f"{staging}/articles")
             frames = {"sentences": sentences, "mentions": mentions, "article_entities": entities, "articles": articles}
             written = {}

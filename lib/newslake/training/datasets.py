@@ -13,12 +13,18 @@ Formats:
   object entity -> label; one row per (headline, entity);
 - ``finentity``: FinEntity JSON, an array (or JSON lines) of ``{"content": ...,
   "annotations": [{"start", "end", "value", "label"}, ...]}``; one row per (text, entity);
-- ``csv``: ``text,label[,entity]`` with or without that header; one record per line.
+- ``csv``: ``text,label[,entity]`` with or without that header; one record per line;
+- ``realnews``: the team's hand-labeled real-news set (``tests/data/labeled/realnews_entity.jsonl``),
+  JSON lines whose Reuters-21578 rows are references (file, NEWID, character span, SHA-1) resolved
+  against the shared data; one row per (sentence, target company).
 """
 
 from __future__ import annotations
 
-from typing import Dict, Union
+import hashlib
+import os
+import warnings
+from typing import Dict, Optional, Sequence, Union
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -26,7 +32,7 @@ from pyspark.sql import types as T
 
 from newslake.nlp.sentiment import SENTIMENT_LABELS
 
-FORMATS = ("phrasebank", "sentfin", "finentity", "csv")
+FORMATS = ("phrasebank", "sentfin", "finentity", "csv", "realnews")
 OUTPUT_COLUMNS = ("text", "label", "entity", "line")
 
 VALIDATION_PERCENT = 20
@@ -144,9 +150,10 @@ def _raise_first_error(df: DataFrame) -> None:
         raise MalformedDataError(f"{first[0]['file']}: {first[0]['error']}")
 
 
-def _finish(df: DataFrame, unit: Union[str, Column] = "line") -> DataFrame:
+def _finish(df: DataFrame, unit: Union[str, Column] = "line", keep: Sequence[str] = ()) -> DataFrame:
     """Validate once (reader's own ``error``, then label, then text) and return the reader's
-    standard columns. ``df`` has file, line, text, label, entity and error."""
+    standard columns, then the columns named in ``keep``. ``df`` has file, line, text, label,
+    entity and error."""
     checked = df.withColumn("label", normalise_label(F.col("label"))).withColumn(
         "error",
         F.coalesce(
@@ -164,6 +171,7 @@ def _finish(df: DataFrame, unit: Union[str, Column] = "line") -> DataFrame:
         F.col("label"),
         F.col("entity").cast("string").alias("entity"),
         F.col("line").cast("long").alias("line"),
+        *keep,
     )
 
 
@@ -389,11 +397,163 @@ def read_labeled_csv(spark: SparkSession, path: str) -> DataFrame:
     return _finish(out)
 
 
+# --- the team's real-news set --------------------------------------------------------------
+
+REALNEWS_SOURCES = ("reuters21578", "sample_corpus")
+REALNEWS_PARTS = ("tune", "heldout")
+SHARED_DATA_ENV = "NEWSLAKE_SHARED_DATA"
+_REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+_REALNEWS_SCHEMA = T.StructType(
+    [
+        T.StructField("source", T.StringType()),
+        T.StructField("file", T.StringType()),
+        T.StructField("newid", T.StringType()),
+        T.StructField("start", T.LongType()),
+        T.StructField("end", T.LongType()),
+        T.StructField("sentence_sha1", T.StringType()),
+        T.StructField("record", T.LongType()),
+        T.StructField("text", T.StringType()),
+        T.StructField("entity", T.StringType()),
+        T.StructField("label", T.StringType()),
+        T.StructField("phenomenon", T.StringType()),
+        T.StructField("part", T.StringType()),
+    ]
+)
+
+
+class SharedDataUnavailableWarning(UserWarning):
+    """The shared data a labeled file refers to is absent; its rows were left out."""
+
+
+def default_shared_data_dir() -> str:
+    """``$NEWSLAKE_SHARED_DATA``, else ``../shared/data`` beside the repository root."""
+    return os.environ.get(SHARED_DATA_ENV) or os.path.join(os.path.dirname(_REPO_ROOT), "shared", "data")
+
+
+def realnews_reference(row: Dict[str, object]) -> str:
+    """What identifies a real-news row: its source, file, place in the file and entity."""
+    if row.get("source") == "reuters21578":
+        place = [row.get("newid"), row.get("start"), row.get("end")]
+    else:
+        place = [row.get("record") or "", row.get("text")]
+    return "|".join(str(x) for x in [row.get("source"), row.get("file"), *place, row.get("entity")])
+
+
+def realnews_part(row: Dict[str, object]) -> str:
+    """``heldout`` for about a third of the rows, by a hash of :func:`realnews_reference`
+    (never chosen by hand), ``tune`` for the rest."""
+    digest = hashlib.sha1(realnews_reference(row).encode("utf-8")).hexdigest()
+    return "heldout" if int(digest[:8], 16) % 3 == 0 else "tune"
+
+
+def _reuters_bodies(spark: SparkSession, reuters_dir: str, keys: Sequence[tuple]) -> DataFrame:
+    """``ref_file``, ``ref_newid``, ``body`` of the referenced stories (the evaluation module's
+    Reuters reader, so offsets count characters of the same body string)."""
+    from newslake.evaluation.reuters import articles
+
+    wanted = set(keys)
+    bodies = [
+        (a["file"], a["newid"], a["body"])
+        for a in articles(reuters_dir, sorted({f for f, _ in wanted}))
+        if (a["file"], a["newid"]) in wanted
+    ]
+    return spark.createDataFrame(bodies, "ref_file string, ref_newid string, body string")
+
+
+def realnews_rows(spark: SparkSession, path: str, data_dir: Optional[str] = None) -> DataFrame:
+    """The real-news set with ``source``, ``phenomenon`` and ``part`` beside the standard columns.
+
+    Each JSON line is either ``{"source": "reuters21578", "file": "reut2-003.sgm", "newid":
+    "3456", "start", "end", "sentence_sha1", ...}`` (a character span of the story's body as
+    :func:`newslake.evaluation.reuters.articles` yields it; the licence forbids copying the
+    text) or ``{"source": "sample_corpus", "file", "text", ...}``; both carry ``entity``,
+    ``label``, ``phenomenon`` and ``part``. A Reuters span is checked against its SHA-1 and its
+    runs of whitespace (the wire's line breaks) become one space. When ``data_dir``
+    (default :func:`default_shared_data_dir`) has no ``reuters21578`` folder, the Reuters rows
+    are left out with a :class:`SharedDataUnavailableWarning` and the rest are read.
+    """
+    reuters_dir = os.path.join(data_dir or default_shared_data_dir(), "reuters21578")
+    lines = read_lines(spark, path).filter(F.length(F.trim("value")) > 0)
+    parsed = lines.select(
+        "file",
+        "line",
+        F.trim("value").startswith("{").alias("is_object"),
+        F.from_json("value", _REALNEWS_SCHEMA).alias("r"),
+    ).select(
+        "file",
+        "line",
+        "is_object",
+        *[F.col(f"r.{f.name}").alias(f"ref_{f.name}" if f.name in ("file", "newid") else f.name)
+          for f in _REALNEWS_SCHEMA.fields],
+    ).cache()
+    is_reuters = F.col("source") == F.lit("reuters21578")
+    keys = [
+        (r["ref_file"], r["ref_newid"])
+        for r in parsed.filter(is_reuters & F.col("ref_file").isNotNull() & F.col("ref_newid").isNotNull())
+        .select("ref_file", "ref_newid").distinct().collect()
+    ]
+    if keys and not os.path.isdir(reuters_dir):
+        left_out = parsed.filter(is_reuters).count()
+        warnings.warn(
+            f"{path}: {left_out} reuters21578 rows left out: {reuters_dir} not found (set "
+            f"{SHARED_DATA_ENV} or put the shared data at ../shared/data); reading the other rows only",
+            SharedDataUnavailableWarning,
+            stacklevel=2,
+        )
+        parsed, keys = parsed.filter(~is_reuters | F.col("source").isNull()), []
+    bodies = _reuters_bodies(spark, reuters_dir, keys) if keys else spark.createDataFrame(
+        [], "ref_file string, ref_newid string, body string"
+    )
+    joined = parsed.join(bodies, ["ref_file", "ref_newid"], "left")
+    span = F.expr("substring(body, cast(start + 1 AS int), cast(`end` - start AS int))")
+    text = F.when(is_reuters, F.regexp_replace(span, r"\s+", " ")).otherwise(F.col("text"))
+    where = F.concat(F.col("ref_file"), F.lit(" NEWID "), F.col("ref_newid"))
+    reason = (
+        F.when(~F.col("is_object") | F.col("source").isNull(),
+               F.lit("not a JSON object with source, file, entity and label"))
+        .when(~F.col("source").isin(*REALNEWS_SOURCES),
+              F.concat(F.lit("source "), F.to_json(F.array("source")),
+                       F.lit(f" is not one of {', '.join(REALNEWS_SOURCES)}")))
+        .when(is_reuters & (F.col("ref_file").isNull() | F.col("ref_newid").isNull() | F.col("start").isNull()
+                            | F.col("end").isNull() | F.col("sentence_sha1").isNull()),
+              F.lit("a reuters21578 row needs file, newid, start, end and sentence_sha1"))
+        .when(is_reuters & F.col("body").isNull(),
+              F.concat(F.lit(f"no story {reuters_dir}/"), where))
+        .when(is_reuters & ((F.col("start") < 0) | (F.col("end") <= F.col("start"))
+                            | (F.col("end") > F.length("body"))),
+              F.concat(F.lit("span ["), F.col("start"), F.lit(", "), F.col("end"),
+                       F.lit(") is outside the body of "), where))
+        .when(is_reuters & (F.sha1(F.encode(span, "UTF-8")) != F.lower("sentence_sha1")),
+              F.concat(F.lit("span ["), F.col("start"), F.lit(", "), F.col("end"), F.lit(") of "), where,
+                       F.lit(" does not match its sentence_sha1 (another copy of Reuters-21578?)")))
+        .when(F.col("entity").isNull() | (F.length(F.trim("entity")) == 0), F.lit("no entity"))
+        .when(~text.contains(F.col("entity")),
+              F.concat(F.lit("entity "), F.to_json(F.array("entity")), F.lit(" does not occur in the sentence")))
+        .when(~F.coalesce(F.col("part").isin(*REALNEWS_PARTS), F.lit(False)),
+              F.lit(f"part is not one of {', '.join(REALNEWS_PARTS)}"))
+    )
+    out = joined.select(
+        "file", "line", text.alias("text"), "label", "entity", "source", "phenomenon", "part",
+        F.when(reason.isNotNull(), _located("line", reason)).alias("error"),
+    )
+    try:
+        return _finish(out, keep=("source", "phenomenon", "part"))
+    finally:
+        parsed.unpersist()
+
+
+def read_realnews(spark: SparkSession, path: str, data_dir: Optional[str] = None) -> DataFrame:
+    """The real-news set in the readers' standard columns (see :func:`realnews_rows`)."""
+    return realnews_rows(spark, path, data_dir).select(*OUTPUT_COLUMNS)
+
+
 _READERS = {
     "phrasebank": read_phrasebank,
     "sentfin": read_sentfin,
     "finentity": read_finentity,
     "csv": read_labeled_csv,
+    "realnews": read_realnews,
 }
 
 

@@ -1,7 +1,8 @@
 """Evaluate a sentiment model on a labeled file and print one JSON object.
 
 ``python -m jobs.evaluate --conf conf/local.yaml --format phrasebank|sentfin|finentity|csv
---path FILE [--model fast|accurate] [--split validation|all]``
+--path FILE [--model fast|accurate|compact|teacher|default] [--split validation|all]``
+(``--model`` also takes the folder names, e.g. ``sentiment_teacher``)
 
 Entity files (sentfin, finentity, csv with an entity column) are scored per (text, entity)
 with the entity-targeted branch. ``--split validation`` keeps only the rows of the
@@ -33,7 +34,11 @@ from newslake.nlp.sentiment import (
 from newslake.training import datasets
 from newslake.training.metrics import classification_metrics
 
-MODEL_TIERS = {"fast": "sentiment_fast", "accurate": "sentiment_accurate"}
+MODEL_TIERS = {"fast": "sentiment_fast", "accurate": "sentiment_accurate", "compact": "sentiment_compact",
+               "teacher": "sentiment_teacher"}
+DEFAULT_TIER = "default"
+"""``--model default``: the tier that scores what gold reads, as the profile configures it
+(``enrich.entity_sentiment_model``; ``sentiment_compact`` out of the box)."""
 THROUGHPUT_MIN_ROWS = 20_000
 METRICS_FILE = "metrics.json"
 
@@ -132,14 +137,18 @@ def trained_on(model_path: str, path: str) -> bool:
     return digest is not None and digest in {f.get("sha256") for f in recorded.values()}
 
 
-def resolve_model_path(models_dir: str, tier: str) -> str:
-    if tier not in MODEL_TIERS:
-        raise ValueError(f"--model must be one of {', '.join(MODEL_TIERS)}, not {tier!r}")
-    path = os.path.join(models_dir, MODEL_TIERS[tier])
+def resolve_model_path(models_dir: str, tier: str, default_model: str = "sentiment_compact") -> str:
+    """The folder of ``--model tier``: a tier's short name or folder name (``sentiment_teacher``,
+    as in the profile); ``default`` is ``default_model``, the profile's entity tier."""
+    tier = {folder: name for name, folder in MODEL_TIERS.items()}.get(tier, tier)
+    if tier != DEFAULT_TIER and tier not in MODEL_TIERS:
+        raise ValueError(f"--model must be one of {', '.join([*MODEL_TIERS, DEFAULT_TIER])}, not {tier!r}")
+    name = default_model if tier == DEFAULT_TIER else MODEL_TIERS[tier]
+    path = os.path.join(models_dir, name)
     if not os.path.isdir(os.path.join(path, "stages")):
         raise ModelNotBuiltError(
             f"no {tier} sentiment model at {path!r}: it has not been built; build it with "
-            f"{BUILD_COMMANDS[MODEL_TIERS[tier]]}"
+            f"{BUILD_COMMANDS.get(name, 'the job that trains it (see README)')}"
         )
     return path
 
@@ -149,7 +158,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--conf", required=True, help="configuration profile, e.g. conf/local.yaml")
     parser.add_argument("--format", required=True, choices=datasets.FORMATS)
     parser.add_argument("--path", required=True, help="labeled file to evaluate on")
-    parser.add_argument("--model", default="fast", choices=sorted(MODEL_TIERS))
+    parser.add_argument("--model", default="fast",
+                        choices=sorted([*MODEL_TIERS, DEFAULT_TIER]) + sorted(MODEL_TIERS.values()),
+                        help="a tier, or default: the tier the pipeline scores companies with")
     parser.add_argument(
         "--split",
         choices=("validation", "all"),
@@ -172,7 +183,7 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
     from newslake.spark import build_spark
 
     settings = load_settings(args.conf)
-    model_path = resolve_model_path(settings.paths.models, args.model)
+    model_path = resolve_model_path(settings.paths.models, args.model, settings.enrich.entity_sentiment_model)
     split = args.split or ("validation" if trained_on(model_path, args.path) else "all")
     spark = build_spark(settings.spark, app_name="newslake-evaluate-sentiment")
     model = load_sentiment_model(model_path)
