@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs newslake on a fresh machine: a virtualenv in .venv with the package and its test and
-# notebook extras, the Spark NLP + Delta jars resolved once from Maven Central into
-# .cache/jars, and the compact sentiment model assembled into models/sentiment_compact (later
-# runs, tests included, never touch the network). Safe to run again: each step is skipped when
-# already done.
+# Installs newslake on a fresh machine: a virtualenv in .venv with the package and its test,
+# notebook and bench extras (bench: the benchmark's spaCy peer), the Spark NLP + Delta jars
+# resolved once from Maven Central into .cache/jars, and the compact sentiment model assembled
+# into models/sentiment_compact (later runs, tests included, never touch the network). Safe to
+# run again: each step is skipped when already done.
 #
 #   --airflow   also make .cache/airflow-venv, a separate virtualenv with a pinned Airflow, for
 #               the DAG test (scripts/test.sh passes it). Separate because Airflow pins its own
@@ -33,7 +33,7 @@ stamp=.venv/.newslake-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ scripts/setup.sh -nt "$stamp" ]; then
   echo "[setup] installing newslake and its dependencies"
   .venv/bin/python -m pip install --quiet --upgrade pip setuptools wheel  # the spark-submit test builds the wheel without isolation
-  .venv/bin/python -m pip install --quiet -e ".[test,notebook]"
+  .venv/bin/python -m pip install --quiet -e ".[test,notebook,bench]"
   touch "$stamp"
 fi
 
