@@ -4,10 +4,12 @@ Two steps, both exact about offsets:
 
 * :func:`sentence_marked_text` (Spark SQL, Java regexes) rewrites ``clean_text`` into a *marked
   text* of exactly the same length: full stops that must not end a sentence (``U.S. Treasury``,
-  ``Inc. said``, ``Jan. 15``, ``J.P. Morgan``, ``e.g.``, ``9:30 a.m. ET``, dots in bullet items,
-  URLs and numbers) become :data:`PROTECT`, and whitespace where a sentence must end (blank
-  lines, bullet lines, ``Corp. Her``, ``in the U.S. Sales``, ``unit.) Margins``, ``decade…
-  Then``, and every sentence-final mark left after that) becomes :data:`BOUND`.
+  ``Inc. said``, ``Jan. 15``, ``p. 55``, ``J.P. Morgan``, ``e.g.``, ``9:30 a.m. ET``, ``At 5 a.m.
+  Mr. Smith``, dots in bullet items, spaced ellipses ``. . .`` and ``[...]``, URLs and numbers)
+  become :data:`PROTECT`, and whitespace where a sentence must end (blank lines, bullet lines,
+  inline list items ``1.) ... 2.) ...``, ``Corp. Her``, ``in the U.S. Sales``, ``unit.)
+  Margins``, ``decade… Then``, and every sentence-final mark left after that) becomes
+  :data:`BOUND`.
 * :func:`split_sentences` (a vectorised Python step over Arrow batches) cuts the text at the
   bounds: :func:`sentence_spans` gives each sentence's ``char_begin``/``char_end`` (inclusive)
   in ``clean_text`` and its text, trimmed; closing quotes and brackets left at the start of a
