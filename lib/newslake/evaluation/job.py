@@ -3,7 +3,9 @@
     python -m jobs.evaluate_silver --conf conf/local.yaml [--shared-data ../shared/data]
         [--reuters-limit 2000] [--finentity-limit N] [--labeled-only] [--set section.key=value]
 
-Hand-labeled figures (``tests/data/labeled``) come first; the real-data figures (FinEntity
+Hand-labeled figures (``tests/data/labeled``) come first: sentence boundaries on the house set
+and, under ``sentence_boundaries_rules``, on the Golden Rules-style tuning and held-out sets and
+pySBD's own English Golden Rules (when ``pysbd`` is installed); the real-data figures (FinEntity
 company spans, Reuters-21578 countries) are printed beside them when ``--shared-data`` exists,
 else ``"skipped"`` with the reason.
 """
@@ -45,9 +47,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     enrich, gazetteer = settings.enrich, settings.paths.gazetteer
     out: Dict[str, object] = {}
     started = time.time()
-    sb = sentences.evaluate(spark, os.path.join(args.labeled_dir, "sentence_boundaries.jsonl"))
-    out["sentence_boundaries"] = {"overall": sb["overall"], "per_kind": sb["per_kind"],
-                                  "passages": sb["passages"], "wrong_passages": sb["wrong_passages"]}
+    sentence_sets = {name: ({k: result[k] for k in ("overall", "per_kind", "passages", "wrong_passages")}
+                            if isinstance(result, dict) else result)
+                     for name, result in sentences.evaluate_sets(spark, args.labeled_dir).items()}
+    sb = sentence_sets.pop("house")
+    out["sentence_boundaries"] = sb
+    out["sentence_boundaries_rules"] = sentence_sets
     ln = linking.evaluate(spark, os.path.join(args.labeled_dir, "linking_gold.jsonl"), gazetteer, enrich)
     out["linking_labeled"] = ln
     finentity_path = os.path.join(args.shared_data, "finentity", "FinEntity_train.json")
@@ -62,6 +67,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     out["summary"] = {
         "sentence_boundary_f1": sb["overall"]["f1"],
         "sentence_boundary_f1_per_kind": {k: v["f1"] for k, v in sb["per_kind"].items()},
+        "sentence_boundary_f1_rules": {name: result["overall"]["f1"] if isinstance(result, dict) else None
+                                       for name, result in sentence_sets.items()},
         "companies_labeled": {k: ln["companies"][k] for k in ("precision", "recall", "f1")},
         "countries_labeled": {k: ln["countries"][k] for k in ("precision", "recall", "f1")},
         "finentity_span_recall": out["finentity"].get("span_recall") if isinstance(out["finentity"], dict) else None,

@@ -1,4 +1,11 @@
-"""Sentence-boundary evaluation on ``tests/data/labeled/sentence_boundaries.jsonl``.
+"""Sentence-boundary evaluation on labeled passages.
+
+The sets (:data:`LABELED_SETS`, all in ``tests/data/labeled``, described in its README): the house
+set of news passages, and passages in the style of the English "Golden Rules" of sentence
+segmentation (lists, spaced ellipses, times, lone initials ...) in a tuning part and a held-out
+part that no rule was fitted to. :func:`golden_rules_rows` adds pySBD's own 48 English Golden
+Rules (MIT licence, read from the installed ``pysbd`` package, not copied here) when it is
+installed.
 
 A boundary is the start offset of every sentence but the first of a passage (leading whitespace
 skipped). Precision, recall and F1 are micro-averaged over all passages, overall and per
@@ -8,8 +15,9 @@ skipped). Precision, recall and F1 are micro-averaged over all passages, overall
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
-from typing import Dict, List, Mapping, Sequence, Set, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from pyspark.sql import SparkSession
 
@@ -18,10 +26,37 @@ from newslake.nlp.sentences import split_sentences
 
 Span = Tuple[int, int]
 
+LABELED_SETS = {
+    "house": "sentence_boundaries.jsonl",
+    "rules_tuning": "sentence_rules_tuning.jsonl",
+    "rules_heldout": "sentence_rules_heldout.jsonl",
+}
+"""Name -> file in ``tests/data/labeled``."""
+
+# pySBD's Golden Rules are a list in rule order (1-48) without categories; these are the
+# categories of its comments, by the number of the first rule of each.
+_GOLDEN_KINDS = ((1, "punctuation"), (4, "abbreviations"), (18, "times"), (19, "numbers"), (21, "punctuation"),
+                 (31, "lists"), (40, "numbers"), (41, "punctuation"), (42, "initials"), (43, "ellipses"))
+
 
 def load_gold(path: str) -> List[dict]:
     with open(path, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def golden_rules_rows() -> Optional[List[dict]]:
+    """pySBD's English Golden Rules as labeled rows (``id`` ``golden-en-NN`` by rule number),
+    or None when ``pysbd`` (the ``test`` extra) is not installed. Its wheel ships them as
+    ``benchmarks.english_golden_rules``."""
+    try:
+        from benchmarks.english_golden_rules import GOLDEN_EN_RULES
+    except ImportError:
+        return None
+    rows = []
+    for number, (text, sentences) in enumerate(GOLDEN_EN_RULES, start=1):
+        kind = [k for first, k in _GOLDEN_KINDS if first <= number][-1]
+        rows.append({"id": f"golden-en-{number:02d}", "kind": kind, "text": text, "sentences": list(sentences)})
+    return rows
 
 
 def gold_starts(text: str, sentences: Sequence[str]) -> List[int]:
@@ -82,7 +117,23 @@ def detect(spark: SparkSession, rows: Sequence[dict]) -> Dict[str, List[Tuple[in
     return found
 
 
-def evaluate(spark: SparkSession, path: str) -> Dict[str, object]:
-    rows = load_gold(path)
+def evaluate_rows(spark: SparkSession, rows: Sequence[dict]) -> Dict[str, object]:
     detected = detect(spark, rows)
     return score(rows, {key: [(b, e) for b, e, _ in spans] for key, spans in detected.items()})
+
+
+def evaluate(spark: SparkSession, path: str) -> Dict[str, object]:
+    return evaluate_rows(spark, load_gold(path))
+
+
+def evaluate_sets(spark: SparkSession, labeled_dir: str) -> Dict[str, object]:
+    """Every set of :data:`LABELED_SETS` (from ``labeled_dir``) and pySBD's Golden Rules:
+    name -> :func:`score`'s result, or ``"skipped: ..."`` for a set that is not there."""
+    out: Dict[str, object] = {}
+    for name, file_name in LABELED_SETS.items():
+        path = os.path.join(labeled_dir, file_name)
+        out[name] = evaluate(spark, path) if os.path.isfile(path) else f"skipped: {path} not found"
+    golden = golden_rules_rows()
+    out["pysbd_golden_rules_en"] = (evaluate_rows(spark, golden) if golden is not None
+                                    else "skipped: pysbd is not installed (pip install -e '.[test]')")
+    return out

@@ -4,10 +4,12 @@ Two steps, both exact about offsets:
 
 * :func:`sentence_marked_text` (Spark SQL, Java regexes) rewrites ``clean_text`` into a *marked
   text* of exactly the same length: full stops that must not end a sentence (``U.S. Treasury``,
-  ``Inc. said``, ``Jan. 15``, ``J.P. Morgan``, ``e.g.``, ``9:30 a.m. ET``, dots in bullet items,
-  URLs and numbers) become :data:`PROTECT`, and whitespace where a sentence must end (blank
-  lines, bullet lines, ``Corp. Her``, ``in the U.S. Sales``, ``unit.) Margins``, ``decade…
-  Then``, and every sentence-final mark left after that) becomes :data:`BOUND`.
+  ``Inc. said``, ``Jan. 15``, ``p. 55``, ``J.P. Morgan``, ``e.g.``, ``9:30 a.m. ET``, ``At 5 a.m.
+  Mr. Smith``, dots in bullet items, spaced ellipses ``. . .`` and ``[...]``, URLs and numbers)
+  become :data:`PROTECT`, and whitespace where a sentence must end (blank lines, bullet lines,
+  inline list items ``1.) ... 2.) ...``, ``Corp. Her``, ``in the U.S. Sales``, ``unit.)
+  Margins``, ``decade… Then``, and every sentence-final mark left after that) becomes
+  :data:`BOUND`.
 * :func:`split_sentences` (a vectorised Python step over Arrow batches) cuts the text at the
   bounds: :func:`sentence_spans` gives each sentence's ``char_begin``/``char_end`` (inclusive)
   in ``clean_text`` and its text, trimmed; closing quotes and brackets left at the start of a
@@ -44,9 +46,17 @@ not cut out on its own: its text stays with the sentence before it."""
 
 SENTENCE_COLS = ("sentence_index", "char_begin", "char_end", "sentence_text")
 
-_BULLET = r"(?:[•\-*–▪·‣◦●■□➢►]|\d{1,2}[.)])"
-# After the numbered markers' full stops are protected ("1." -> "1" + PROTECT).
-_BULLET_MARKED = r"(?:[•\-*–▪·‣◦●■□➢►]|\d{1,2}[.)\ue001])"
+_BULLET_CHARS = "•\\-*–▪·‣◦●■□➢►⁃"
+# A list item's marker: a bullet ("•", "-", "⁃"), optionally numbered ("• 9.", "⁃9."), a number
+# ("1.", "1)", "1.)") or a letter ("a.", "b)"); a space or tab follows it.
+_BULLET = r"(?:[" + _BULLET_CHARS + r"](?:[ \t]?\d{1,2}[.)])?|\d{1,2}\.?\)|\d{1,2}\.|[a-z][.)])"
+# The same after the markers' full stops are protected ("1." -> "1" + PROTECT).
+_BULLET_MARKED = (r"(?:[" + _BULLET_CHARS + r"](?:[ \t]?\d{1,2}[.)\ue001])?|\d{1,2}[.\ue001]?\)|\d{1,2}[.\ue001]|"
+                  r"[a-z][.)\ue001])")
+# A marker that starts another item on the same line ("1.) The first item 2.) The second item"):
+# not the bullets that double as dashes ("-", "–", "*", "·"), and a letter only before a capital.
+_INLINE_MARKED = (r"(?:[•▪‣◦●■□➢►⁃](?:[ \t]?\d{1,2}[.)\ue001])?|\d{1,2}[.\ue001]?\)|\d{1,2}[.\ue001]|"
+                  r"[a-z][.)\ue001](?=[ \t]+[A-Z]))[ \t]")
 _CLOSERS = "”’\"')\\]"
 _ATTRIBUTION_VERBS = (
     "said|says|asked|asks|added|adds|told|tells|wrote|writes|noted|notes|explained|argued|insisted|"
@@ -62,7 +72,19 @@ _MAY_BE_FINAL = ("Inc|Corp|Co|Cos|Ltd|Bros|Jr|Sr|Plc|Mfg|Intl|Ala|Ariz|Ark|Calif
                  "Wash|Wis|Wyo")
 _SUFFIX_NEXT = r"(?:Ltd|Inc|Corp|Co|LLC|LLP|Limited|AG|SA|S\.A|NV|N\.V|plc|PLC|Plc|SE|GmbH|KGaA|Holdings)\b"
 _MONTHS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+# A spaced ellipsis that opens a sentence: ". . . The".
+_ELLIPSIS_OPENS = r"[ \t]\.[ \t]\.[ \t]\.[ \t]+[A-Z“\"‘'(]"
+# Abbreviations that never end a sentence before a number ("No. 2", "turn to p. 55", "N°. 1026").
+_BEFORE_NUMBERS = "No|Nos|N°|Nº|no|nos|Sec|Secs|sec|secs|Para|Paras|para|paras|p|pp|fig|figs|vol|vols|ch|art|pg"
 _TIME_ZONES = "ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|MT|MST|GMT|BST|CET|CEST|UTC|JST|HKT|SGT|IST|AEST|AEDT"
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# Capitalised words that go on after a time ("5 p.m. ET", "5 p.m. Friday", "10 A.M. Local time",
+# "7.30 A.M. To 12 noon" in old wire copy).
+_AFTER_TIME = (r"(?:(?:" + _TIME_ZONES + r")\b|(?:" + _WEEKDAYS + r")(?![\w’'])|[A-Z][a-z]+\s+time\b|"
+               r"(?:To|Until|Till|Through)\s+(?:\d|noon|midnight))")
+# "At 5 a.m. Mr. Smith went": a time that opens its sentence is not that sentence's end.
+_OPENING_TIME = (r"(?:^|[.?!…][" + "”’\"')\\]" + r"]{0,3}\s|[\n\ue000])(?:At|By|Before|After|Until|Till|From|Around|"
+                 r"About|Since)\s\d{1,2}(?:[:.]\d\d)?\s?[aApP]\.[mM]\.")
 # Capitalised words that continue a name after "U.S." ("U.S. Treasury"), so no sentence ends there.
 _US_CONTINUATIONS = (
     "Treasury|Treasuries|Senate|House|Congress|Federal|Fed|Department|Army|Navy|Air|Supreme|Court|"
@@ -93,39 +115,54 @@ def _rules() -> List[Tuple[str, str]]:
         # mark of the same line; a lookbehind to the line's start from every mark cost a fifth
         # of the whole pre-pass.
         (r"(?m)((?:^[ \t]{0,8}" + _BULLET + r"[ \t]|\G(?<=[.?!;…]))[^\n.?!;…]*)[.?!;…]", "$1" + p),
-        (r"(?m)^([ \t]{0,8}\d{1,2})\.(?=[ \t])", "$1" + p),
+        (r"(?m)^([ \t]{0,8}(?:[" + _BULLET_CHARS + r"][ \t]?)?(?:\d{1,2}|[a-z]))\.(?=\)?[ \t])", "$1" + p),
         (r"\n(?=[ \t]*\n)", b),
-        (r"(?m)^([ \t]{0,8}" + _BULLET_MARKED + r"[ \t][^\n]*)\n", "$1" + b),
+        # The line break after an item is a bound, and so is the space before another item on
+        # the item's line ("1. The first item 2. The second item", "a. ... b. ...", "• 9. ...
+        # • 10. ..."): from the line's first marker (\G: then from the item before) to either.
+        (r"(?m)((?:\G(?<=[ \t])|^[ \t]{0,8}" + _BULLET_MARKED + r"[ \t])[^\n]*?)(?:\n|(?<![•▪‣◦●■□➢►⁃])[ \t](?="
+         + _INLINE_MARKED + "))", "$1" + b),
         (r"\n(?=[ \t]{0,8}" + _BULLET_MARKED + r"[ \t])", b),
-        # Abbreviations that never end a sentence; "No. 2", "Jan. 15", "St. Paul" (Saint).
-        (r"\.(?=\s)(?<=(?<![\w.])(?:" + _NEVER_FINAL + r")\.)", p),
-        (r"\.(?=\s*\d)(?<=(?<![\w.])(?:No|Nos|Sec|Secs|Para)\.)", p),
-        (r"\.(?=\s*\d)(?<=(?<![\w.])(?:" + _MONTHS + r")\.)", p),
-        (r"\.(?=\s+[A-Z])(?<=(?<!\b[A-Z][a-z]{1,20} )(?<![\w.])(?:St|Ste|Mt|Ft)\.)", p),
-        # e.g., i.e. never end a sentence; a.m./p.m. before a time zone do not either.
-        (r"\.(?<=\b[eE]\.[gG]\.|\b[iI]\.[eE]\.)", p),
-        (r"\.(?=\s+(?:" + _TIME_ZONES + r")\b)(?<=\b[aApP]\.[mM]\.)", p),
-        # "U.S." / "U.K." / "U.N." / "E.U.": a name continues ("U.S. Treasury"); a noun after a
-        # preposition or "the" ends the sentence before a capital ("in the U.S. Sales rose").
-        (r"\.(?=\s+(?:" + _US_CONTINUATIONS + r")\b)(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)", p),
-        (r"\s(?=" + _STARTS + r")(?<=\b(?:" + _US_NOUN_BEFORE + r") (?:U\.S|U\.K|U\.N|E\.U)\.\s)", b),
-        (r"\.(?=\s+[A-Z])(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)", p),
-        # Other dotted capitals are initials of a name ("J.P. Morgan", "A.P. Møller"), as is a
-        # single capital ("John D. Whitaker").
-        (r"\.(?=\s+[A-Z])(?<=(?<![\w.])[A-Z]\.[A-Z](?:\.[A-Z])?\.)", p),
-        (r"\.(?=\s+[A-Z](?:[a-z]|\.))(?<=(?<![\w.])[A-Z]\.)", p),
-        # Company suffixes, "Jr.", state abbreviations, months, streets and a.m./p.m. before a
-        # capital: another suffix continues ("Co. Ltd."); anything else starts a new sentence.
-        (r"\.(?=\s+" + _SUFFIX_NEXT + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + r")\.)", p),
-        (r"\s(?=" + _STARTS + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + "|" + _MONTHS + r"|St|Ave|Blvd|Rd)\.\s)", b),
-        (r"\s(?=" + _STARTS + r")(?<=\b[aApP]\.[mM]\.\s)", b),
+        # Full stops that end no sentence, in one pass (rules that replace the same character
+        # share a pass, with that character first and the alternatives after it: a pass costs
+        # about as much as its cheapest rule alone, and the pre-pass about as much as its
+        # number of passes):
+        # - abbreviations that never end a sentence; "No. 2", "p. 55", "Jan. 15", "St. Paul";
+        # - "[...]" and spaced ellipses: of ". . ." no dot ends a sentence ("the thing is . . .
+        #   I didn't"), of ". . . ." only the last ("with a period . . . . Next"), unless the
+        #   first is a word's full stop and a capital follows: then that full stop ends the
+        #   sentence and the ellipsis opens the next ("compounds. . . . The practice");
+        # - e.g., i.e.; a.m./p.m. before a time zone or a weekday ("5 p.m. Friday") or at the
+        #   end of a time that opens the sentence ("At 5 a.m. Mr. Smith went");
+        # - "U.S." / "U.K." / "U.N." / "E.U." when a name continues ("U.S. Treasury").
+        (r"\.(?:(?=\s)(?<=(?<![\w.])(?:" + _NEVER_FINAL + r")\.)"
+         r"|(?=[ \t][.\ue001])(?!(?<=\w\.)" + _ELLIPSIS_OPENS + ")"
+         r"|(?![ \t]?[.\ue001])(?<=(?:(?<![.\ue001][ \t]?)|(?<=\w\.[ \t]))\.[ \t]\.[ \t]\.)|(?=\.{0,2}\])(?<=\[\.{1,3})"
+         r"|(?=\s*\d)(?<=(?<![\w.])(?:" + _BEFORE_NUMBERS + "|" + _MONTHS + r")\.)"
+         r"|(?=\s+[A-Z])(?<=(?<!\b[A-Z][a-z]{1,20} )(?<![\w.])(?:St|Ste|Mt|Ft)\.)"
+         r"|(?<=\b[eE]\.[gG]\.|\b[iI]\.[eE]\.)"
+         r"|(?=\s+[A-Z])(?<=(?<![\w.])[aApP]\.[mM]\.)(?:(?=\s+" + _AFTER_TIME + ")|(?<=" + _OPENING_TIME + "))"
+         r"|(?=\s+(?:" + _US_CONTINUATIONS + r")\b)(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.))", p),
+        # a.m./p.m. before any other capital end the sentence ("at 6 P.M. Mr. Smith then went"),
+        # and so does "U.S." as a noun after a preposition or "the" ("in the U.S. Sales rose").
+        (r"\s(?=" + _STARTS + r")(?<=(?<![\w.])[aApP]\.[mM]\.\s|\b(?:" + _US_NOUN_BEFORE
+         + r") (?:U\.S|U\.K|U\.N|E\.U)\.\s)", b),
+        # Before any other capital, "U.S." and other dotted capitals are initials of a name
+        # ("J.P. Morgan", "A.P. Møller"), as is a single capital ("John D. Whitaker", "Albert I.
+        # Jones"), but not the pronoun after a lower-case word ("you and I. Did"); a company
+        # suffix before another ("Co. Ltd.") ends nothing either.
+        (r"\.(?:(?=\s+[A-Z])(?:(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)|(?<=(?<![\w.])[A-Z]\.[A-Z](?:\.[A-Z])?\.)"
+         r"|(?=\s+[A-Z](?:[a-z]|\.))(?<=(?<![\w.])[A-Z]\.)(?<!\b[a-z][a-z’']{0,20} I\.|[,;] I\.))"
+         r"|(?=\s+" + _SUFFIX_NEXT + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + r")\.))", p),
+        # Company suffixes, "Jr.", state abbreviations, months and streets before a capital start
+        # a new sentence, and so does an ellipsis ("for a decade… Then the pandemic hit").
+        (r"\s(?=" + _STARTS + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + "|" + _MONTHS
+         + r"|St|Ave|Blvd|Rd)\.\s|(?:\.\.\.|…)\s)", b),
         # Generic: a full stop inside a token (numbers, domains, "U.S"), or followed by a
         # lower-case word, a comma or a dash, ends nothing; nor does "?"/"!" before "she said".
-        (r"\.(?=[A-Za-z0-9])", p),
-        (r"[.…](?=[.…]*[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z]))", p),
+        (r"[.…](?:(?<=\.)(?=[A-Za-z0-9])|(?=[.…]*(?:[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z])|\s*[,;:]))"
+         r"|(?<=\.)(?=\s+[—–-]\s))", p),
         (r"[?!](?=[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z]))", p),
-        (r"[.…](?=[.…]*\s*[,;:])", p),
-        (r"\.(?=\s+[—–-]\s)", p),
         # A question or exclamation followed by its attribution is one sentence ("“Why sell
         # now?” Patel asked."; after a full stop, "Analysts said ..." starts a new one);
         # any other closing quote or bracket after the end of a sentence, then a capital or an
@@ -133,9 +170,7 @@ def _rules() -> List[Tuple[str, str]]:
         (r"[?!…](?=[" + _CLOSERS + r"]{1,3}\s+" + _ATTRIBUTION + ")", p),
         (r"\s(?=[A-Z“\"‘'(])(?<=[.?!…][" + _CLOSERS + r"]{1,3}\s)", b),
         (r"\s(?=[“\"‘'][A-Z])(?<=[.?!…]\s)", b),
-        # An ellipsis before a capital ends the sentence ("for a decade… Then the pandemic hit");
-        # its inner dots never do.
-        (r"\s(?=" + _STARTS + r")(?<=(?:\.\.\.|…)\s)", b),
+        # An ellipsis's inner dots never end a sentence.
         (r"\.(?=\.)", p),
         # Whatever full stop, question or exclamation mark is left ends its sentence: the
         # whitespace after it (and after closing quotes or brackets) is a bound. A semicolon
