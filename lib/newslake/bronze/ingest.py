@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Dict, Iterator, Tuple
+from typing import Dict, Iterator, List, Tuple
 from urllib.parse import unquote, urlsplit
 
 import pandas as pd
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 
 from newslake import io
@@ -129,20 +129,32 @@ def build_batches(raw: DataFrame, settings: IngestSettings, run_id: str,
 IGNORED_FILE_NAMES = r"^(\.|_)|^README|\.(md|crc|tmp|part)$"
 
 
-def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
-               full_refresh: bool = False) -> Dict[str, int]:
-    """Ingest every new file under the input path; returns the reconciliation counts."""
-    processed_path = settings.table_path("ops", "processed_files")
-    articles_path = settings.table_path("bronze", "articles")
-    quarantine_path = settings.table_path("bronze", "quarantine")
-
+def files_to_ingest(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> List[Row]:
+    """``path, size, mtime_ms`` of the input files this run reads: the run's window, less the
+    files ``ops/processed_files`` already lists (unless ``full_refresh``)."""
     listing = list_input_files(spark, settings.paths.input, IGNORED_FILE_NAMES)
     if ctx.has_window:
         listing = in_dump_window(listing, ctx.window_start, ctx.window_end)
     if not full_refresh:
-        listing = unprocessed_files(listing, io.read_table(spark, processed_path, PROCESSED_FILES))
+        processed = io.read_table(spark, settings.table_path("ops", "processed_files"), PROCESSED_FILES)
+        listing = unprocessed_files(listing, processed)
     # Collected with exact epoch millis so the processed-files log records what was listed.
-    new_files = listing.select("path", "size", F.expr("unix_millis(modified_at)").alias("mtime_ms")).collect()
+    return listing.select("path", "size", F.expr("unix_millis(modified_at)").alias("mtime_ms")).collect()
+
+
+def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
+               full_refresh: bool = False) -> Dict[str, int]:
+    """Ingest every new file under the input path; returns the reconciliation counts."""
+    return ingest_files(spark, settings, ctx, files_to_ingest(spark, settings, ctx, full_refresh), full_refresh)
+
+
+def ingest_files(spark: SparkSession, settings: Settings, ctx: RunContext, new_files: List[Row],
+                 full_refresh: bool = False) -> Dict[str, int]:
+    """Parse ``new_files`` (rows of :func:`files_to_ingest`) into ``bronze/articles`` and
+    ``bronze/quarantine`` and list them in ``ops/processed_files``."""
+    processed_path = settings.table_path("ops", "processed_files")
+    articles_path = settings.table_path("bronze", "articles")
+    quarantine_path = settings.table_path("bronze", "quarantine")
     counts = {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0, "files": len(new_files)}
     if not new_files:
         return counts
