@@ -31,7 +31,7 @@ def _names_table(action: str, path_arg: int = 1) -> Callable[[_F], _F]:
         def wrapper(*args, **kwargs):
             try:
                 return func(*args, **kwargs)
-            except TableError:
+            except (TableError, FileNotFoundError):  # ours, and already naming the path
                 raise
             except Exception as exc:
                 path = args[path_arg] if len(args) > path_arg else kwargs.get("path", "?")
