@@ -68,6 +68,8 @@ def test_first_per_article_counts_copies(spark):
     df = spark.createDataFrame([("x", "f2", 1), ("x", "f1", 9), ("y", "f1", 1)],
                                "article_id string, source_file string, record_number int")
     actual = df.transform(T.first_per_article)
-    expected = spark.createDataFrame([("x", "f1", 9, 2), ("y", "f1", 1, 1)],
-                                     "article_id string, source_file string, record_number int, batch_copies long")
+    expected = spark.createDataFrame(
+        [("x", "f1", 9, 2, [("f1", 9), ("f2", 1)]), ("y", "f1", 1, 1, [("f1", 1)])],
+        "article_id string, source_file string, record_number int, batch_copies long, "
+        "seen_in array<struct<source_file: string, record_number: int>>")
     assert_df_equality(actual, expected, ignore_row_order=True, ignore_nullable=True)

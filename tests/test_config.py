@@ -27,7 +27,7 @@ def test_none_override_keeps_file_value(tmp_path):
 def test_unknown_key_is_rejected(tmp_path):
     conf = tmp_path / "p.yaml"
     conf.write_text("paths:\n  lakehuose: typo\n")
-    with pytest.raises(ValidationError, match="lakehuose"):
+    with pytest.raises(ValueError, match=r"paths.lakehuose \(from .*p.yaml\): Extra inputs are not permitted"):
         load_settings(str(conf), environ={})
 
 
@@ -54,3 +54,83 @@ def test_shipped_profiles_load():
         settings = load_settings(profile, environ={})
         assert settings.paths.lakehouse
     assert load_settings("conf/cluster.yaml", environ={}).paths.lakehouse.startswith("s3a://")
+
+
+# ---- refusing nonsense, and saying where it came from (issue 20) ------------------------------
+
+from newslake.config import ConfigurationError  # noqa: E402
+
+
+@pytest.mark.parametrize("lakehouse", ["", "  ", "/", "file:/", "file:///"])
+def test_empty_or_root_lakehouse_is_refused(lakehouse):
+    with pytest.raises(ConfigurationError, match="paths.lakehouse"):
+        load_settings(None, {"paths.lakehouse": lakehouse}, environ={})
+
+
+@pytest.mark.parametrize("lakehouse", ["", "/"])
+def test_job_refuses_empty_or_root_lakehouse_before_spark(lakehouse, tmp_path, capsys):
+    from newslake.cli import ingest_main
+
+    (tmp_path / "raw").mkdir()
+    code = ingest_main(["--conf", "conf/local.yaml", "--lakehouse", lakehouse, "--input", str(tmp_path / "raw")])
+    assert code == 2
+    assert "configuration error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("item, message", [
+    ("quality.on_failure=ignroe", "'fail' or 'warn'"),
+    ("spark.shuffle_partitions=-3", "greater than or equal to 1"),
+    ("enrich.neutral_band=7.5", "less than 1"),
+    ("aggregate.min_mentions_to_trust=-1", "greater than or equal to 1"),
+    ("ingest.max_future_days=-100", "greater than or equal to 0"),
+    ("spark.jar_source=bogus", "'auto', 'jars', 'packages' or 'provided'"),
+])
+def test_nonsense_settings_are_refused_naming_the_set_option(item, message):
+    key, value = parse_set_option(item)
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(None, {key: value}, environ={})
+    text = str(raised.value)
+    assert f"{key} (from --set {key}=" in text and message in text, text
+
+
+def test_error_names_the_yaml_file_and_key(tmp_path):
+    conf = tmp_path / "p.yaml"
+    conf.write_text("spark:\n  shuffle_partitions: 0\n")
+    with pytest.raises(ConfigurationError, match=rf"spark.shuffle_partitions \(from {conf}\)"):
+        load_settings(str(conf), environ={})
+
+
+def test_error_names_the_variable_and_never_echoes_a_secret():
+    env = {"NEWSLAKE__SPARK__PASSWORD": "supersecret123", "NEWSLAKE__SPARK__SHUFFLE_PARTITIONS": "many"}
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(None, environ=env)
+    text = str(raised.value)
+    assert "NEWSLAKE__SPARK__PASSWORD" in text and "NEWSLAKE__SPARK__SHUFFLE_PARTITIONS" in text
+    assert "supersecret123" not in text and "many" not in text
+
+
+def test_secret_in_yaml_or_set_is_not_echoed(tmp_path):
+    conf = tmp_path / "p.yaml"
+    conf.write_text("spark:\n  extra:\n    spark.hadoop.fs.s3a.secret.key: [supersecret123]\n")
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(str(conf), environ={})
+    assert "spark.hadoop.fs.s3a.secret.key" in str(raised.value) and "supersecret123" not in str(raised.value)
+
+
+def test_set_can_name_a_spark_key_with_dots(tmp_path):
+    conf = tmp_path / "p.yaml"
+    conf.write_text("spark:\n  extra:\n    spark.sql.adaptive.enabled: 'true'\n")
+    key, value = parse_set_option("spark.extra.spark.sql.shuffle.partitions=4")
+    settings = load_settings(str(conf), {key: value}, environ={})
+    assert settings.spark.extra == {"spark.sql.adaptive.enabled": "true", "spark.sql.shuffle.partitions": "4"}
+
+
+def test_missing_input_folder_is_a_configuration_error_before_spark(tmp_path, capsys):
+    from newslake.cli import ingest_main
+
+    code = ingest_main(["--conf", "conf/local.yaml", "--lakehouse", str(tmp_path / "lake"),
+                        "--input", str(tmp_path / "no-such-folder")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "configuration error" in err and "no-such-folder" in err
+    assert not (tmp_path / "lake").exists()

@@ -39,8 +39,6 @@ def argv(lake: Path, raw: Path, *extra: str):
             "--quiet-summary", *extra]
 
 
-@pytest.mark.skipif(os.environ.get("NEWSLAKE_SUBMIT_TESTS") == "0",
-                    reason="NEWSLAKE_SUBMIT_TESTS=0: the spark-submit JVM (minutes on 2 cores) is skipped")
 def at_once(*calls):
     """Run ``calls`` in threads released together; their results in order, or the first error."""
     go = threading.Barrier(len(calls))
@@ -64,6 +62,8 @@ def at_once(*calls):
     return [value for _, value in results]
 
 
+@pytest.mark.skipif(os.environ.get("NEWSLAKE_SUBMIT_TESTS") == "0",
+                    reason="NEWSLAKE_SUBMIT_TESTS=0: the spark-submit JVM (minutes on 2 cores) is skipped")
 def test_spark_submit_runs_the_pipeline_from_the_wheel(spark, tmp_path):
     """The README's air-gapped command in local mode: the wheel as --py-files, the jars of
     .cache/jars as --jars, jobs/pipeline.py running ingest, enrich, stories and aggregate in one JVM

@@ -211,7 +211,7 @@ def _bronze(spark, rows):
     """Minimal bronze/articles rows: (article_id, published_at, source, body)."""
     now = datetime(2024, 4, 1)
     data = [dict(article_id=a, source_file="f", record_number=1, byte_offset=None, source_format="jsonl",
-                 ingest_run_id="r", ingested_at=now, first_seen_at=now, last_seen_at=now, seen_count=1,
+                 ingest_run_id="r", ingested_at=now, first_seen_at=now, last_seen_at=now, seen_count=1, seen_in=None,
                  raw_payload=None, title=None, body=body, url=None, source=src, language="en",
                  detected_language="en", author=None, published_raw=None, published_at=ts, date_source="article",
                  dump_date=None) for a, ts, src, body in rows]

@@ -11,12 +11,14 @@ import contextlib
 import json
 import logging
 import os
+import re
 import sys
 import time
 from datetime import date
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from newslake.config import Settings, load_settings, parse_set_option
+from newslake.config import ConfigurationError, Settings, load_settings, parse_set_option
+from newslake.errors import describe
 
 log = logging.getLogger("newslake")
 
@@ -79,14 +81,32 @@ def window_from_args(args: argparse.Namespace) -> Tuple[Optional[date], Optional
     return args.start, args.end
 
 
+PATH_OPTIONS = {"paths.lakehouse": "--lakehouse", "paths.input": "--input", "paths.models": "--models"}
+
+
 def settings_from_args(args: argparse.Namespace) -> Settings:
     overrides: Dict[str, object] = {
         "paths.lakehouse": args.lakehouse, "paths.input": args.input, "paths.models": args.models,
     }
+    origins = dict(PATH_OPTIONS)
     for item in args.set:
         key, value = parse_set_option(item)
         overrides[key] = value
-    return load_settings(args.conf, overrides)
+        origins[key] = f"--set {key}=..."
+    return load_settings(args.conf, overrides, override_origins=origins)
+
+
+def require_input_folder(settings: Settings) -> None:
+    """A local input folder must exist before Spark starts (an object-store path is checked by
+    the stage, which has the file system)."""
+    path = settings.paths.input
+    local = re.sub(r"^file:(//)?", "", path) if path.startswith("file:") else path
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", local):
+        return
+    if not os.path.isdir(local):
+        raise ConfigurationError(f"paths.input: the input folder {path!r} does not exist "
+                                 f"({'not a folder' if os.path.exists(local) else 'no such path'}); "
+                                 "pass --input DIR or set paths.input")
 
 
 class _JsonFormatter(logging.Formatter):
@@ -114,37 +134,35 @@ def run_stages(stages: Sequence[str], argv: Optional[List[str]] = None) -> int:
     try:
         settings = settings_from_args(args)
         window = window_from_args(args)
+        if "ingest" in stages:
+            require_input_folder(settings)
     except Exception as exc:  # bad conf or arguments are the user's to fix: say what and where
         log.error("configuration error: %s", exc)
         return 2
 
     from newslake.runner import run_stage
-    from newslake.spark import build_spark
+    from newslake.spark import MissingJarsError, build_spark
     from newslake.stages import print_gold_summary
 
-    spark = build_spark(settings.spark, app_name=f"{settings.spark.app_name}-{name}")
+    try:
+        spark = build_spark(settings.spark, app_name=f"{settings.spark.app_name}-{name}")
+    except MissingJarsError as exc:
+        log.error("configuration error: %s", exc)
+        return 2
     for stage in stages:
         started = time.time()
         try:
             run_stage(spark, settings, stage, args.run_id, window, args.full_refresh)
         except Exception as exc:
-            log.error("stage %s failed after %.1fs: %s: %s", stage, time.time() - started, type(exc).__name__, exc,
-                      exc_info=not isinstance(exc, _expected_failures()),
-                      extra={"fields": {"stage": stage, "event": "failed", "error": str(exc)}})
+            if not getattr(exc, "newslake_logged", False):  # run_stage logs the failures it records
+                log.error("stage %s failed after %.1fs: %s", stage, time.time() - started, describe(exc),
+                          exc_info=True, extra={"fields": {"stage": stage, "event": "failed", "error": describe(exc)}})
             if len(stages) > 1:
                 log.error("pipeline stopped at stage %s; later stages did not run", stage)
             return 1
     if "aggregate" in stages and not args.quiet_summary:
         print_gold_summary(spark, settings)
     return 0
-
-
-def _expected_failures() -> tuple:
-    """Failures whose message says it all: no traceback in the log."""
-    from newslake.quality import DataQualityError
-    from newslake.runner import ConcurrentRunError
-
-    return (DataQualityError, ConcurrentRunError, FileNotFoundError)
 
 
 def ingest_main(argv: Optional[List[str]] = None) -> int:

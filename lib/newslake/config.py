@@ -8,6 +8,14 @@ Precedence (later wins):
 
 Secrets never belong in the YAML files: object-store credentials come from the environment
 through Spark/Hadoop's own providers.
+
+``spark.extra`` maps Spark's own keys, which hold dots, to values: ``--set
+spark.extra.spark.sql.shuffle.partitions=4`` sets the key ``spark.sql.shuffle.partitions``
+(everything after ``spark.extra.`` is one key).
+
+A bad value is a :class:`ConfigurationError` that names the key and where its value came from
+(the YAML file, the environment variable, or the command-line option), and never repeats the
+value of a key that may hold a secret, nor of any environment variable.
 """
 
 from __future__ import annotations
@@ -16,12 +24,25 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Literal, Mapping, Optional
+from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Tuple
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ENV_PREFIX = "NEWSLAKE__"
+
+# Maps whose keys hold dots themselves: in a dotted override, the rest after the map is one key.
+DOTTED_KEY_MAPS = ("spark.extra",)
+
+# A key whose value may be a credential: its value is never logged, stored or echoed.
+SECRET_KEY = re.compile(r"secret|passw|token|credential|(?:access|private|account)[._-]?key|(?:^|[._-])auth(?:[._-]|$)",
+                        re.IGNORECASE)
+
+REDACTED = "***"
+
+
+class ConfigurationError(ValueError):
+    """The configuration or the command line is wrong: the user's to fix (exit code 2)."""
 
 
 class _Frozen(BaseModel):
@@ -32,14 +53,14 @@ class SparkSettings(_Frozen):
     app_name: str = "newslake"
     # None means: let spark-submit decide (cluster); a local profile sets "local[*]".
     master: Optional[str] = None
-    shuffle_partitions: int = 8
+    shuffle_partitions: int = Field(default=8, ge=1)
     driver_memory: Optional[str] = None
     ui_enabled: bool = False
     # Where the JVM dependencies come from: "jars" uses the jars that setup resolved into
     # jars_dir, "packages" asks Ivy for the Maven coordinates (online), "provided" assumes
     # spark-submit already passed them (--jars / --packages), "auto" picks jars when jars_dir
     # holds them, else packages.
-    jar_source: str = "auto"
+    jar_source: Literal["auto", "jars", "packages", "provided"] = "auto"
     jars_dir: str = ".cache/jars"
     ivy_dir: str = ".cache/ivy"
     packages: List[str] = Field(
@@ -54,12 +75,29 @@ class SparkSettings(_Frozen):
     )
     extra: Dict[str, str] = Field(default_factory=dict)
 
+    @field_validator("extra", mode="before")
+    @classmethod
+    def _spark_values_as_text(cls, extra: Any) -> Any:
+        """Spark takes every value as text: ``--set spark.extra.spark.sql.x=4`` reads 4 as YAML."""
+        if not isinstance(extra, Mapping):
+            return extra
+        return {key: (str(value).lower() if isinstance(value, bool) else str(value))
+                if isinstance(value, (bool, int, float)) else value for key, value in extra.items()}
+
 
 class PathSettings(_Frozen):
     lakehouse: str = "lakehouse"
     input: str = "data/sample_corpus"
     models: str = "models"
     gazetteer: str = "conf/gazetteer"
+
+    @field_validator("lakehouse", "input")
+    @classmethod
+    def _not_empty_or_root(cls, path: str) -> str:
+        # "" and "/" would put the tables in the working directory or the file system's root.
+        if re.fullmatch(r"\s*|[A-Za-z][A-Za-z0-9+.-]*:/*|/+", path):
+            raise ValueError(f"{path!r} is empty or a file system root: give the folder that holds the tables")
+        return path
 
 
 class FieldMapping(_Frozen):
@@ -76,13 +114,13 @@ class FieldMapping(_Frozen):
 
 
 class IngestSettings(_Frozen):
-    min_body_chars: int = 60
-    max_record_bytes: int = 5_000_000
+    min_body_chars: int = Field(default=60, ge=0)
+    max_record_bytes: int = Field(default=5_000_000, ge=1)
     field_mapping: FieldMapping = Field(default_factory=FieldMapping)
     # Dates before this year or more than max_future_days ahead are not usable.
-    min_year: int = 1980
-    max_future_days: int = 2
-    quarantine_payload_prefix: int = 2000
+    min_year: int = Field(default=1980, ge=1, le=9999)
+    max_future_days: int = Field(default=2, ge=0)
+    quarantine_payload_prefix: int = Field(default=2000, ge=0)
     # One-article text files: leading "Name: value" header lines, by field (case-insensitive).
     text_headers: Dict[str, List[str]] = Field(default_factory=lambda: {
         "title": ["title", "headline"], "author": ["author", "by", "byline"],
@@ -127,7 +165,8 @@ class EnrichSettings(_Frozen):
     breadcrumb_prefix_pattern: str = r"^Home(?:[A-Z][\w&]*(?: [A-Z][\w&]*)*)+?(?=[A-Z][a-z])"
     # Publisher's own sentiment widget: "• Overall sentiment: positive" and what follows it.
     widget_pattern: str = r"(?im)^\s*[•*\-]?\s*overall sentiment\s*:\s*(positive|negative|neutral|mixed)\b"
-    neutral_band: float = 0.2
+    # |score| below this is neutral; scores lie in [-1, 1].
+    neutral_band: float = Field(default=0.2, ge=0.0, lt=1.0)
     # Sentence boundaries: blank lines, bullet items and the news rules of newslake.nlp.sentences
     # always apply; each of these strings also ends a sentence wherever it occurs.
     paragraph_bounds: List[str] = Field(default_factory=lambda: ["\n\n"])
@@ -141,6 +180,9 @@ class EnrichSettings(_Frozen):
         "plans", "told", "summoned", "criticised", "criticized", "vowed", "restricted", "lifted", "raised", "cut",
     ])
     languages: List[str] = Field(default_factory=lambda: ["en"])
+    # A killed enrich run leaves its _staging/enrich-<run id> folder; the next enrich removes it
+    # once nothing in it changed for this long (at once when its run is not running).
+    staging_stale_after_hours: float = Field(default=6.0, gt=0)
 
     # ---- company linking (newslake.nlp.linking) -------------------------------------------
     # Exchange names of the "NASDAQ: TSLA" form (matched as written, then upper-cased).
@@ -235,16 +277,16 @@ class EnrichSettings(_Frozen):
     #           + share_weight*min(1, sentence_share/share_saturation)
     #           + mentions_weight*(1 - exp(-mentions/mentions_scale)), clipped to [0, 1]
     lead_sentences: int = Field(default=3, ge=1)
-    relevance_title_weight: float = 0.35
-    relevance_lead_weight: float = 0.25
-    relevance_share_weight: float = 0.25
-    relevance_mentions_weight: float = 0.15
+    relevance_title_weight: float = Field(default=0.35, ge=0)
+    relevance_lead_weight: float = Field(default=0.25, ge=0)
+    relevance_share_weight: float = Field(default=0.25, ge=0)
+    relevance_mentions_weight: float = Field(default=0.15, ge=0)
     relevance_share_saturation: float = Field(default=0.5, gt=0)
     relevance_mentions_scale: float = Field(default=3.0, gt=0)
 
 
 class AggregateSettings(_Frozen):
-    min_mentions_to_trust: int = 3
+    min_mentions_to_trust: int = Field(default=3, ge=1)
     # gold/evidence: sentences kept per company x week and sign (top |score| x relevance).
     evidence_per_week: int = Field(default=3, ge=1)
     # OPTIMIZE ... ZORDER BY the dashboard filter keys and VACUUM the gold tables after a run.
@@ -367,7 +409,7 @@ class QualitySettings(_Frozen):
     """Data-quality rules: named SQL predicates every row of a table must satisfy, checked on
     the rows a stage wrote. ``on_failure`` decides whether a violation fails the run."""
 
-    on_failure: str = "fail"  # fail | warn
+    on_failure: Literal["fail", "warn"] = "fail"
     rules: Dict[str, Dict[str, str]] = Field(default_factory=lambda: {
         "bronze/articles": {
             "article_id_present": "article_id IS NOT NULL AND length(article_id) = 64",
@@ -438,25 +480,47 @@ def _absolute(path: str) -> str:
     return path if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path) else os.path.abspath(path)
 
 
-def _set_dotted(tree: Dict[str, Any], dotted: str, value: Any) -> None:
-    keys = [k for k in dotted.split(".") if k]
+def _split_key(dotted: str) -> Tuple[str, ...]:
+    """``spark.extra.spark.sql.x`` -> ("spark", "extra", "spark.sql.x"): see DOTTED_KEY_MAPS."""
+    for prefix in DOTTED_KEY_MAPS:
+        if dotted.startswith(prefix + ".") and len(dotted) > len(prefix) + 1:
+            return (*prefix.split("."), dotted[len(prefix) + 1:])
+    return tuple(k for k in dotted.split(".") if k)
+
+
+def _set_path(tree: Dict[str, Any], keys: Tuple[str, ...], value: Any, dotted: str) -> None:
     if not keys:
-        raise ValueError(f"empty configuration key in override {dotted!r}")
+        raise ConfigurationError(f"empty configuration key in override {dotted!r}")
     node = tree
     for key in keys[:-1]:
         node = node.setdefault(key, {})
         if not isinstance(node, dict):
-            raise ValueError(f"configuration key {dotted!r} descends into a scalar")
+            raise ConfigurationError(f"configuration key {dotted!r} descends into a scalar")
     node[keys[-1]] = value
 
 
-def _env_overrides(environ: Mapping[str, str]) -> Dict[str, Any]:
+def _leaves(tree: Mapping[str, Any], prefix: Tuple[str, ...] = ()) -> Iterator[Tuple[str, ...]]:
+    for key, value in tree.items():
+        if isinstance(value, Mapping) and value:
+            yield from _leaves(value, (*prefix, str(key)))
+        else:
+            yield (*prefix, str(key))
+
+
+def _env_overrides(environ: Mapping[str, str]) -> Tuple[Dict[str, Any], Dict[Tuple[str, ...], str]]:
     tree: Dict[str, Any] = {}
+    origins: Dict[Tuple[str, ...], str] = {}
     for name, raw in sorted(environ.items()):
         if name.startswith(ENV_PREFIX):
             dotted = name[len(ENV_PREFIX):].lower().replace("__", ".")
-            _set_dotted(tree, dotted, yaml.safe_load(raw))
-    return tree
+            try:
+                value = yaml.safe_load(raw)
+            except yaml.YAMLError:
+                value = raw
+            keys = _split_key(dotted)
+            _set_path(tree, keys, value, name)
+            origins[keys] = f"environment variable {name}"
+    return tree, origins
 
 
 def _deep_merge(base: Dict[str, Any], top: Mapping[str, Any]) -> Dict[str, Any]:
@@ -469,16 +533,49 @@ def _deep_merge(base: Dict[str, Any], top: Mapping[str, Any]) -> Dict[str, Any]:
     return merged
 
 
+def is_secret_key(dotted: str) -> bool:
+    return bool(SECRET_KEY.search(dotted))
+
+
+def _origin_of(loc: Tuple[str, ...], origins: Mapping[Tuple[str, ...], str]) -> str:
+    """Where the value at ``loc`` came from: the latest layer that set it or a section above it,
+    else the layers that set keys below it (a check across a section's keys), else the default."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in origins:
+            return origins[loc[:end]]
+    below = sorted({origin for keys, origin in origins.items() if keys[:len(loc)] == loc})
+    return ", ".join(below) if below else "the default"
+
+
+def _describe(error: ValidationError, origins: Mapping[Tuple[str, ...], str]) -> str:
+    lines = []
+    for item in error.errors():
+        loc = tuple(str(part) for part in item["loc"])
+        dotted = ".".join(loc) or "(top level)"
+        origin = _origin_of(loc, origins)
+        line = f"{dotted} (from {origin}): {item['msg']}"
+        # Values are repeated only where they cannot be a credential.
+        if not is_secret_key(dotted) and not origin.startswith("environment") and "input" in item:
+            shown = repr(item["input"])
+            line += f"; got {shown if len(shown) <= 80 else shown[:77] + '...'}"
+        lines.append(line)
+    return "invalid configuration:\n  " + "\n  ".join(lines)
+
+
 def load_settings(
     conf_path: Optional[str] = None,
     overrides: Optional[Mapping[str, Any]] = None,
     environ: Optional[Mapping[str, str]] = None,
+    override_origins: Optional[Mapping[str, str]] = None,
 ) -> Settings:
     """Load a profile, apply environment and then command-line overrides.
 
-    ``overrides`` maps dotted keys (``paths.lakehouse``) to values.
+    ``overrides`` maps dotted keys (``paths.lakehouse``) to values; ``override_origins`` says
+    which option gave a key (``--lakehouse``), for error messages (default ``--set KEY=...``).
+    Raises :class:`ConfigurationError` naming every bad key and where it came from.
     """
     tree: Dict[str, Any] = {}
+    origins: Dict[Tuple[str, ...], str] = {}
     if conf_path:
         path = Path(conf_path)
         if not path.is_file():
@@ -486,22 +583,43 @@ def load_settings(
                 f"configuration file {conf_path!r} not found; pass --conf conf/local.yaml "
                 "(or another profile in conf/)"
             )
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigurationError(f"{conf_path} is not valid YAML: {exc}") from None
         if not isinstance(loaded, dict):
-            raise ValueError(f"{conf_path}: the top level must be a mapping of sections")
+            raise ConfigurationError(f"{conf_path}: the top level must be a mapping of sections")
         tree = loaded
-    tree = _deep_merge(tree, _env_overrides(os.environ if environ is None else environ))
+        origins.update({keys: str(conf_path) for keys in _leaves(tree)})
+    env_tree, env_origins = _env_overrides(os.environ if environ is None else environ)
+    tree = _deep_merge(tree, env_tree)
+    origins.update(env_origins)
     cli_tree: Dict[str, Any] = {}
     for dotted, value in (overrides or {}).items():
         if value is not None:
-            _set_dotted(cli_tree, dotted, value)
+            keys = _split_key(dotted)
+            _set_path(cli_tree, keys, value, dotted)
+            origins[keys] = (override_origins or {}).get(dotted, f"--set {dotted}=...")
     tree = _deep_merge(tree, cli_tree)
-    return Settings.model_validate(tree)
+    try:
+        return Settings.model_validate(tree)
+    except ValidationError as exc:
+        raise ConfigurationError(_describe(exc, origins)) from None
+
+
+def redacted_settings(settings: Settings) -> Dict[str, Any]:
+    """The settings as plain data, the value of every secret-looking key replaced by ``***``."""
+    def scrub(node: Any, dotted: str) -> Any:
+        if isinstance(node, dict):
+            return {key: scrub(value, f"{dotted}.{key}" if dotted else str(key)) for key, value in node.items()}
+        return REDACTED if is_secret_key(dotted) and node not in (None, "") else node
+
+    return scrub(settings.model_dump(mode="json"), "")
 
 
 def parse_set_option(item: str) -> tuple:
     """``section.key=value`` from ``--set``; the value is read as a YAML scalar."""
     if "=" not in item:
-        raise ValueError(f"--set expects section.key=value, got {item!r}")
+        raise ConfigurationError(f"--set expects section.key=value, got {item!r}")
     key, raw = item.split("=", 1)
     return key.strip(), yaml.safe_load(raw)

@@ -1,14 +1,43 @@
-"""Every read and write of a Delta table goes through here (the edges of the pipeline)."""
+"""Every read and write of a Delta table goes through here (the edges of the pipeline).
+
+A failure here is a :class:`~newslake.errors.TableError` that names the table and the root
+cause. Each write returns the metrics of its own Delta commit (found by a unique
+``userMetadata`` tag, or returned by the MERGE statement), never those of the table's latest
+commit: a MERGE that changes nothing makes no commit, and a concurrent run's commit may be the
+latest one."""
 
 from __future__ import annotations
 
+import functools
 import time
-from typing import Dict, Iterable, Mapping, Optional, Sequence
+import uuid
+from typing import Callable, Dict, Iterable, Mapping, Optional, Sequence, TypeVar
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
+
+from newslake.errors import TableError
+
+_F = TypeVar("_F", bound=Callable)
+
+
+def _names_table(action: str, path_arg: int = 1) -> Callable[[_F], _F]:
+    """Re-raise a failure of the decorated function as a TableError naming ``action`` and the
+    path (its ``path_arg``-th positional argument)."""
+    def decorate(func: _F) -> _F:
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except (TableError, FileNotFoundError):  # ours, and already naming the path
+                raise
+            except Exception as exc:
+                path = args[path_arg] if len(args) > path_arg else kwargs.get("path", "?")
+                raise TableError(action, str(path), exc) from exc
+        return wrapper  # type: ignore[return-value]
+    return decorate
 
 
 _WAITS_FOR_RACING_CREATE = (0.5, 1.0, 2.0)
@@ -18,6 +47,7 @@ def table_exists(spark: SparkSession, path: str) -> bool:
     return DeltaTable.isDeltaTable(spark, path)
 
 
+@_names_table("creating")
 def ensure_table(
     spark: SparkSession,
     path: str,
@@ -48,6 +78,20 @@ def ensure_table(
         raise
 
 
+@_names_table("adding columns to")
+def add_missing_columns(spark: SparkSession, path: str, schema: StructType) -> None:
+    """Add the nullable columns of ``schema`` that the existing table at ``path`` lacks (a table
+    written by an older version); rows already there read null in them."""
+    if not table_exists(spark, path):
+        return
+    present = set(spark.read.format("delta").load(path).schema.fieldNames())
+    missing = [field for field in schema.fields if field.name not in present]
+    if missing:
+        columns = ", ".join(f"`{field.name}` {field.dataType.simpleString()}" for field in missing)
+        spark.sql(f"ALTER TABLE {_table_ref(path)} ADD COLUMNS ({columns})")
+
+
+@_names_table("reading")
 def read_table(spark: SparkSession, path: str, schema: Optional[StructType] = None) -> DataFrame:
     """The table, or an empty frame of ``schema`` when it does not exist yet."""
     if table_exists(spark, path):
@@ -67,24 +111,63 @@ def table_version(spark: SparkSession, path: str) -> int:
     return int(DeltaTable.forPath(spark, path).history(1).select("version").first()["version"])
 
 
+def _table_ref(path: str) -> str:
+    return "delta.`" + path.replace("`", "``") + "`"
+
+
+@_names_table("merging into")
 def merge_insert_new(spark: SparkSession, path: str, df: DataFrame, keys: Iterable[str],
                      schema: StructType, update_on_match: Optional[Mapping[str, str]] = None,
-                     partition_by: Sequence[str] = ()) -> Dict[str, int]:
-    """Upsert ``df`` into the table at ``path`` keyed on ``keys``; returns Delta's merge metrics.
+                     partition_by: Sequence[str] = (), update_condition: Optional[str] = None) -> Dict[str, int]:
+    """Upsert ``df`` into the table at ``path`` keyed on ``keys``; returns this MERGE's own
+    counts as ``numTargetRowsInserted``, ``numTargetRowsUpdated`` and ``numTargetRowsDeleted``
+    (all 0 when it changed nothing, and so made no commit).
 
     Rows whose key exists get ``update_on_match`` (target column -> SQL expression over
-    ``t.``/``s.``) or are left alone; new keys are inserted. Re-running with the same rows
-    inserts nothing, which is what makes every stage idempotent.
+    ``t.``/``s.``), where ``update_condition`` (SQL over ``t.``/``s.``) holds, or are left
+    alone; new keys are inserted. Re-running with the same rows inserts nothing, which is what
+    makes every stage idempotent. (SQL MERGE, since it returns its counts and the Python
+    builder does not.)
     """
-    table = ensure_table(spark, path, schema, partition_by)
+    ensure_table(spark, path, schema, partition_by)
+    view = f"newslake_merge_source_{uuid.uuid4().hex}"
+    df.select(*schema.fieldNames()).createOrReplaceTempView(view)
     condition = " AND ".join(f"t.`{k}` = s.`{k}`" for k in keys)
-    merge = table.alias("t").merge(df.select(*schema.fieldNames()).alias("s"), condition)
+    statement = f"MERGE INTO {_table_ref(path)} AS t USING {view} AS s ON {condition}"
     if update_on_match:
-        merge = merge.whenMatchedUpdate(set=dict(update_on_match))
-    merge.whenNotMatchedInsertAll().execute()
-    return last_operation_metrics(spark, path)
+        when = f" AND ({update_condition})" if update_condition else ""
+        assignments = ", ".join(f"t.`{column}` = {expression}" for column, expression in update_on_match.items())
+        statement += f" WHEN MATCHED{when} THEN UPDATE SET {assignments}"
+    statement += " WHEN NOT MATCHED THEN INSERT *"
+    try:
+        row = spark.sql(statement).first()
+    finally:
+        spark.catalog.dropTempView(view)
+    return {"numTargetRowsInserted": int(row["num_inserted_rows"] or 0),
+            "numTargetRowsUpdated": int(row["num_updated_rows"] or 0),
+            "numTargetRowsDeleted": int(row["num_deleted_rows"] or 0)}
 
 
+def _tagged_commit_metrics(spark: SparkSession, path: str, tag: str) -> Dict[str, int]:
+    """``operationMetrics`` of the commit written with ``userMetadata`` = ``tag``."""
+    history = DeltaTable.forPath(spark, path)
+    for limit in (20, None):
+        entries = history.history(limit) if limit else history.history()
+        row = entries.filter(F.col("userMetadata") == tag).select("operationMetrics").first()
+        if row is not None:
+            metrics = row["operationMetrics"] or {}
+            return {key: int(value) for key, value in metrics.items() if str(value).lstrip("-").isdigit()}
+    return {}
+
+
+def _write(spark: SparkSession, path: str, writer) -> Dict[str, int]:
+    """Save with ``writer`` under a fresh commit tag; the metrics of that commit."""
+    tag = f"newslake-{uuid.uuid4().hex}"
+    writer.option("userMetadata", tag).save(path)
+    return _tagged_commit_metrics(spark, path, tag)
+
+
+@_names_table("merging into")
 def upsert_and_delete(spark: SparkSession, path: str, rows: DataFrame, deleted_keys: DataFrame, key: str,
                       schema: StructType) -> None:
     """One MERGE keyed on ``key``: rows of ``rows`` whose key exists replace the table's row, new
@@ -103,31 +186,37 @@ def upsert_and_delete(spark: SparkSession, path: str, rows: DataFrame, deleted_k
      .execute())
 
 
+@_names_table("appending to")
 def append(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
-           partition_by: Sequence[str] = (), merge_schema: bool = False) -> None:
+           partition_by: Sequence[str] = (), merge_schema: bool = False) -> Dict[str, int]:
     """Append ``df``'s ``schema`` columns; ``merge_schema`` adds columns the table lacks (rows
-    written before read null there)."""
+    written before read null there). Returns the commit's metrics (``numOutputRows``)."""
     ensure_table(spark, path, schema, partition_by)
     writer = df.select(*schema.fieldNames()).write.format("delta").mode("append")
     if merge_schema:
         writer = writer.option("mergeSchema", "true")
-    writer.save(path)
+    return _write(spark, path, writer)
 
 
+@_names_table("replacing rows of")
 def replace_where(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
-                  predicate: str, partition_by: Sequence[str] = ()) -> None:
-    """Atomically replace the rows matching ``predicate`` with ``df`` (Delta replaceWhere)."""
+                  predicate: str, partition_by: Sequence[str] = ()) -> Dict[str, int]:
+    """Atomically replace the rows matching ``predicate`` with ``df`` (Delta replaceWhere).
+    Returns the commit's metrics (``numOutputRows``)."""
     ensure_table(spark, path, schema, partition_by)
-    (df.select(*schema.fieldNames()).write.format("delta").mode("overwrite")
-     .option("replaceWhere", predicate).save(path))
+    return _write(spark, path, df.select(*schema.fieldNames()).write.format("delta").mode("overwrite")
+                  .option("replaceWhere", predicate))
 
 
+@_names_table("overwriting")
 def overwrite(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
-              partition_by: Sequence[str] = ()) -> None:
+              partition_by: Sequence[str] = ()) -> Dict[str, int]:
+    """Replace the table's rows with ``df``; returns the commit's metrics (``numOutputRows``)."""
     ensure_table(spark, path, schema, partition_by)
-    df.select(*schema.fieldNames()).write.format("delta").mode("overwrite").save(path)
+    return _write(spark, path, df.select(*schema.fieldNames()).write.format("delta").mode("overwrite"))
 
 
+@_names_table("staging", path_arg=1)
 def staged(df: DataFrame, path: str) -> DataFrame:
     """Write ``df`` as Parquet to ``path`` and return the frame read back from there.
 
@@ -140,6 +229,7 @@ def staged(df: DataFrame, path: str) -> DataFrame:
     return df.sparkSession.read.schema(df.schema).parquet(path)
 
 
+@_names_table("removing")
 def remove_path(spark: SparkSession, path: str) -> None:
     """Delete ``path`` (a folder, recursively) on whatever file system it is on; no error when
     it does not exist."""

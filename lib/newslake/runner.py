@@ -4,6 +4,7 @@ checks on what it wrote, and a row in ``ops/runs`` whatever happens."""
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -13,7 +14,8 @@ from pyspark.sql import functions as F
 from newslake import io, stages
 from newslake.config import Settings
 from newslake.quality import count_violations, enforce
-from newslake.runs import RunContext, record_run
+from newslake.errors import TableError, describe, is_concurrent_modification
+from newslake.runs import FAILED, RUNNING, SUCCEEDED, RunContext, record_run, remove_stale_staging
 
 log = logging.getLogger("newslake")
 
@@ -66,31 +68,84 @@ def check_quality(spark: SparkSession, settings: Settings, stage: str, ctx: RunC
     return violations
 
 
-def _is_concurrent_modification(exc: BaseException) -> bool:
-    text = f"{type(exc).__name__}: {exc}"
-    return any(marker in text for marker in (
-        "ConcurrentAppendException", "ConcurrentDeleteReadException", "ConcurrentDeleteDeleteException",
-        "ConcurrentTransactionException", "MetadataChangedException", "ProtocolChangedException",
-        "DELTA_CONCURRENT_"))
+class RunRecordError(RuntimeError):
+    """The stage committed its tables but its row in ops/runs could not be written."""
+
+
+def _record_start(spark: SparkSession, settings: Settings, ctx: RunContext) -> None:
+    """The ``running`` row; a ledger that cannot be written does not stop the stage (its own
+    writes then fail, or succeed, and say so: the first error the run logs is the stage's)."""
+    try:
+        record_run(spark, settings, ctx, RUNNING, {})
+    except Exception as exc:
+        log.warning("stage %s: could not record the start of run %s in ops/runs: %s", ctx.stage, ctx.run_id,
+                  describe(exc), extra={"fields": {"stage": ctx.stage, "event": "ledger_failed", "error": describe(exc)}})
+
+
+def _remove_stale_staging(spark: SparkSession, settings: Settings) -> None:
+    try:
+        for path in remove_stale_staging(spark, settings, settings.enrich.staging_stale_after_hours):
+            log.info("removed the staging folder of a run that is no longer running: %s", path)
+    except Exception as exc:  # cleaning up is never a reason to fail a run
+        log.warning("could not remove stale staging folders: %s", describe(exc))
+
+
+def expected_failures() -> tuple:
+    """Failures whose message says it all: no traceback in the log."""
+    from newslake.quality import DataQualityError
+
+    return (DataQualityError, ConcurrentRunError, RunRecordError, TableError, FileNotFoundError)
+
+
+def _log_failure(stage: str, started: float, failure: Exception, fields: dict) -> None:
+    """The failure's one line (stage, table or file, root cause); the traceback follows only for
+    failures that are not already explained (bugs). Marks it logged for the command line."""
+    log.error("stage %s failed after %.1fs: %s", stage, time.time() - started, describe(failure),
+              exc_info=not isinstance(failure, expected_failures()),
+              extra={"fields": {**fields, "event": "failed", "error": describe(failure)}})
+    failure.newslake_logged = True  # type: ignore[attr-defined]
 
 
 def run_stage(spark: SparkSession, settings: Settings, stage: str, run_id: Optional[str] = None,
               window: Tuple[Optional[date], Optional[date]] = (None, None),
               full_refresh: bool = False) -> Dict[str, int]:
+    """Run ``stage`` and record it in ops/runs (``running`` first, then its outcome).
+
+    A failure is raised as it happened: when recording it in ops/runs fails too, that second
+    failure is logged, never raised in its place."""
     ctx = RunContext.start(stage, run_id, *window)
     fields = {"run_id": ctx.run_id, "stage": stage, "window_start": ctx.window_start, "window_end": ctx.window_end}
     log.info("stage %s started (run %s, window %s..%s)", stage, ctx.run_id, ctx.window_start, ctx.window_end,
              extra={"fields": {**fields, "event": "start"}})
+    started = time.time()
+    _record_start(spark, settings, ctx)
     try:
+        if stage == "enrich":
+            _remove_stale_staging(spark, settings)
         counts = stage_function(stage)(spark, settings, ctx, full_refresh=full_refresh)
         check_quality(spark, settings, stage, ctx, counts)
     except Exception as exc:
-        if _is_concurrent_modification(exc):
-            exc = ConcurrentRunError(
-                f"another {stage} run committed to the same Delta table first ({type(exc).__name__}); "
+        failure: Exception = exc
+        if is_concurrent_modification(exc):
+            failure = ConcurrentRunError(
+                f"another {stage} run committed to the same Delta table first ({describe(exc)[:300]}); "
                 f"rows are merged by key, so nothing is duplicated: re-run it (processed input is skipped)")
-        record_run(spark, settings, ctx, "failed", {}, f"{type(exc).__name__}: {exc}"[:2000])
-        raise exc
-    record_run(spark, settings, ctx, "succeeded", counts)
+            failure.__cause__ = exc
+        # Logged here, first, so that a second failure while recording it comes after it.
+        _log_failure(stage, started, failure, fields)
+        try:
+            record_run(spark, settings, ctx, FAILED, {}, describe(failure))
+        except Exception as record_exc:
+            log.error("stage %s: could not record its failure in ops/runs: %s", stage, describe(record_exc),
+                      extra={"fields": {**fields, "event": "ledger_failed", "error": describe(record_exc)}})
+        raise failure
+    try:
+        record_run(spark, settings, ctx, SUCCEEDED, counts)
+    except Exception as exc:
+        failure = RunRecordError(f"stage {stage} committed its tables, but could not record run {ctx.run_id} "
+                                 f"in ops/runs: {describe(exc)}; re-running it changes no table")
+        failure.__cause__ = exc
+        _log_failure(stage, started, failure, fields)
+        raise failure
     log.info("stage %s finished: %s", stage, counts, extra={"fields": {**fields, "event": "end", "counts": counts}})
     return counts

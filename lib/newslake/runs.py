@@ -1,18 +1,22 @@
-"""Run identity and the ``ops/runs`` ledger: one row per stage run, success or failure."""
+"""Run identity and the ``ops/runs`` ledger: one row per stage run, written as ``running`` when it
+starts and updated with its outcome when it ends; and the removal of dead runs' staging."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Mapping, Optional
+from typing import List, Mapping, Optional
 
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 
-from newslake import __version__
-from newslake.config import Settings
-from newslake.io import append
+from newslake import __version__, io
+from newslake.config import Settings, redacted_settings
+from newslake.errors import is_concurrent_modification
 from newslake.schemas import RUNS
 
 
@@ -55,20 +59,100 @@ class RunContext:
         return start, datetime.combine(self.window_end + timedelta(days=1), datetime.min.time())
 
 
+RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
+
+# Settings that say where things are, not what a run computes: left out of conf_hash, so the
+# same configuration run against another lakehouse, input or jar folder hashes the same.
+LOCATION_KEYS = (("paths",), ("spark", "jars_dir"), ("spark", "ivy_dir"), ("aggregate", "charts_dir"))
+
+
 def conf_fingerprint(settings: Settings) -> str:
-    """A short hash of the effective configuration, recorded with each run."""
-    return hashlib.sha256(settings.model_dump_json().encode("utf-8")).hexdigest()[:12]
+    """A short hash of the effective configuration (less its locations and secrets), recorded
+    with each run: two runs with the same hash computed with the same settings."""
+    tree = redacted_settings(settings)
+    for keys in LOCATION_KEYS:
+        node = tree
+        for key in keys[:-1]:
+            node = node.get(key, {})
+        node.pop(keys[-1], None)
+    return hashlib.sha256(json.dumps(tree, sort_keys=True).encode("utf-8")).hexdigest()[:12]
 
 
-def record_run(spark: SparkSession, settings: Settings, ctx: RunContext, status: str,
-               counts: Mapping[str, Optional[int]], message: Optional[str] = None) -> None:
+def _run_row(spark: SparkSession, settings: Settings, ctx: RunContext, status: str,
+             counts: Mapping[str, Optional[int]], message: Optional[str]) -> dict:
     row = {name: None for name in RUNS.fieldNames()}
     row.update({key: counts.get(key) for key in RUNS.fieldNames() if key in counts})
     row.update(
         run_id=ctx.run_id, stage=ctx.stage, status=status, started_at=ctx.started_at,
-        finished_at=utc_now(), message=message, spark_app_id=spark.sparkContext.applicationId,
-        code_version=__version__, conf_profile=settings.profile, window_start=ctx.window_start,
-        window_end=ctx.window_end, model_version=settings.enrich.sentiment_model,
-        conf_hash=conf_fingerprint(settings),
+        finished_at=None if status == RUNNING else utc_now(), message=message,
+        spark_app_id=spark.sparkContext.applicationId, code_version=__version__, conf_profile=settings.profile,
+        window_start=ctx.window_start, window_end=ctx.window_end, model_version=settings.enrich.model_version(),
+        conf_hash=conf_fingerprint(settings), conf_json=json.dumps(redacted_settings(settings), sort_keys=True),
     )
-    append(spark, settings.table_path("ops", "runs"), spark.createDataFrame([row], RUNS), RUNS)
+    return row
+
+
+_CONFLICT_WAITS = (0.2, 0.5, 1.0, 2.0, 4.0)
+
+
+def record_run(spark: SparkSession, settings: Settings, ctx: RunContext, status: str,
+               counts: Mapping[str, Optional[int]], message: Optional[str] = None) -> None:
+    """Write the run's row in ``ops/runs``: ``running`` when it starts, replaced by its outcome
+    when it ends (one row per run and stage, keyed by run id, stage and start time). A run that
+    is killed keeps its ``running`` row. Other runs append to the table at the same time; a
+    commit that conflicts with theirs is retried (the row is the same each time)."""
+    path = settings.table_path("ops", "runs")
+    frame = spark.createDataFrame([_run_row(spark, settings, ctx, status, counts, message)], RUNS)
+    io.add_missing_columns(spark, path, RUNS)
+    for wait in (*_CONFLICT_WAITS, None):
+        try:
+            io.merge_insert_new(spark, path, frame, ["run_id", "stage", "started_at"], RUNS,
+                                update_on_match={c: f"s.`{c}`" for c in RUNS.fieldNames()})
+            return
+        except Exception as exc:
+            if wait is None or not is_concurrent_modification(exc):
+                raise
+            time.sleep(wait)
+
+
+def remove_stale_staging(spark: SparkSession, settings: Settings, stale_after_hours: float) -> List[str]:
+    """Remove the ``_staging/enrich-<run id>`` folders that no live run uses; returns them.
+
+    A run removes its own staging when it ends; a killed run leaves it. A folder is stale when
+    its run is not ``running`` in ops/runs (it finished, or never recorded itself), or when it
+    is, but nothing in the folder changed for ``stale_after_hours`` (a killed run keeps its
+    ``running`` row; a live one writes a file at every enrich step). So a concurrent run's
+    staging is kept, and a killed run's goes once it is that old."""
+    root = settings.table_path("_staging", "").rstrip("/")
+    jvm = spark.sparkContext._jvm
+    root_path = jvm.org.apache.hadoop.fs.Path(root)
+    fs = root_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not fs.exists(root_path):
+        return []
+    folders = {status.getPath().getName()[len("enrich-"):]: status.getPath()
+               for status in fs.listStatus(root_path)
+               if status.isDirectory() and status.getPath().getName().startswith("enrich-")}
+    if not folders:
+        return []
+    runs_path = settings.table_path("ops", "runs")
+    running = set()
+    if io.table_exists(spark, runs_path):
+        running = {row["run_id"] for row in io.read_table(spark, runs_path)
+                   .filter((F.col("stage") == "enrich") & (F.col("status") == RUNNING)
+                           & F.col("run_id").isin(list(folders))).select("run_id").collect()}
+    cutoff_ms = (time.time() - stale_after_hours * 3600) * 1000
+    removed = []
+    for run_id, folder in sorted(folders.items()):
+        if run_id in running and _newest_change_ms(fs, folder) >= cutoff_ms:
+            continue
+        fs.delete(folder, True)
+        removed.append(str(folder))
+    return removed
+
+
+def _newest_change_ms(fs, folder) -> int:
+    newest = fs.getFileStatus(folder).getModificationTime()
+    files = fs.listFiles(folder, True)
+    while files.hasNext():
+        newest = max(newest, files.next().getModificationTime())
+    return newest

@@ -41,6 +41,13 @@ RAW_RECORD = _struct(
     ("parse_detail", StringType(), True),
 )
 
+# One input record: the file and the record's number in it (RAW_RECORD's two key columns).
+# Nullable, since Delta refuses NOT NULL inside an array; never null in practice.
+SOURCE_RECORD = _struct(
+    ("source_file", StringType(), True),
+    ("record_number", LongType(), True),
+)
+
 BRONZE_ARTICLES = _struct(
     ("article_id", StringType(), False),
     ("source_file", StringType(), False),
@@ -52,6 +59,9 @@ BRONZE_ARTICLES = _struct(
     ("first_seen_at", TimestampType(), False),
     ("last_seen_at", TimestampType(), False),
     ("seen_count", LongType(), False),
+    # The input records that carried the article, as (file, record number): what makes a
+    # re-read of the same records change nothing. Null in rows written before it existed.
+    ("seen_in", ArrayType(SOURCE_RECORD, True), True),
     ("raw_payload", StringType(), True),
     ("title", StringType(), True),
     ("body", StringType(), False),
@@ -108,6 +118,7 @@ RUNS = _struct(
     ("window_end", DateType(), True),
     ("model_version", StringType(), True),
     ("conf_hash", StringType(), True),
+    ("conf_json", StringType(), True),
 )
 
 SILVER_ARTICLES = _struct(

@@ -10,6 +10,7 @@ from typing import Dict, List, Optional
 from pyspark.sql import SparkSession
 
 from newslake.config import SparkSettings
+from newslake.errors import REQUIRED_JVM_CLASSES
 
 DELTA_CONF = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
@@ -87,4 +88,34 @@ def build_spark(settings: SparkSettings, app_name: Optional[str] = None) -> Spar
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
+    missing = missing_jvm_dependencies(spark)
+    if missing:
+        spark.stop()
+        raise MissingJarsError(missing_jars_message(missing, settings))
     return spark
+
+
+def missing_jvm_dependencies(spark: SparkSession) -> List[str]:
+    """The dependencies (of ``REQUIRED_JVM_CLASSES``) whose classes the driver's JVM cannot load.
+
+    Without them, the first call into Delta or Spark NLP fails with "TypeError: 'JavaPackage'
+    object is not callable": py4j answers a name it cannot load as a Java package."""
+    from py4j.java_gateway import JavaClass
+
+    jvm = spark.sparkContext._jvm
+    missing = []
+    for name, (class_name, _) in REQUIRED_JVM_CLASSES.items():
+        found = jvm
+        for part in class_name.split("."):
+            found = getattr(found, part)
+        if not isinstance(found, JavaClass):
+            missing.append(name)
+    return missing
+
+
+def missing_jars_message(missing: List[str], settings: SparkSettings) -> str:
+    classes = ", ".join(f"{name} ({REQUIRED_JVM_CLASSES[name][0]})" for name in missing)
+    return (f"the JVM cannot load {classes}: spark.jar_source is {settings.jar_source!r}, so the jars must come "
+            f"with the job. Pass spark-submit --packages {','.join(settings.packages)} (online), or --jars "
+            f"with the jars scripts/setup.sh resolved into .cache/jars (comma-separated, air-gapped); or set "
+            f"spark.jar_source to auto, jars or packages to let the job load them itself")

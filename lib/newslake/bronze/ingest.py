@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Dict, Iterator, Tuple
+from typing import Dict, Iterator, List, Tuple
 from urllib.parse import unquote, urlsplit
 
 import pandas as pd
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 
 from newslake import io
@@ -126,23 +126,52 @@ def build_batches(raw: DataFrame, settings: IngestSettings, run_id: str,
     return articles, good, quarantine
 
 
+# Exactly once per input record. bronze/articles, bronze/quarantine and ops/processed_files are
+# three Delta tables, so a run can die between their commits, and two runs (a retry racing its
+# first attempt, an overlapping backfill, a windowed --full-refresh) can read the same files
+# before either lists them in ops/processed_files. Rather than trust the file ledger, each write
+# is idempotent on its own: quarantine rows are keyed by file and record number, the ledger by
+# file, and an article row keeps the set of (file, record number) that carried it in seen_in.
+# The merge below updates an existing article only for records not yet in that set, and counts
+# only those, so replaying any records any number of times changes nothing (and makes no
+# commit). Rows written before seen_in existed count as seen in their own first record.
+KNOWN_SIGHTINGS = "coalesce(t.seen_in, array(named_struct('source_file', t.source_file, 'record_number', t.record_number)))"
+NEW_SIGHTINGS = f"size(array_except(s.seen_in, {KNOWN_SIGHTINGS})) > 0"
+SEEN_AGAIN = {
+    "last_seen_at": "s.last_seen_at",
+    "seen_count": f"t.seen_count + size(array_except(s.seen_in, {KNOWN_SIGHTINGS}))",
+    "seen_in": f"array_sort(array_union({KNOWN_SIGHTINGS}, s.seen_in))",
+}
+
 IGNORED_FILE_NAMES = r"^(\.|_)|^README|\.(md|crc|tmp|part)$"
+
+
+def files_to_ingest(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> List[Row]:
+    """``path, size, mtime_ms`` of the input files this run reads: the run's window, less the
+    files ``ops/processed_files`` already lists (unless ``full_refresh``)."""
+    listing = list_input_files(spark, settings.paths.input, IGNORED_FILE_NAMES)
+    if ctx.has_window:
+        listing = in_dump_window(listing, ctx.window_start, ctx.window_end)
+    if not full_refresh:
+        processed = io.read_table(spark, settings.table_path("ops", "processed_files"), PROCESSED_FILES)
+        listing = unprocessed_files(listing, processed)
+    # Collected with exact epoch millis so the processed-files log records what was listed.
+    return listing.select("path", "size", F.expr("unix_millis(modified_at)").alias("mtime_ms")).collect()
 
 
 def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
                full_refresh: bool = False) -> Dict[str, int]:
     """Ingest every new file under the input path; returns the reconciliation counts."""
+    return ingest_files(spark, settings, ctx, files_to_ingest(spark, settings, ctx, full_refresh), full_refresh)
+
+
+def ingest_files(spark: SparkSession, settings: Settings, ctx: RunContext, new_files: List[Row],
+                 full_refresh: bool = False) -> Dict[str, int]:
+    """Parse ``new_files`` (rows of :func:`files_to_ingest`) into ``bronze/articles`` and
+    ``bronze/quarantine`` and list them in ``ops/processed_files``."""
     processed_path = settings.table_path("ops", "processed_files")
     articles_path = settings.table_path("bronze", "articles")
     quarantine_path = settings.table_path("bronze", "quarantine")
-
-    listing = list_input_files(spark, settings.paths.input, IGNORED_FILE_NAMES)
-    if ctx.has_window:
-        listing = in_dump_window(listing, ctx.window_start, ctx.window_end)
-    if not full_refresh:
-        listing = unprocessed_files(listing, io.read_table(spark, processed_path, PROCESSED_FILES))
-    # Collected with exact epoch millis so the processed-files log records what was listed.
-    new_files = listing.select("path", "size", F.expr("unix_millis(modified_at)").alias("mtime_ms")).collect()
     counts = {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0, "files": len(new_files)}
     if not new_files:
         return counts
@@ -166,6 +195,8 @@ def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
                .select("path", "size", "modified_at", F.lit(ctx.run_id).alias("ingest_run_id"),
                        F.lit(ctx.started_at).cast("timestamp").alias("processed_at"),
                        F.coalesce("records", F.lit(0)).cast("long").alias("records")))
+        # Bronze written before seen_in existed gets the column (null: see KNOWN_SIGHTINGS).
+        io.add_missing_columns(spark, articles_path, BRONZE_ARTICLES)
         if full_refresh and not ctx.has_window:
             # Rebuild from every file: the same articles, ids and quarantine rows as the
             # incremental runs produced, with this run's metadata. (With a window, a full
@@ -175,10 +206,8 @@ def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
             io.overwrite(spark, processed_path, log, PROCESSED_FILES)
             inserted = io.read_table(spark, articles_path).count()
         else:
-            metrics = io.merge_insert_new(
-                spark, articles_path, articles, ["article_id"], BRONZE_ARTICLES,
-                update_on_match={"last_seen_at": "s.last_seen_at", "seen_count": "t.seen_count + s.seen_count"},
-            )
+            metrics = io.merge_insert_new(spark, articles_path, articles, ["article_id"], BRONZE_ARTICLES,
+                                          update_on_match=SEEN_AGAIN, update_condition=NEW_SIGHTINGS)
             inserted = metrics.get("numTargetRowsInserted", 0)
             io.merge_insert_new(spark, quarantine_path, quarantine, ["quarantine_id"], BRONZE_QUARANTINE)
             io.merge_insert_new(spark, processed_path, log, ["path", "size", "modified_at"], PROCESSED_FILES)

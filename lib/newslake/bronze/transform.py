@@ -108,11 +108,14 @@ def split_rejects(df: DataFrame) -> Tuple[DataFrame, DataFrame]:
 
 
 def first_per_article(df: DataFrame) -> DataFrame:
-    """One row per article id in a batch (first by file and record), with ``batch_copies``."""
+    """One row per article id in a batch (first by file and record), with ``batch_copies`` and
+    ``seen_in``, the batch's records that carry it as sorted (source_file, record_number)."""
     order = Window.partitionBy("article_id").orderBy("source_file", "record_number")
+    article = Window.partitionBy("article_id")
     return (
         df.withColumn("_rank", F.row_number().over(order))
-        .withColumn("batch_copies", F.count(F.lit(1)).over(Window.partitionBy("article_id")))
+        .withColumn("batch_copies", F.count(F.lit(1)).over(article))
+        .withColumn("seen_in", F.array_sort(F.collect_set(F.struct("source_file", "record_number")).over(article)))
         .filter(F.col("_rank") == 1)
         .drop("_rank")
     )
@@ -123,7 +126,7 @@ def to_bronze_articles(df: DataFrame, run_id: str, ingested_at: datetime) -> Dat
     return df.select(
         "article_id", "source_file", "record_number", "byte_offset", "source_format",
         F.lit(run_id).alias("ingest_run_id"), now.alias("ingested_at"), now.alias("first_seen_at"),
-        now.alias("last_seen_at"), F.col("batch_copies").cast("long").alias("seen_count"),
+        now.alias("last_seen_at"), F.col("batch_copies").cast("long").alias("seen_count"), "seen_in",
         "raw_payload", F.trim("title").alias("title"), F.trim("body").alias("body"), F.trim("url").alias("url"),
         "source", effective_language(F.col("language"), F.col("detected_language")).alias("language"),
         "detected_language", "author", "published_raw", "published_at",

@@ -159,8 +159,8 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
             with phases.phase("write_tables"):
                 for name, (schema, keys) in SILVER_TABLES.items():
                     if full_refresh:
-                        io.overwrite(spark, paths[name], frames[name], schema, partition_by=("iso_year",))
-                        written[name] = io.last_operation_metrics(spark, paths[name]).get("numOutputRows", 0)
+                        metrics = io.overwrite(spark, paths[name], frames[name], schema, partition_by=("iso_year",))
+                        written[name] = metrics.get("numOutputRows", 0)
                     else:
                         metrics = io.merge_insert_new(spark, paths[name], frames[name], keys, schema, partition_by=("iso_year",))
                         written[name] = metrics.get("numTargetRowsInserted", 0)
