@@ -185,6 +185,13 @@ def pipeline_main(argv: Optional[List[str]] = None) -> int:
     return run_stages(list(STAGES), argv)
 
 
+def check_main(argv: Optional[List[str]] = None) -> int:
+    """``newslake-check``: every table's log and data files (writes nothing)."""
+    from newslake.check import main
+
+    return main(argv)
+
+
 def train_sentiment_main(argv: Optional[List[str]] = None) -> int:
     """``newslake-train-sentiment``: the fast tier's training job."""
     from newslake.training.train import main

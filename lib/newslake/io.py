@@ -8,10 +8,13 @@ latest one."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
+import re
 import time
 import uuid
-from typing import Callable, Dict, Iterable, Mapping, Optional, Sequence, TypeVar
+from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TypeVar
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
@@ -41,10 +44,18 @@ def _names_table(action: str, path_arg: int = 1) -> Callable[[_F], _F]:
 
 
 _WAITS_FOR_RACING_CREATE = (0.5, 1.0, 2.0)
+_COMMIT_FILE = re.compile(r"^(\d{20})\.json$")
+_PARQUET_MAGIC = b"PAR1"
+
+
+class DamagedTableError(RuntimeError):
+    """A Delta table whose log or data files are damaged: the message names the table and what
+    is broken (``python -m jobs.check`` lists every such problem in a lakehouse)."""
 
 
 def table_exists(spark: SparkSession, path: str) -> bool:
-    return DeltaTable.isDeltaTable(spark, path)
+    with naming_damage(spark, path):
+        return DeltaTable.isDeltaTable(spark, path)
 
 
 @_names_table("creating")
@@ -62,7 +73,8 @@ def ensure_table(
     DELTA_TABLE_NOT_FOUND or a protocol/metadata conflict. The table it wanted exists a moment
     later, so the loser opens that one instead of failing the run."""
     if table_exists(spark, path):
-        return DeltaTable.forPath(spark, path)
+        with naming_damage(spark, path):
+            return DeltaTable.forPath(spark, path)
     builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
     if partition_by:
         builder = builder.partitionedBy(*partition_by)
@@ -95,20 +107,23 @@ def add_missing_columns(spark: SparkSession, path: str, schema: StructType) -> N
 def read_table(spark: SparkSession, path: str, schema: Optional[StructType] = None) -> DataFrame:
     """The table, or an empty frame of ``schema`` when it does not exist yet."""
     if table_exists(spark, path):
-        return spark.read.format("delta").load(path)
+        with naming_damage(spark, path):
+            return spark.read.format("delta").load(path)
     if schema is None:
         raise FileNotFoundError(f"no Delta table at {path}; run the stage that writes it first")
     return spark.createDataFrame([], schema)
 
 
 def last_operation_metrics(spark: SparkSession, path: str) -> Dict[str, int]:
-    row = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first()
+    with naming_damage(spark, path):
+        row = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first()
     metrics = (row["operationMetrics"] if row else None) or {}
     return {key: int(value) for key, value in metrics.items() if str(value).lstrip("-").isdigit()}
 
 
 def table_version(spark: SparkSession, path: str) -> int:
-    return int(DeltaTable.forPath(spark, path).history(1).select("version").first()["version"])
+    with naming_damage(spark, path):
+        return int(DeltaTable.forPath(spark, path).history(1).select("version").first()["version"])
 
 
 def _table_ref(path: str) -> str:
@@ -235,3 +250,125 @@ def remove_path(spark: SparkSession, path: str) -> None:
     it does not exist."""
     jvm_path = spark._jvm.org.apache.hadoop.fs.Path(path)
     jvm_path.getFileSystem(spark._jsc.hadoopConfiguration()).delete(jvm_path, True)
+
+
+# --- damage: what a table's log and current snapshot reference, and whether it is there --------
+
+def _hadoop_path(spark: SparkSession, path: str):
+    """(Hadoop FileSystem, Path) for ``path``, on whatever store it is."""
+    jvm_path = spark._jvm.org.apache.hadoop.fs.Path(path)
+    return jvm_path.getFileSystem(spark._jsc.hadoopConfiguration()), jvm_path
+
+
+def qualified(spark: SparkSession, path: str) -> str:
+    """``path`` as the file system names it (scheme and absolute path: ``file:/...``, ``s3a://...``)."""
+    fs, jvm_path = _hadoop_path(spark, path)
+    return fs.makeQualified(jvm_path).toString()
+
+
+def file_lengths(spark: SparkSession, path: str) -> Dict[str, int]:
+    """Every file under ``path`` (recursively; qualified URI -> bytes), from one listing: a
+    paginated list on an object store, not one request per file. Empty when ``path`` is absent."""
+    fs, jvm_path = _hadoop_path(spark, path)
+    if not fs.exists(jvm_path):
+        return {}
+    found: Dict[str, int] = {}
+    listing = fs.listFiles(jvm_path, True)
+    while listing.hasNext():
+        status = listing.next()
+        found[fs.makeQualified(status.getPath()).toString()] = int(status.getLen())
+    return found
+
+
+def _read_bytes(spark: SparkSession, path: str, offset: int = 0, length: Optional[int] = None) -> bytes:
+    """The bytes of the file at ``path`` from ``offset`` (``length`` of them, or to the end)."""
+    fs, jvm_path = _hadoop_path(spark, path)
+    io_utils = spark._jvm.org.apache.commons.io.IOUtils
+    stream = fs.open(jvm_path)
+    try:
+        if offset:
+            stream.seek(offset)
+        return bytes(io_utils.toByteArray(stream) if length is None else io_utils.toByteArray(stream, length))
+    finally:
+        stream.close()
+
+
+def log_problems(spark: SparkSession, path: str) -> List[str]:
+    """What is wrong with the ``_delta_log`` of the table at ``path``: commit files (and
+    ``_last_checkpoint``) that do not parse as JSON lines, gaps in the commit versions, and
+    checkpoint files that are not Parquet. Empty when the log is sound (or absent)."""
+    log_dir = f"{path.rstrip('/')}/_delta_log"
+    files = file_lengths(spark, log_dir)
+    problems: List[str] = []
+    versions = []
+    for uri, length in sorted(files.items()):
+        name = uri.rsplit("/", 1)[-1]
+        commit = _COMMIT_FILE.match(name)
+        if commit or name == "_last_checkpoint":
+            text = _read_bytes(spark, uri).decode("utf-8", errors="replace")
+            for number, line in enumerate(text.splitlines(), 1):
+                try:
+                    if line.strip():
+                        json.loads(line)
+                except ValueError as exc:
+                    problems.append(f"_delta_log/{name} line {number} is not valid JSON ({exc}; truncated?)")
+                    break
+            if commit:
+                versions.append(int(commit.group(1)))
+        elif ".checkpoint" in name and name.endswith(".parquet"):
+            if not looks_like_parquet(spark, uri, length):
+                problems.append(f"_delta_log/{name} is not a Parquet file (damaged checkpoint)")
+    gaps = sorted(set(range(versions[0], versions[-1] + 1)) - set(versions)) if versions else []
+    if gaps:
+        problems.append(f"_delta_log has no commit file for version(s) {', '.join(map(str, gaps[:10]))}")
+    return problems
+
+
+@contextlib.contextmanager
+def naming_damage(spark: SparkSession, path: str) -> Iterator[None]:
+    """Run the block; when it fails and the table's log is damaged, fail with
+    :class:`DamagedTableError` naming the table and the broken log file instead of Delta's
+    parser error (MALFORMED_RECORD_IN_PARSING names neither)."""
+    try:
+        yield
+    except DamagedTableError:
+        raise
+    except Exception as exc:
+        try:
+            problems = log_problems(spark, path)
+        except Exception:  # the log cannot even be listed: the original error says more
+            problems = []
+        if problems:
+            raise DamagedTableError(f"Delta table {path} is damaged: {'; '.join(problems)}. Restore the file "
+                                    f"from a backup or the table from its source stage; "
+                                    f"`python -m jobs.check` lists every damaged table") from exc
+        raise
+
+
+def snapshot_files(spark: SparkSession, path: str, version: Optional[int] = None) -> List[str]:
+    """The data files (qualified URIs) that the table's current version, or ``version``, references."""
+    reader = spark.read.format("delta")
+    if version is not None:
+        reader = reader.option("versionAsOf", version)
+    fs, _ = _hadoop_path(spark, path)
+    with naming_damage(spark, path):
+        return sorted(fs.makeQualified(spark._jvm.org.apache.hadoop.fs.Path(f)).toString()
+                      for f in reader.load(path).inputFiles())
+
+
+def missing_files(spark: SparkSession, path: str, version: Optional[int] = None) -> List[str]:
+    """The data files the table's ``version`` (default: current) references that are not there
+    (one listing of the table's folder, not one request per file)."""
+    present = file_lengths(spark, path)
+    return [f for f in snapshot_files(spark, path, version) if f not in present]
+
+
+def looks_like_parquet(spark: SparkSession, path: str, length: int) -> bool:
+    """A Parquet file starts and ends with ``PAR1`` and its footer fits inside it: a truncated
+    or overwritten file fails one of the three."""
+    if length < 12:
+        return False
+    head = _read_bytes(spark, path, 0, 4)
+    tail = _read_bytes(spark, path, length - 8, 8)
+    footer = int.from_bytes(tail[:4], "little")
+    return head == _PARQUET_MAGIC and tail[4:] == _PARQUET_MAGIC and footer <= length - 12

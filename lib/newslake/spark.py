@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import sys
-from typing import Dict, List, Optional
+import tempfile
+from typing import Dict, List, Optional, Set, Tuple
 
 from pyspark.sql import SparkSession
 
@@ -74,6 +76,46 @@ def session_conf(settings: SparkSettings) -> Dict[str, str]:
     return conf
 
 
+def submitted_master() -> Optional[str]:
+    """The master spark-submit was given when spark-submit started this Python (its JVM is
+    already running, with the submitted settings), else None."""
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:
+        return None
+    from pyspark import SparkConf, SparkContext
+
+    # Connects to spark-submit's JVM (no new one starts: it is there); before that, SparkConf()
+    # is an empty Python-side conf that knows nothing of the submitted settings.
+    SparkContext._ensure_initialized()
+    return SparkConf().get("spark.master", None)
+
+
+_SHIPPED_WHEELS: Set[Tuple[str, str]] = set()
+
+
+def ship_wheels_to_executors(spark: SparkSession) -> List[str]:
+    """Put the wheels given to ``spark-submit --py-files`` on the executors' Python path too; the
+    ``.zip`` copies added. PySpark adds only ``.zip``, ``.egg`` and ``.jar`` py-files to the
+    executors' path: a ``.whl`` reached the driver alone, and every executor-side import of
+    newslake (ingest's parsers run in ``mapInPandas``) failed with "No module named 'newslake'"
+    on a real cluster (the standalone-cluster test). A pure-Python wheel is a zip archive, so a
+    copy named ``.zip`` is importable where it lands."""
+    from pyspark import SparkFiles
+
+    context = spark.sparkContext
+    shipped = []
+    for path in filter(None, (context.getConf().get("spark.submit.pyFiles") or "").split(",")):
+        name = os.path.basename(path)
+        if not name.lower().endswith(".whl") or (context.applicationId, name) in _SHIPPED_WHEELS:
+            continue  # a second build_spark in the same application: Spark refuses a second path
+        local = os.path.join(SparkFiles.getRootDirectory(), name)  # PySpark copied it there at start
+        zipped = os.path.join(tempfile.mkdtemp(prefix="newslake-py-files-"), f"{name}.zip")
+        shutil.copyfile(local if os.path.exists(local) else path, zipped)
+        context.addPyFile(zipped)
+        _SHIPPED_WHEELS.add((context.applicationId, name))
+        shipped.append(zipped)
+    return shipped
+
+
 def build_spark(settings: SparkSettings, app_name: Optional[str] = None) -> SparkSession:
     """Create (or return the running) SparkSession with Delta and Spark NLP configured."""
     if _runs_local_workers(settings):
@@ -82,7 +124,10 @@ def build_spark(settings: SparkSettings, app_name: Optional[str] = None) -> Spar
         # project's virtualenv), or workers cannot import pandas, pyarrow and newslake.
         os.environ["PYSPARK_PYTHON"] = sys.executable
     builder = SparkSession.builder.appName(app_name or settings.app_name)
-    if settings.master:
+    # Under spark-submit its --master decides: a profile's local[*] would otherwise run the whole
+    # job inside the driver while the cluster's executors sit idle (the standalone-cluster test
+    # caught conf/local.yaml doing this).
+    if settings.master and not submitted_master():
         builder = builder.master(settings.master)
     for key, value in session_conf(settings).items():
         builder = builder.config(key, value)
@@ -92,6 +137,7 @@ def build_spark(settings: SparkSettings, app_name: Optional[str] = None) -> Spar
     if missing:
         spark.stop()
         raise MissingJarsError(missing_jars_message(missing, settings))
+    ship_wheels_to_executors(spark)
     return spark
 
 

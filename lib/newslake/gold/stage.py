@@ -250,6 +250,25 @@ def _output_rows(spark: SparkSession, path: str) -> int:
     return io.last_operation_metrics(spark, path).get("numOutputRows", 0)
 
 
+def verify_sources(spark: SparkSession, sources: Dict[str, str], versions: Dict[str, Optional[int]]) -> None:
+    """Fail, naming the table and files, when a silver version the run pins references a data
+    file that is gone. Checked on every run, also when nothing is to be recomputed: an
+    incremental run reads only the changed weeks' files, so a lost file elsewhere would
+    otherwise go unnoticed until a full rebuild (one listing per table)."""
+    damaged = []
+    for name, path in sources.items():
+        if versions[name] is None:
+            continue
+        missing = io.missing_files(spark, path, versions[name])
+        if missing:
+            shown = ", ".join(m.rsplit("/", 1)[-1] for m in missing[:3]) + (", ..." if len(missing) > 3 else "")
+            damaged.append(f"{path} version {versions[name]} references {len(missing)} missing data file(s): {shown}")
+    if damaged:
+        raise io.DamagedTableError(
+            "silver is damaged, gold left as it was: " + "; ".join(damaged) + ". Restore the files, or rebuild the "
+            "table from its source stage (enrich/stories --full-refresh); `python -m jobs.check` lists every damaged table")
+
+
 @dataclass(frozen=True)
 class Plan:
     """What an aggregate run does: the silver versions it reads, and the weeks it recomputes
@@ -266,6 +285,7 @@ def plan_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, ful
     """Compare silver's current versions with what the last run consumed (``ops/gold_state``)."""
     sources = _source_paths(settings)
     versions = {name: changes.table_version(spark, path) for name, path in sources.items()}
+    verify_sources(spark, sources, versions)
     state = _last_state(spark, settings.table_path("ops", "gold_state"))
     fingerprint = settings_fingerprint(settings)
     # --full-refresh with a run window (--run-date/--start/--end) rebuilds the window's weeks, on
@@ -314,40 +334,14 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
     else:
         log.info("aggregate: recomputing %d week(s) %s; planned in %.1fs", len(recompute),
                  [w.isoformat() for w in recompute], time.time() - began)
-    sources = _source_paths(settings)
-
-    def read(name: str, schema: StructType) -> DataFrame:
-        return changes.read_version(spark, sources[name], plan.versions[name], schema)
-
     written: List[GoldTable] = []
     if recompute is None or recompute:
-        mentions = read("mentions", SILVER_MENTIONS)
-        sentences, articles = read("sentences", SILVER_SENTENCES), read("articles", SILVER_ARTICLES)
-        entities = read("entities", StructType()) if plan.versions["entities"] is not None else None
-        stories = read("stories", StructType()).select(*STORY_COLUMNS) if plan.versions["stories"] is not None else None
-        if recompute is not None:
-            mentions = R.in_weeks(mentions, weeks_to_read(recompute))
-            sentences, articles = R.in_weeks(sentences, recompute), R.in_weeks(articles, recompute)
-        # Persisted with its weights: the five weekly tables each read it, and the relevance and
-        # story joins would otherwise run once for each.
-        mentions = weighted_mentions(mentions, entities, stories, settings.stories.weighting).persist()
+        staging = settings.table_path("_staging", f"aggregate-{ctx.run_id}")
         try:
-            counts["rows_in"] = mentions.count()
-            frames = gold_frames(mentions, sentences, articles, agg.min_mentions_to_trust, agg.evidence_per_week)
-            for table in WEEKLY_TABLES:
-                started = time.time()
-                _write_weeks(spark, settings, table, frames[table.name], recompute)
-                counts[f"{table.name}_rows"] = _output_rows(spark, _gold_path(settings, table))
-                written.append(table)
-                log.info("aggregate: gold/%s: %d rows written in %.1fs", table.name,
-                         counts[f"{table.name}_rows"], time.time() - started)
+            new_rows = _stage_gold(spark, settings, plan, recompute, staging, counts)
+            written = _replace_gold(spark, settings, new_rows, recompute, counts)
         finally:
-            mentions.unpersist()
-    if recompute is None:
-        for table, frame in zip(DIMENSION_TABLES, _dimension_frames(spark, settings)):
-            io.overwrite(spark, _gold_path(settings, table), frame.coalesce(1), table.schema)
-            counts[f"{table.name}_rows"] = _output_rows(spark, _gold_path(settings, table))
-            written.append(table)
+            io.remove_path(spark, staging)
     counts["rows_out"] = counts.get("sentiment_weekly_rows", 0)
     counts["weeks_recomputed"] = counts.get("sentiment_weekly_market_rows", 0) if recompute is None else len(recompute)
     if recompute is None or recompute or plan.silver_changed:
@@ -362,11 +356,75 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
     return counts
 
 
+def _stage_gold(spark: SparkSession, settings: Settings, plan: Plan, recompute: Optional[List[date]],
+                staging: str, counts: Dict[str, int]) -> Dict[str, DataFrame]:
+    """Compute every gold table's new rows (the ``recompute`` weeks; all weeks and the dimensions
+    when None) and stage them as Parquet under ``staging``: table name -> staged rows. Nothing in
+    gold changes here, so a failure (a damaged silver file, a lost executor) leaves gold whole."""
+    agg = settings.aggregate
+    sources = _source_paths(settings)
+
+    def read(name: str, schema: StructType) -> DataFrame:
+        return changes.read_version(spark, sources[name], plan.versions[name], schema)
+
+    mentions = read("mentions", SILVER_MENTIONS)
+    sentences, articles = read("sentences", SILVER_SENTENCES), read("articles", SILVER_ARTICLES)
+    entities = read("entities", StructType()) if plan.versions["entities"] is not None else None
+    stories = read("stories", StructType()).select(*STORY_COLUMNS) if plan.versions["stories"] is not None else None
+    if recompute is not None:
+        mentions = R.in_weeks(mentions, weeks_to_read(recompute))
+        sentences, articles = R.in_weeks(sentences, recompute), R.in_weeks(articles, recompute)
+    # Persisted with its weights: the five weekly tables each read it, and the relevance and
+    # story joins would otherwise run once for each.
+    mentions = weighted_mentions(mentions, entities, stories, settings.stories.weighting).persist()
+    staged: Dict[str, DataFrame] = {}
+    try:
+        counts["rows_in"] = mentions.count()
+        frames = gold_frames(mentions, sentences, articles, agg.min_mentions_to_trust, agg.evidence_per_week)
+        for table in WEEKLY_TABLES:
+            started = time.time()
+            staged[table.name] = io.staged(R.in_weeks(frames[table.name], recompute), f"{staging}/{table.name}")
+            log.info("aggregate: gold/%s computed in %.1fs", table.name, time.time() - started)
+    finally:
+        mentions.unpersist()
+    if recompute is None:
+        for table, frame in zip(DIMENSION_TABLES, _dimension_frames(spark, settings)):
+            staged[table.name] = io.staged(frame.coalesce(1), f"{staging}/{table.name}")
+    return staged
+
+
+def _replace_gold(spark: SparkSession, settings: Settings, staged: Dict[str, DataFrame],
+                  recompute: Optional[List[date]], counts: Dict[str, int]) -> List[GoldTable]:
+    """Swap the staged rows in, one commit per table, in the fixed order of ``GOLD_TABLES``; the
+    tables replaced, in order. Each commit is a plain copy of staged files, so the window in which
+    a reader can see some tables replaced and others not is seconds, not the whole computation;
+    a failure inside it is logged with the tables already replaced (the next run rebuilds the
+    rest: its state was not recorded)."""
+    replaced: List[GoldTable] = []
+    for table in (t for t in GOLD_TABLES if t.name in staged):
+        started = time.time()
+        try:
+            _write_weeks(spark, settings, table, staged[table.name], recompute)
+        except Exception:
+            log.error("aggregate: replacing gold/%s failed; replaced before it: %s; not replaced: %s", table.name,
+                      ", ".join(t.name for t in replaced) or "none",
+                      ", ".join(t.name for t in GOLD_TABLES if t.name in staged and t not in replaced))
+            raise
+        counts[f"{table.name}_rows"] = _output_rows(spark, _gold_path(settings, table))
+        replaced.append(table)
+        log.info("aggregate: gold/%s: %d rows written in %.1fs", table.name, counts[f"{table.name}_rows"],
+                 time.time() - started)
+    log.info("aggregate: replaced gold tables (one commit each, in this order): %s",
+             ", ".join(t.name for t in replaced))
+    return replaced
+
+
 def _write_weeks(spark: SparkSession, settings: Settings, table: GoldTable, frame: DataFrame,
                  recompute: Optional[List[date]]) -> None:
     """Overwrite the table (``recompute`` None) or replace exactly the ``recompute`` weeks."""
     # One file per week partition, whatever spark.sql.shuffle.partitions says.
-    frame = R.in_weeks(frame, recompute).repartition(*table.partition_by)
+    frame = R.in_weeks(frame, recompute)
+    frame = frame.repartition(*table.partition_by) if table.partition_by else frame.coalesce(1)
     path = _gold_path(settings, table)
     if recompute is None:
         io.overwrite(spark, path, frame, table.schema, table.partition_by)
