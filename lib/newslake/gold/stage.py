@@ -95,8 +95,11 @@ def settings_fingerprint(settings: Settings) -> str:
     """What gold values depend on besides silver: measure settings, the formula version, the gold
     layouts and the gazetteer files (the dimensions). A change means a full rebuild."""
     digest = hashlib.sha256()
-    for name in ("companies.csv", "countries.csv"):
-        with open(os.path.join(settings.paths.gazetteer, name), "rb") as handle:
+    files = [os.path.join(settings.paths.gazetteer, name) for name in ("companies.csv", "countries.csv")]
+    if settings.paths.universe:
+        files += G.universe_files(settings.paths.universe)
+    for path in files:
+        with open(path, "rb") as handle:
             digest.update(handle.read())
     payload = {
         "logic": GOLD_LOGIC_VERSION,
@@ -242,7 +245,8 @@ def _story_change_weeks(spark: SparkSession, paths: Dict[str, str], versions: Di
 def _dimension_frames(spark: SparkSession, settings: Settings) -> Tuple[DataFrame, DataFrame]:
     """``gold/companies`` and ``gold/countries`` (the order of ``DIMENSION_TABLES``)."""
     countries = spark.createDataFrame(D.country_rows(G.read_countries(settings.paths.gazetteer)), GOLD_COUNTRIES)
-    companies = spark.createDataFrame(D.company_rows(G.read_companies(settings.paths.gazetteer)), D.COMPANY_ROW)
+    companies = spark.createDataFrame(
+        D.company_rows(G.load_companies(settings.paths.gazetteer, settings.paths.universe)), D.COMPANY_ROW)
     return D.companies_dimension(companies, countries), countries
 
 

@@ -13,13 +13,15 @@ removed (:func:`alias_key`, and the same expression in Spark, :data:`KEY_REGEX`)
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import glob
 import os
 import re
-from dataclasses import dataclass
-from typing import Dict, Iterable, List, Sequence, Set, Tuple
+from dataclasses import dataclass, replace
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql.types import BooleanType, StringType, StructField, StructType
+from pyspark.sql.types import BooleanType, DateType, StringType, StructField, StructType
 
 KEY_REGEX = r"[^\p{L}\p{N}]"
 """Java regex of the characters a key drops (``regexp_replace(text, KEY_REGEX, '')``)."""
@@ -38,6 +40,8 @@ COMPANY_SCHEMA = StructType([
     StructField("requires_context", BooleanType(), False),
     StructField("context_regex", StringType(), True),
     StructField("name_regex", StringType(), False),
+    StructField("valid_from", DateType(), True),
+    StructField("valid_to", DateType(), True),
 ])
 TICKER_SCHEMA = StructType([
     StructField("symbol", StringType(), False),
@@ -52,7 +56,28 @@ COUNTRY_ALIAS_SCHEMA = StructType([
     StructField("form", StringType(), False),
 ])
 
+PLACE_SCHEMA = StructType([
+    StructField("place_key", StringType(), False),
+    StructField("place_country", StringType(), False),
+])
+
 US_EXCHANGES = ("NYSE", "NASDAQ", "CBOE", "AMEX")
+
+RIC_EXCHANGE = "RIC"
+"""The ``tickers`` pseudo-exchange of a Reuters instrument code written out by hand
+(``RIC:VOWG_p.DE``), for a RIC whose root is not the exchange symbol."""
+RIC_SUFFIXES: Dict[str, Tuple[str, ...]] = {
+    "NYSE": ("N",), "NASDAQ": ("O", "OQ"), "AMEX": ("A",), "OTC": ("PK",), "TSX": ("TO",), "LSE": ("L",),
+    "XETRA": ("DE",), "EPA": ("PA",), "AMS": ("AS",), "EBR": ("BR",), "ELI": ("LS",), "ISE": ("I",),
+    "BIT": ("MI",), "BME": ("MC",), "SIX": ("S",), "STO": ("ST",), "HEL": ("HE",), "CPH": ("CO",),
+    "OSL": ("OL",), "WBAG": ("VI",), "WSE": ("WA",), "MOEX": ("MM",), "BIST": ("IS",), "TASE": ("TA",),
+    "TADAWUL": ("SE",), "ADX": ("AD",), "DFM": ("DU",), "QSE": ("QA",), "JSE": ("J",), "TSE": ("T",),
+    "HKEX": ("HK",), "SSE": ("SS",), "SZSE": ("SZ",), "TWSE": ("TW",), "KRX": ("KS",), "NSE": ("NS",),
+    "BSE": ("BO",), "SGX": ("SI",), "IDX": ("JK",), "SET": ("BK",), "MYX": ("KL",), "HOSE": ("HM",),
+    "ASX": ("AX",), "B3": ("SA",), "BMV": ("MX",),
+}
+"""Gazetteer exchange -> the RIC suffixes Reuters gives its listings (``BAC.N``, ``AAPL.OQ``,
+``7203.T``, ``0005.HK``)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +90,15 @@ class CompanyEntry:
     sector: str
     requires_context: bool
     context_terms: Tuple[str, ...]
+    valid_from: Optional[dt.date] = None
+    """First publication date on which the company's names mean it (None: always); only a
+    user's universe (``paths.universe``) sets it."""
+    valid_to: Optional[dt.date] = None
+    """Last such date (None: still today)."""
+
+    @property
+    def dated(self) -> bool:
+        return self.valid_from is not None or self.valid_to is not None
 
 
 @dataclass(frozen=True)
@@ -75,6 +109,15 @@ class CountryEntry:
     demonyms: Tuple[str, ...]
     capital: str
     region: str
+
+
+@dataclass(frozen=True)
+class OrganisationEntry:
+    """An institution whose name says which country a story is about (``Bundesbank`` -> DE,
+    ``the Fed`` -> US); ``country`` is empty for one that implies none (OPEC, the IMF)."""
+    name: str
+    aliases: Tuple[str, ...]
+    country: str
 
 
 def _split(value: str) -> Tuple[str, ...]:
@@ -96,6 +139,131 @@ def read_companies(gazetteer_dir: str) -> List[CompanyEntry]:
         ]
 
 
+UNIVERSE_COLUMNS = ("company_id", "canonical_name", "aliases", "tickers", "country", "sector",
+                    "requires_context", "context_terms", "valid_from", "valid_to")
+"""Columns of a universe CSV: those of ``companies.csv`` plus the optional validity window."""
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TICKER = re.compile(r"^[A-Z0-9]{1,10}:\S+$")
+
+
+class UniverseError(ValueError):
+    """A malformed universe file; the message names the file, line and column."""
+
+
+def universe_files(path: str) -> List[str]:
+    if os.path.isdir(path):
+        files = sorted(glob.glob(os.path.join(path, "*.csv")))
+        if not files:
+            raise UniverseError(f"paths.universe: {path}: folder holds no *.csv file")
+        return files
+    if not os.path.isfile(path):
+        raise UniverseError(f"paths.universe: {path}: no such file or folder")
+    return [path]
+
+
+def _universe_row(path: str, line: int, row: dict) -> CompanyEntry:
+    def fail(column: str, problem: str) -> UniverseError:
+        return UniverseError(f"paths.universe: {path}, line {line}, column {column}: {problem}")
+
+    def cell(column: str) -> str:
+        value = row.get(column)
+        return value.strip() if isinstance(value, str) else ""
+
+    def date(column: str) -> Optional[dt.date]:
+        if not cell(column):
+            return None
+        try:
+            return dt.date.fromisoformat(cell(column))
+        except ValueError:
+            raise fail(column, f"{cell(column)!r} is not an ISO date (YYYY-MM-DD)") from None
+
+    if None in row:
+        raise fail(str(len(row) - 1 + len(row[None])), "more fields than the header has columns")
+    if not _SLUG.match(cell("company_id")):
+        raise fail("company_id", f"{cell('company_id')!r} is not a lowercase slug (a-z, 0-9, -)")
+    if not cell("canonical_name"):
+        raise fail("canonical_name", "empty")
+    tickers = _split(cell("tickers"))
+    for ticker in tickers:
+        if not _TICKER.match(ticker):
+            raise fail("tickers", f"{ticker!r} is not EXCHANGE:SYMBOL")
+    country = cell("country")
+    if country and not re.match(r"^[A-Z]{2}$", country):
+        raise fail("country", f"{country!r} is not an ISO 3166-1 alpha-2 code")
+    flag = cell("requires_context").lower()
+    if flag not in ("", "true", "false"):
+        raise fail("requires_context", f"{cell('requires_context')!r} is not true or false")
+    valid_from, valid_to = date("valid_from"), date("valid_to")
+    if valid_from and valid_to and valid_from > valid_to:
+        raise fail("valid_to", f"{valid_to} is before valid_from {valid_from}")
+    return CompanyEntry(
+        company_id=cell("company_id"), canonical_name=cell("canonical_name"), aliases=_split(cell("aliases")),
+        tickers=tickers, country=country or "ZZ", sector=cell("sector"), requires_context=flag == "true",
+        context_terms=_split(cell("context_terms")), valid_from=valid_from, valid_to=valid_to)
+
+
+def read_universe(path: str) -> List[CompanyEntry]:
+    """A user's universe (``paths.universe``): a CSV file, or a folder of them read in name
+    order, with the columns of ``companies.csv`` (``company_id`` and ``canonical_name``
+    required) plus optional ``valid_from``/``valid_to`` ISO dates; ``#`` lines are comments.
+    Raises :class:`UniverseError` naming the file, line and column of the first bad cell, or a
+    ``company_id`` given twice."""
+    entries: Dict[str, Tuple[str, CompanyEntry]] = {}
+    for file in universe_files(path):
+        with open(file, encoding="utf-8", newline="") as handle:
+            lines = [(n, text) for n, text in enumerate(handle, start=1) if not text.startswith("#")]
+        reader = csv.DictReader(text for _, text in lines)
+        header_line = lines[0][0] if lines else 1
+        header = reader.fieldnames or []
+        for column in ("company_id", "canonical_name"):
+            if column not in header:
+                raise UniverseError(f"paths.universe: {file}, line {header_line}, column {column}: "
+                                    f"missing from the header")
+        unknown = [c for c in header if c not in UNIVERSE_COLUMNS]
+        if unknown:
+            raise UniverseError(f"paths.universe: {file}, line {header_line}, column {unknown[0]}: "
+                                f"unknown column (known: {', '.join(UNIVERSE_COLUMNS)})")
+        for row in reader:
+            line = lines[reader.line_num - 1][0]
+            entry = _universe_row(file, line, row)
+            if entry.company_id in entries:
+                raise UniverseError(f"paths.universe: {file}, line {line}, column company_id: "
+                                    f"{entry.company_id!r} is already defined in {entries[entry.company_id][0]}")
+            entries[entry.company_id] = (f"{file}, line {line}", entry)
+    return [entry for _, entry in entries.values()]
+
+
+def merge_universe(shipped: Sequence[CompanyEntry], universe: Sequence[CompanyEntry]) -> List[CompanyEntry]:
+    """The universe's companies first, then the shipped ones whose ``company_id`` it does not
+    redefine (a universe row replaces the shipped row). Aliases go to the first company that
+    has them (:func:`company_alias_rows`), so a universe row also wins a name it shares with a
+    shipped company. Two universe companies may share a name only when their validity windows
+    do not overlap (Wachovia until 2008, a later firm of that name after)."""
+    by_key: Dict[str, List[CompanyEntry]] = {}
+    for entry in universe:
+        for key in sorted({alias_key(form) for form in company_surface_forms(entry)}):
+            for other in by_key.setdefault(key, []):
+                if _overlap(entry, other):
+                    raise UniverseError(
+                        f"paths.universe: {other.company_id} and {entry.company_id} share the name {key!r} and "
+                        "their validity windows overlap: give them valid_from/valid_to that do not")
+            by_key[key].append(entry)
+    own = {e.company_id for e in universe}
+    return list(universe) + sorted((e for e in shipped if e.company_id not in own), key=lambda e: e.company_id)
+
+
+def _overlap(a: CompanyEntry, b: CompanyEntry) -> bool:
+    lo, hi = dt.date.min, dt.date.max
+    return (a.valid_from or lo) <= (b.valid_to or hi) and (b.valid_from or lo) <= (a.valid_to or hi)
+
+
+def load_companies(gazetteer_dir: str, universe: Optional[str] = None) -> List[CompanyEntry]:
+    """The shipped companies (``companies.csv``), merged with the universe at ``universe``
+    when one is set (:func:`merge_universe`)."""
+    shipped = read_companies(gazetteer_dir)
+    return merge_universe(shipped, read_universe(universe)) if universe else shipped
+
+
 def read_countries(gazetteer_dir: str) -> List[CountryEntry]:
     path = os.path.join(gazetteer_dir, "countries.csv")
     with open(path, encoding="utf-8", newline="") as handle:
@@ -107,6 +275,43 @@ def read_countries(gazetteer_dir: str) -> List[CountryEntry]:
             )
             for row in csv.DictReader(handle)
         ]
+
+
+def _data_rows(path: str) -> Iterable[dict]:
+    """Rows of a hand-written CSV whose ``#`` lines are comments."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(line for line in handle if not line.startswith("#"))
+
+
+def read_organisations(gazetteer_dir: str) -> List[OrganisationEntry]:
+    """``organisations.csv`` (hand-written; none when the file is absent)."""
+    path = os.path.join(gazetteer_dir, "organisations.csv")
+    if not os.path.isfile(path):
+        return []
+    return [OrganisationEntry(name=row["name"].strip(), aliases=_split(row.get("aliases", "")),
+                              country=(row.get("country") or "").strip())
+            for row in _data_rows(path)]
+
+
+def place_key(text: str) -> str:
+    """Lower-cased letters and digits: what a dateline's place is looked up by ("NEW YORK",
+    "New York" -> ``newyork``; "Calif." -> ``calif``). Spark: ``lower(regexp_replace(x, KEY_REGEX, ''))``."""
+    return alias_key(text).lower()
+
+
+def read_place_rows(gazetteer_dir: str, countries: Iterable[CountryEntry]) -> List[Tuple[str, str]]:
+    """``(place_key, country)`` for datelines: the rows of ``places.csv`` (cities, and the states
+    and provinces a dateline names after its city), then the countries' names and aliases
+    ("HONG KONG", "BAHRAIN"); a key keeps its first country."""
+    rows: Dict[str, str] = {}
+    path = os.path.join(gazetteer_dir, "places.csv")
+    if os.path.isfile(path):
+        for row in _data_rows(path):
+            rows.setdefault(place_key(row["place"]), row["country"])
+    for entry in countries:
+        for alias in (entry.name, *entry.aliases):
+            rows.setdefault(place_key(alias), entry.iso2)
+    return sorted((k, c) for k, c in rows.items() if k and c)
 
 
 def alias_key(text: str) -> str:
@@ -169,34 +374,56 @@ def name_regex(entry: CompanyEntry) -> str:
     return _terms_regex(company_surface_forms(entry))
 
 
-def company_alias_rows(companies: Iterable[CompanyEntry]) -> List[Tuple[str, str, str, str]]:
+def company_alias_rows(companies: Sequence[CompanyEntry]) -> List[Tuple[str, str, str, str]]:
     """``(key, alias, company_id, form)`` per surface form; on a key shared by two companies
-    the first by id wins (``build_gazetteer.py`` reports alias collisions)."""
+    the first in ``companies`` wins (``read_companies`` gives them by id, and
+    ``build_gazetteer.py`` reports alias collisions; :func:`load_companies` puts a user's
+    universe first). Dated companies (a validity window) keep a key they share with another
+    dated company: linking picks the one whose window holds the article's date."""
     rows: Dict[str, Tuple[str, str, str, str]] = {}
-    for entry in sorted(companies, key=lambda e: e.company_id):
+    dated: Set[Tuple[str, str, str, str]] = set()
+    dated_ids = {e.company_id for e in companies if e.dated}
+    for entry in companies:
         for form, kind in sorted(company_surface_forms(entry).items(), key=lambda fk: (fk[1], fk[0])):
             key = alias_key(form)
-            if key and (key not in rows or (rows[key][2] == entry.company_id and kind == "name")):
+            if not key:
+                continue
+            if key not in rows or (rows[key][2] == entry.company_id and kind == "name"):
                 rows[key] = (key, form, entry.company_id, kind)
-    return sorted(rows.values())
+            elif entry.company_id in dated_ids and rows[key][2] in dated_ids and rows[key][2] != entry.company_id:
+                dated.add((key, form, entry.company_id, kind))
+    return sorted(set(rows.values()) | dated)
 
 
 def company_rows(companies: Iterable[CompanyEntry]) -> List[tuple]:
     return sorted(
         (e.company_id, e.canonical_name, e.sector or None, e.country, e.requires_context,
-         context_regex(e) or None, name_regex(e))
+         context_regex(e) or None, name_regex(e), e.valid_from, e.valid_to)
         for e in companies
     )
 
 
+def rics(ticker: str) -> List[str]:
+    """The RICs of a gazetteer listing: the symbol (a share class as a lower-case letter:
+    ``STO:ERIC-B`` -> ``ERICb.ST``, ``NYSE:BRK.B`` -> ``BRKb.N``) and each suffix of its
+    exchange; a ``RIC:`` entry as written."""
+    exchange, symbol = _symbol(ticker)
+    if exchange == RIC_EXCHANGE:
+        return [symbol] if symbol else []
+    root = re.sub(r"[-. ]([A-Z])$", lambda m: m.group(1).lower(), symbol)
+    return [f"{root}.{suffix}" for suffix in RIC_SUFFIXES.get(exchange, ())] if root else []
+
+
 def ticker_rows(companies: Iterable[CompanyEntry]) -> List[Tuple[str, str, str, bool]]:
-    """``(symbol, exchange, company_id, us_listing)`` for every listing with a symbol."""
+    """``(symbol, exchange, company_id, us_listing)`` for every listing with a symbol, and
+    ``(ric, "RIC", company_id, False)`` for each of its RICs (see :func:`rics`)."""
     rows: Set[Tuple[str, str, str, bool]] = set()
     for entry in companies:
         for ticker in entry.tickers:
             exchange, symbol = _symbol(ticker)
-            if symbol:
+            if symbol and exchange != RIC_EXCHANGE:
                 rows.add((symbol, exchange, entry.company_id, exchange in US_EXCHANGES))
+            rows.update((ric, RIC_EXCHANGE, entry.company_id, False) for ric in rics(ticker))
     return sorted(rows)
 
 
@@ -213,15 +440,32 @@ def country_surface_forms(entry: CountryEntry, capitals_as_metonyms: bool) -> Di
     return forms
 
 
-def country_alias_rows(countries: Iterable[CountryEntry], capitals_as_metonyms: bool) -> List[Tuple[str, str, str, str]]:
-    """``(key, alias, country, form)``; form is ``name``, ``demonym`` or ``capital`` (capitals
-    only with ``capitals_as_metonyms``)."""
+def organisation_surface_forms(organisations: Iterable[OrganisationEntry]) -> Dict[str, str]:
+    """Surface form -> country ("" for an organisation of no country)."""
+    forms: Dict[str, str] = {}
+    for entry in organisations:
+        for alias in (entry.name, *entry.aliases):
+            if len(alias) >= 2:
+                forms.setdefault(alias, entry.country)
+    return forms
+
+
+def country_alias_rows(countries: Iterable[CountryEntry], capitals_as_metonyms: bool,
+                       organisations: Iterable[OrganisationEntry] = ()) -> List[Tuple[str, str, str, str]]:
+    """``(key, alias, country, form)``; form is ``name``, ``demonym``, ``capital`` (capitals
+    only with ``capitals_as_metonyms``) or ``organisation``. An organisation of no country has
+    the country "": matched like the others (so "Inter-American Development Bank" hides
+    "American"), then dropped. Countries' own forms win a shared key."""
     rows: Dict[str, Tuple[str, str, str, str]] = {}
     for entry in sorted(countries, key=lambda e: e.iso2):
         for form, kind in sorted(country_surface_forms(entry, capitals_as_metonyms).items()):
             key = alias_key(form)
             if key:
                 rows.setdefault(key, (key, form, entry.iso2, kind))
+    for form, country in sorted(organisation_surface_forms(organisations).items()):
+        key = alias_key(form)
+        if key:
+            rows.setdefault(key, (key, form, country, "organisation"))
     return sorted(rows.values())
 
 
@@ -243,5 +487,11 @@ def ticker_frame(spark: SparkSession, companies: Sequence[CompanyEntry]) -> Data
     return spark.createDataFrame(ticker_rows(companies), TICKER_SCHEMA)
 
 
-def country_alias_frame(spark: SparkSession, countries: Sequence[CountryEntry], capitals_as_metonyms: bool) -> DataFrame:
-    return spark.createDataFrame(country_alias_rows(countries, capitals_as_metonyms), COUNTRY_ALIAS_SCHEMA)
+def country_alias_frame(spark: SparkSession, countries: Sequence[CountryEntry], capitals_as_metonyms: bool,
+                        organisations: Sequence[OrganisationEntry] = ()) -> DataFrame:
+    return spark.createDataFrame(country_alias_rows(countries, capitals_as_metonyms, organisations),
+                                 COUNTRY_ALIAS_SCHEMA)
+
+
+def place_frame(spark: SparkSession, rows: Sequence[Tuple[str, str]]) -> DataFrame:
+    return spark.createDataFrame(list(rows), PLACE_SCHEMA)

@@ -7,7 +7,8 @@ Every function is a ``DataFrame -> DataFrame`` transformation over the exploded 
 Companies (``link_method``: ``alias``, ``ticker`` or ``coreference``)
 
 1. *Matches*: case-sensitive aliases and their plurals (``Tesla``, ``Tesla’s`` -> ``Tesla``,
-   ``Teslas``, ``BYDs``), cashtags (``$TSLA``), exchange-prefixed tickers (``NASDAQ: TSLA``) and
+   ``Teslas``, ``BYDs``), cashtags (``$TSLA``), exchange-prefixed tickers (``NASDAQ: TSLA``),
+   Reuters instrument codes in brackets (``( BAC.N )``, ``(7203.T)``, ``<JNJ.N>``) and
    bare all-capital symbols of a US listing with market words in the sentence (``TSLA fell
    4%``), never an ordinary abbreviation (``enrich.bare_ticker_stoplist``).
 2. *Look-alikes*: a match inside a blocker match (``Harrison Ford``, ``the Big Apple``, ``Amazon
@@ -28,17 +29,22 @@ except inside a blocker match (``North American``, ``New Mexico``) or a company 
 Aramco``), or where the article's context shows a look-alike (``Georgia`` with Atlanta, ``Turkey``
 at Thanksgiving; ``enrich.country_context_blockers``). Capitals only with
 ``enrich.capitals_as_metonyms`` and only as the subject of a government verb (``Beijing said``).
+Organisations that imply a country (``conf/gazetteer/organisations.csv``: ``the Bundesbank``,
+``the Fed``) count as that country; those of none (OPEC, the IMF) hide the country words in
+their names (``Inter-American``). A wire dateline opening a sentence (``TOKYO, March 3 -``,
+``NEW YORK (Reuters) -``) gives its place's country (``conf/gazetteer/places.csv``).
 """
 
 from __future__ import annotations
 
 import re
-from typing import List, Mapping, Sequence
+from typing import Callable, List, Mapping, Optional, Sequence
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from newslake.nlp.gazetteer import KEY_REGEX
+from newslake.nlp.gazetteer import KEY_REGEX, RIC_EXCHANGE
+from newslake.nlp.pipeline import DATELINE_REGEX
 
 MENTION_COLS = ("article_id", "sentence_index", "company_id", "company", "matched_text", "char_begin",
                 "char_end", "link_method")
@@ -128,29 +134,50 @@ def _exchange_code(raw: Column) -> Column:
 
 
 def ticker_candidates(ticker_chunks: DataFrame, tickers: DataFrame, bare_context: str,
-                      stoplist: Sequence[str]) -> DataFrame:
-    """Requires exploded ``ticker_chunks`` (``rule``: cashtag, exchange or bare); one candidate
-    per chunk with ``company_id``, ``form`` = the rule and ``link_method`` ``ticker``. A symbol
-    listed by several companies goes to the listing on the named exchange, else a US listing,
-    else the first id."""
+                      stoplist: Sequence[str], valid: Callable[[DataFrame], DataFrame] = lambda df: df) -> DataFrame:
+    """Requires exploded ``ticker_chunks`` (``rule``: cashtag, exchange, bare or ric); one
+    candidate per chunk with ``company_id``, ``form`` = the rule and ``link_method`` ``ticker``.
+    A RIC is looked up among the RICs of the ticker table (exchange ``RIC``), every other form
+    among the listings. A symbol listed by several companies goes to the listing on the named
+    exchange, else a US listing, else the first id, among the listings that ``valid`` keeps
+    (:func:`within_validity`: a symbol reused after a company's end goes to the right one)."""
     chunks = ticker_chunks.withColumn(
         "symbol",
         F.when(F.col("rule") == "cashtag", F.expr("substring(matched_text, 2)"))
         .when(F.col("rule") == "exchange", F.trim(F.regexp_extract("matched_text", r":\s*(\S+)$", 1)))
-        .otherwise(F.col("matched_text")),
+        .otherwise(F.trim(F.col("matched_text"))),
     ).withColumn(
         "named_exchange",
-        F.when(F.col("rule") == "exchange", _exchange_code(F.regexp_extract("matched_text", r"^(.*?)\s*:", 1))),
+        F.when(F.col("rule") == "exchange", _exchange_code(F.regexp_extract("matched_text", r"^(.*?)\s*:", 1)))
+        .when(F.col("rule") == "ric", F.lit(RIC_EXCHANGE)),
     )
     bare = F.col("rule") == "bare"
     chunks = chunks.filter(~bare | (~F.col("symbol").isin(list(stoplist))
                                     & F.coalesce(F.col("sentence_text").rlike(bare_context), F.lit(False))))
-    joined = chunks.join(F.broadcast(tickers), "symbol").filter(~bare | F.col("us_listing"))
+    joined = valid(chunks.join(F.broadcast(tickers), "symbol").filter(
+        (~bare | F.col("us_listing")) & ((F.col("rule") == "ric") == (F.col("exchange") == RIC_EXCHANGE))))
     rank = Window.partitionBy("article_id", "char_begin", "char_end").orderBy(
         F.desc(F.coalesce(F.col("exchange") == F.col("named_exchange"), F.lit(False))),
         F.desc("us_listing"), "company_id")
     return (joined.withColumn("_r", F.row_number().over(rank)).filter("_r = 1")
             .select(*CHUNK_COLS, "company_id", F.col("rule").alias("form"), F.lit("ticker").alias("link_method")))
+
+
+def within_validity(candidates: DataFrame, companies: DataFrame, dates: DataFrame) -> DataFrame:
+    """Requires ``candidates`` (with ``company_id``), ``companies`` (``company_id, valid_from,
+    valid_to``) and ``dates`` (``article_id, published_date``). Drops a candidate of a company
+    with a validity window (a user's universe: Lehman Brothers until 2012) unless its article
+    was published inside that window; an article without a date is inside none."""
+    windows = F.broadcast(companies.select("company_id", "valid_from", "valid_to")
+                          .filter(F.col("valid_from").isNotNull() | F.col("valid_to").isNotNull()))
+    flagged = candidates.join(windows, "company_id", "left")
+    dated = F.col("valid_from").isNotNull() | F.col("valid_to").isNotNull()
+    undated = flagged.filter(~dated).drop("valid_from", "valid_to")
+    inside = (flagged.filter(dated).join(dates, "article_id")
+              .filter((F.col("published_date") >= F.coalesce("valid_from", F.col("published_date")))
+                      & (F.col("published_date") <= F.coalesce("valid_to", F.col("published_date"))))
+              .drop("valid_from", "valid_to", "published_date"))
+    return undated.unionByName(inside)
 
 
 def confirm_companies(candidates: DataFrame, companies: DataFrame, texts: DataFrame, signal_after: str,
@@ -183,12 +210,17 @@ def confirm_companies(candidates: DataFrame, companies: DataFrame, texts: DataFr
 
 def company_mentions(company_chunks: DataFrame, ticker_chunks: DataFrame, blocker_chunks: DataFrame,
                      aliases: DataFrame, tickers: DataFrame, companies: DataFrame, texts: DataFrame,
-                     enrich) -> DataFrame:
+                     enrich, dates: Optional[DataFrame] = None) -> DataFrame:
     """Alias and ticker mentions (rules 1-3): :data:`MENTION_COLS`. ``texts`` holds the
-    articles' ``clean_text``; ``enrich`` is the ``EnrichSettings`` (ticker and signal rules)."""
+    articles' ``clean_text``; ``enrich`` is the ``EnrichSettings`` (ticker and signal rules).
+    ``dates`` (``article_id, published_date``) is given when some company has a validity
+    window (:func:`within_validity`); without it no window is checked."""
     blockers = blocker_chunks.filter(F.col("rule") == "company")
-    candidates = alias_candidates(company_chunks, aliases).unionByName(
-        ticker_candidates(ticker_chunks, tickers, enrich.bare_ticker_context, enrich.bare_ticker_stoplist))
+    def valid(df: DataFrame) -> DataFrame:
+        return df if dates is None else within_validity(df, companies, dates)
+
+    candidates = valid(alias_candidates(company_chunks, aliases)).unionByName(
+        ticker_candidates(ticker_chunks, tickers, enrich.bare_ticker_context, enrich.bare_ticker_stoplist, valid))
     candidates = drop_blocked(candidates, blockers).withColumn(
         "priority", F.when(F.col("link_method") == "alias", 0).otherwise(1))
     candidates = keep_longest(candidates).drop("priority")
@@ -233,6 +265,7 @@ def country_mentions(country_chunks: DataFrame, blocker_chunks: DataFrame, count
     articles' ``clean_text``, read for the forms whose rule looks beyond the sentence (context
     blockers, capitals)."""
     found = with_key(country_chunks).join(F.broadcast(country_aliases.select("key", "country", "form")), "key")
+    found = found.filter(F.col("country") != "")  # an organisation of no country (OPEC, the IMF)
     found = drop_blocked(found, blocker_chunks.filter(F.col("rule") == "country"))
     found = drop_blocked(found, companies_found)
     blocking = (F.create_map(*[F.lit(x) for kv in sorted(context_blockers.items()) for x in kv])
@@ -251,6 +284,32 @@ def country_mentions(country_chunks: DataFrame, blocker_chunks: DataFrame, count
     metonym = after.rlike(r"^(?:[’']s)?\s+(?:" + verbs + r")\b") & ~after.rlike(r"^(?:-based|\s+state\b)")
     checked = checked.filter((F.col("form") != "capital") | metonym)
     return plain.select(*COUNTRY_COLS).unionByName(checked.select(*COUNTRY_COLS))
+
+
+def dateline_countries(dateline_chunks: DataFrame, places: DataFrame) -> DataFrame:
+    """Requires exploded ``dateline_chunks`` (:data:`~newslake.nlp.pipeline.DATELINE_REGEX`
+    matches) and ``places`` (``place_key, place_country``, see ``gazetteer.read_place_rows``);
+    :data:`COUNTRY_COLS`, one mention per dateline whose place is known, its span the city's.
+    The state, province or country after the city decides ("PORTLAND, Maine" -> US), else the
+    city does ("TOKYO" -> JP; a city name shared by several countries is the most populous one's)."""
+    def key(col: Column) -> Column:
+        return F.lower(F.regexp_replace(col, KEY_REGEX, ""))
+
+    city = F.regexp_extract("matched_text", DATELINE_REGEX, 1)
+    region = F.regexp_extract("matched_text", DATELINE_REGEX, 2)
+    df = dateline_chunks.withColumn("city", city).select(
+        "article_id", "sentence_index", "city",
+        F.expr("char_begin + instr(matched_text, city) - 1").cast("int").alias("char_begin"),
+        key(F.col("city")).alias("_city_key"), key(region).alias("_region_key"))
+    by_city = places.select(F.col("place_key").alias("_city_key"), F.col("place_country").alias("_city_country"))
+    by_region = places.select(F.col("place_key").alias("_region_key"),
+                              F.col("place_country").alias("_region_country"))
+    df = df.join(F.broadcast(by_city), "_city_key", "left").join(F.broadcast(by_region), "_region_key", "left")
+    return df.select(
+        "article_id", "sentence_index", F.coalesce("_region_country", "_city_country").alias("country"),
+        F.col("city").alias("matched_text"), "char_begin",
+        (F.col("char_begin") + F.length("city") - 1).cast("int").alias("char_end"),
+    ).filter(F.col("country").isNotNull())
 
 
 def blocker_rules(company_blockers: Sequence[str], country_blockers: Sequence[str]) -> List[str]:

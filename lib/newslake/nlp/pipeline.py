@@ -22,21 +22,37 @@ from sparknlp.base import DocumentAssembler
 SPLIT_CHARS = ["’", "'", "-", "–", "—", "/", "\ufffd"]
 CONTEXT_CHARS = [".", ",", ";", ":", "!", "?", "*", "(", ")", "\"", "“", "”", "‘", "’", "'", "[", "]", "•", "…"]
 
-TICKER_RULES = ("cashtag", "exchange", "bare")
+TICKER_RULES = ("cashtag", "exchange", "bare", "ric")
 """Identifiers of the ticker rules in ``rule_chunk``."""
 COREFERENCE_RULE = "coref"
+DATELINE_RULE = "dateline"
+
+_PLACE = r"[A-Z][A-Za-z.'’\-]*(?: [A-Z][A-Za-z.'’\-]*){0,3}"
+_MONTH = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
+_SOURCE = r"\([A-Z][^()\n]{1,40}\)"
+DATELINE_REGEX = (r"^\s*(" + _PLACE + r")(?:,\s*(" + _PLACE + r"))?,?\s*(?:,\s*" + _PLACE + r")?"
+                  r"(?:,?\s*" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?(?:\s*" + _SOURCE + r")?|\s*" + _SOURCE + r")"
+                  r"\s*[-–—]{1,2}")
+"""A wire dateline opening a sentence: "TOKYO, March 3 -", "SAN MATEO, Calif., March 3 -",
+"NEW YORK (Reuters) -", "HANGZHOU, China, Feb. 20 (Newslake) -". Group 1 is the city,
+group 2 the state, province or country after it. A date or a source in parentheses is
+required, so a sentence that opens with names and a dash is no dateline. The matcher's rule
+also wants white space after the dash (the match itself ends at the dash)."""
 BLOCKER_RULES = ("company", "country")
 """Identifiers of the look-alike blocker rules (see ``nlp.linking.blocker_rules``)."""
 
 
 def ticker_rules(exchanges: Iterable[str]) -> List[str]:
-    """RegexMatcher rules (``regex~kind``) for ticker forms: ``$TSLA``, ``NASDAQ: TSLA`` and bare
-    all-capital symbols of 2-5 letters (kept only with market context, see ``nlp.linking``)."""
+    """RegexMatcher rules (``regex~kind``) for ticker forms: ``$TSLA``, ``NASDAQ: TSLA``, bare
+    all-capital symbols of 2-5 letters (kept only with market context, see ``nlp.linking``)
+    and Reuters instrument codes in brackets (``(BAC.N)``)."""
     names = "|".join(sorted({e for e in exchanges if e}, key=lambda e: (-len(e), e)))
     return [
         r"(?<![\w$])\$[A-Z][A-Z0-9]{0,5}(?:\.[A-Z])?(?![\w])~cashtag",
         r"(?<![\w])(?:" + names + r")\s?:\s?[A-Z0-9][A-Z0-9.\-]{0,7}(?<![.\-])~exchange",
         r"(?<![\w$.&\-])[A-Z]{2,5}(?![\w&]|\.[A-Za-z]|-[A-Za-z])~bare",
+        # A Reuters instrument code in brackets: "( BAC.N )", "(7203.T)", "<JNJ.N>", "(VOWG_p.DE)".
+        r"(?<=[(<]\s{0,2})[A-Z0-9][A-Za-z0-9_]{0,11}\.[A-Z]{1,3}(?=\s{0,2}[)>])~ric",
     ]
 
 
@@ -124,6 +140,6 @@ def build_annotation_pipeline(
     # rule on its own, so a rule's matches are what they would be in a matcher of its own.
     rules = (RegexMatcher().setInputCols(["sentence"]).setOutputCol("rule_chunk")
              .setRules([*ticker_rules(exchanges), coreference_rule(coreference_heads, coreference_modifiers),
-                        *blocker_rules])
+                        DATELINE_REGEX + r"(?=\s)~" + DATELINE_RULE, *blocker_rules])
              .setDelimiter("~").setStrategy("MATCH_ALL"))
     return Pipeline(stages=[sentence, news_tokenizer(), companies, countries, rules])

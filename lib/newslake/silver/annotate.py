@@ -25,6 +25,7 @@ from newslake.nlp import linking as L
 from newslake.nlp.pipeline import (
     BLOCKER_RULES,
     COREFERENCE_RULE,
+    DATELINE_RULE,
     TICKER_RULES,
     build_annotation_pipeline,
     matcher_phrases,
@@ -40,6 +41,9 @@ class LinkingResources:
     companies: DataFrame
     tickers: DataFrame
     country_aliases: DataFrame
+    places: DataFrame
+    dated_companies: bool = False
+    """Some company has a validity window (a user's universe): linking checks publication dates."""
 
 
 @dataclass(frozen=True)
@@ -62,14 +66,18 @@ class Annotation:
 
 
 @contextmanager
-def linking_resources(spark: SparkSession, gazetteer_dir: str, enrich: EnrichSettings) -> Iterator[LinkingResources]:
-    """The gazetteer as phrase files (in a temporary folder that lives as long as the context)
-    and broadcastable tables."""
-    companies = G.read_companies(gazetteer_dir)
+def linking_resources(spark: SparkSession, gazetteer_dir: str, enrich: EnrichSettings,
+                      universe: Optional[str] = None) -> Iterator[LinkingResources]:
+    """The gazetteer, merged with the user's universe file or folder when ``universe`` is set
+    (``paths.universe``, see ``gazetteer.load_companies``), as phrase files (in a temporary
+    folder that lives as long as the context) and broadcastable tables."""
+    companies = G.load_companies(gazetteer_dir, universe)
     countries = G.read_countries(gazetteer_dir)
+    organisations = G.read_organisations(gazetteer_dir)
     company_forms = [form for entry in companies for form in G.company_surface_forms(entry)]
     country_forms = [form for entry in countries
                      for form in G.country_surface_forms(entry, enrich.capitals_as_metonyms)]
+    country_forms += list(G.organisation_surface_forms(organisations))
     with tempfile.TemporaryDirectory(prefix="newslake-gazetteer-") as tmp:
         yield LinkingResources(
             company_phrases=G.write_phrase_file(matcher_phrases(company_forms), os.path.join(tmp, "companies.txt")),
@@ -77,7 +85,9 @@ def linking_resources(spark: SparkSession, gazetteer_dir: str, enrich: EnrichSet
             aliases=G.company_alias_frame(spark, companies),
             companies=G.company_frame(spark, companies),
             tickers=G.ticker_frame(spark, companies),
-            country_aliases=G.country_alias_frame(spark, countries, enrich.capitals_as_metonyms),
+            country_aliases=G.country_alias_frame(spark, countries, enrich.capitals_as_metonyms, organisations),
+            places=G.place_frame(spark, G.read_place_rows(gazetteer_dir, countries)),
+            dated_companies=any(entry.dated for entry in companies),
         )
 
 
@@ -105,7 +115,8 @@ ANNOTATED_COLS = ("article_id", "sentence_index", "char_begin", "char_end", "sen
 
 def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSettings,
              partitions: Optional[int] = None, materialize: Materialize = persist_frame) -> Annotation:
-    """Requires ``article_id, clean_text``; the sentences and linked mentions of every article.
+    """Requires ``article_id, clean_text`` (and ``published_at`` for a universe with validity
+    windows); the sentences and linked mentions of every article.
 
     The articles are hash-partitioned by ``article_id`` (``partitions``, default the session's
     shuffle partitions) and cut into sentences (``nlp.sentences``); the Spark NLP pipeline
@@ -121,12 +132,17 @@ def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSet
     annotated = materialize(model.transform(sentence_rows).select(*ANNOTATED_COLS), "annotated")
     sentences = annotated.select("article_id", "sentence_index", "char_begin", "char_end", "sentence_text")
     texts = articles.select("article_id", "clean_text")
+    # Publication dates only matter to companies with a validity window (a user's universe).
+    dates = None
+    if resources.dated_companies:
+        published = F.to_date("published_at") if "published_at" in articles.columns else F.lit(None).cast("date")
+        dates = articles.select("article_id", published.alias("published_date"))
     rule_chunks = L.explode_chunks(annotated, "rule_chunk")
     blockers = rule_chunks.filter(F.col("rule").isin(*BLOCKER_RULES))
     tickers = rule_chunks.filter(F.col("rule").isin(*TICKER_RULES))
     found = materialize(L.company_mentions(
         L.explode_chunks(annotated, "company_chunk"), tickers, blockers,
-        resources.aliases, resources.tickers, resources.companies, texts, enrich), "company_mentions_found")
+        resources.aliases, resources.tickers, resources.companies, texts, enrich, dates), "company_mentions_found")
     coref = L.coreference_mentions(rule_chunks.filter(F.col("rule") == COREFERENCE_RULE), found,
                                    resources.companies, enrich.coreference_heads)
     # Materialized: sentence sentiment, entity scoring and the sentence table all read the mentions,
@@ -134,5 +150,6 @@ def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSet
     companies = materialize(found.unionByName(coref), "company_mentions")
     countries = L.country_mentions(
         L.explode_chunks(annotated, "country_chunk"), blockers, resources.country_aliases, found, texts,
-        enrich.country_context_blockers, enrich.metonym_verbs)
+        enrich.country_context_blockers, enrich.metonym_verbs,
+    ).unionByName(L.dateline_countries(rule_chunks.filter(F.col("rule") == DATELINE_RULE), resources.places))
     return Annotation(annotated, sentences, companies, countries, (annotated, found, companies))

@@ -126,7 +126,7 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
                 rows[name] = frame.count()
             return frame
 
-        with linking_resources(spark, settings.paths.gazetteer, enrich) as resources:
+        with linking_resources(spark, settings.paths.gazetteer, enrich, settings.paths.universe) as resources:
             found = annotate(todo, resources, enrich, materialize=materialize)
             scored = materialize(score_sentences(model, found.sentences), "sentence_sentiment")
             country_mentions = materialize(found.countries, "country_mentions")
