@@ -17,7 +17,7 @@ import datetime as dt
 import glob
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from pyspark.sql import DataFrame, SparkSession
