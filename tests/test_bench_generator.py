@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # bench/ lives at the repo root, next to lib/
     sys.path.insert(0, str(ROOT))
 
+from bench.corpus import MAX_WORDS  # noqa: E402
 from bench.generate import TIMING_FIELDS, Config, generate  # noqa: E402
 from newslake.bronze import formats  # noqa: E402
 from newslake.bronze.dates import parse_published  # noqa: E402
@@ -144,7 +145,10 @@ def test_lengths_look_like_news(corpus, truth):
     words = [int(s["words"]) for s in stories]
     median = statistics.median(words)
     assert 70 <= median <= 130  # Reuters-21578 bodies: median 88 words (bench.corpus_stats)
-    assert max(words) <= 1000
+    # Log-normal lengths: the longest of 2,000 draws lands near 1,000 words and moves with the
+    # draws (a wider gazetteer shifts them); the 99th percentile is stable, about 440 words.
+    assert statistics.quantiles(words, n=100)[-1] <= 600
+    assert max(words) <= MAX_WORDS
     assert statistics.quantiles(words, n=10)[-1] > 2.0 * median  # a long right tail
     assert min(words) >= 15
     # the truth's word counts are the bodies' real counts
