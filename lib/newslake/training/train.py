@@ -18,6 +18,7 @@ text is on the same side in every file and every run; it is never trained on.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Dict, Mapping, Optional
 
@@ -593,13 +594,16 @@ def run(args) -> Dict[str, object]:
     if os.path.isdir(tmp_out):
         shutil.rmtree(tmp_out)
     model.write().overwrite().save(tmp_out)
+    # Provenance names the folder as the command was run from (models/sentiment_fast), not the
+    # building machine's absolute path.
+    shown_out = os.path.relpath(out) if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", out) else out
     command = (
         "python -m jobs.train_sentiment --conf conf/local.yaml --data-dir ../shared/data "
-        f"--out {out} --seed {args.seed}"
+        f"--out {shown_out} --seed {args.seed}"
     )
     payload = {
         "model": "sentiment_fast",
-        "out": out,
+        "out": shown_out,
         "trained_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": command,
         "design": DESIGN,
