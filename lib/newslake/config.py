@@ -465,9 +465,13 @@ class Settings(_Frozen):
     aggregate: AggregateSettings = Field(default_factory=AggregateSettings)
     quality: QualitySettings = Field(default_factory=QualitySettings)
 
+    def lakehouse_root(self) -> str:
+        """``paths.lakehouse``, absolute: what ``catalogue.Table.path`` and ``io`` take."""
+        return _absolute(self.paths.lakehouse)
+
     def table_path(self, layer: str, table: str) -> str:
         """``<lakehouse>/<layer>/<table>``: the one naming rule for every table."""
-        return f"{_absolute(self.paths.lakehouse)}/{layer}/{table}"
+        return f"{self.lakehouse_root()}/{layer}/{table}"
 
     def models_dir(self) -> str:
         """``paths.models``, absolute: the folder holding the sentiment tiers."""

@@ -21,6 +21,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
+from newslake.catalogue import Table
 from newslake.errors import TableError
 
 _F = TypeVar("_F", bound=Callable)
@@ -229,6 +230,60 @@ def overwrite(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
     """Replace the table's rows with ``df``; returns the commit's metrics (``numOutputRows``)."""
     ensure_table(spark, path, schema, partition_by)
     return _write(spark, path, df.select(*schema.fieldNames()).write.format("delta").mode("overwrite"))
+
+
+# --- catalogue entries: a table's declared schema, keys and layout, under a lakehouse root ----
+
+def exists(spark: SparkSession, root: str, table: Table) -> bool:
+    return table_exists(spark, table.path(root))
+
+
+def read(spark: SparkSession, root: str, table: Table, empty_if_missing: bool = True) -> DataFrame:
+    """The table, or (``empty_if_missing``) an empty frame of its schema when it does not exist
+    yet; otherwise a missing table is a ``FileNotFoundError`` naming it."""
+    return read_table(spark, table.path(root), table.schema if empty_if_missing else None)
+
+
+def create(spark: SparkSession, root: str, table: Table) -> DeltaTable:
+    """The table, created empty with its declared schema, partitioning and properties if absent."""
+    return ensure_table(spark, table.path(root), table.schema, table.partition_by, table.property_map())
+
+
+def merge_new(spark: SparkSession, root: str, table: Table, df: DataFrame,
+              update_on_match: Optional[Mapping[str, str]] = None,
+              update_condition: Optional[str] = None) -> Dict[str, int]:
+    """:func:`merge_insert_new` on the table's keys (see there for the counts returned)."""
+    create(spark, root, table)
+    return merge_insert_new(spark, table.path(root), df, table.keys, table.schema, update_on_match,
+                            table.partition_by, update_condition)
+
+
+def overwrite_rows(spark: SparkSession, root: str, table: Table, df: DataFrame) -> Dict[str, int]:
+    """:func:`overwrite` with the table's schema and partitioning."""
+    create(spark, root, table)
+    return overwrite(spark, table.path(root), df, table.schema, table.partition_by)
+
+
+def append_rows(spark: SparkSession, root: str, table: Table, df: DataFrame,
+                merge_schema: bool = False) -> Dict[str, int]:
+    """:func:`append` with the table's schema and partitioning."""
+    create(spark, root, table)
+    return append(spark, table.path(root), df, table.schema, table.partition_by, merge_schema)
+
+
+def replace_rows(spark: SparkSession, root: str, table: Table, df: DataFrame, predicate: str) -> Dict[str, int]:
+    """:func:`replace_where` with the table's schema and partitioning."""
+    create(spark, root, table)
+    return replace_where(spark, table.path(root), df, table.schema, predicate, table.partition_by)
+
+
+def upsert_and_delete_rows(spark: SparkSession, root: str, table: Table, rows: DataFrame,
+                           deleted_keys: DataFrame) -> None:
+    """:func:`upsert_and_delete` on the table's one key column."""
+    if len(table.keys) != 1:
+        raise ValueError(f"{table.qualified_name}: upsert_and_delete needs one key column, not {table.keys}")
+    create(spark, root, table)
+    upsert_and_delete(spark, table.path(root), rows, deleted_keys, table.keys[0], table.schema)
 
 
 @_names_table("staging", path_arg=1)
