@@ -62,7 +62,8 @@ def job_parser(
         parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                             help="override any conf key, e.g. --set spark.shuffle_partitions=2")
     if log_format:
-        parser.add_argument("--log-format", choices=("text", "json"), default="text")
+        parser.add_argument("--log-format", choices=("text", "json"), default="text",
+                            help="log lines as text or as one JSON object each (default: text)")
     if data_dir:
         parser.add_argument("--data-dir", default=SHARED_DATA, help="the shared labeled data")
     if model_out:
