@@ -58,15 +58,15 @@ def export_random_bert_base(out_dir: str, seed: int = 0) -> Dict[str, object]:
 
 def time_scoring(model, rows, warmup_rows: int = 200) -> Dict[str, float]:
     """Wall and JVM CPU seconds of scoring the cached ``rows`` into a no-op sink."""
-    from newslake.training.evaluate import _jvm_cpu_seconds, score_labeled
+    from newslake.training.evaluate import jvm_cpu_seconds, score_labeled
 
     spark = rows.sparkSession
     score_labeled(model, rows.limit(warmup_rows)).write.format("noop").mode("overwrite").save()
     load = os.getloadavg()[0]
-    cpu0, t0 = _jvm_cpu_seconds(spark), time.perf_counter()
+    cpu0, t0 = jvm_cpu_seconds(spark), time.perf_counter()
     score_labeled(model, rows).write.format("noop").mode("overwrite").save()
     wall = time.perf_counter() - t0
-    cpu1 = _jvm_cpu_seconds(spark)
+    cpu1 = jvm_cpu_seconds(spark)
     n = rows.count()
     cpu = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
     return {
@@ -98,7 +98,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from newslake.nlp.sentiment import load_sentiment_model
     from newslake.nlp.sequence_classifier import onnx_sentiment_pipeline
     from newslake.spark import build_spark
-    from newslake.training.train import load_shared_data
+    from newslake.training.shared_data import load_shared_data
 
     args = parse_args(argv)
     settings = load_settings(args.conf, {"spark.master": "local[2]"})

@@ -52,7 +52,7 @@ def figures(scored: DataFrame) -> Dict[str, object]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from newslake.cli import stdout_kept_for_result
+    from newslake.json_stdout import stdout_kept_for_result
     from newslake.config import load_settings
     from newslake.nlp.sentiment import ModelNotBuiltError, load_sentiment_model
     from newslake.spark import build_spark

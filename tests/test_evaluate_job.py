@@ -8,7 +8,8 @@ import pytest
 from conftest import TINY_LABELED_CSV, local_conf_with_models
 from newslake.training import datasets as D
 from newslake.training import evaluate
-from newslake.training.train import SentimentParams, train_sentiment
+from newslake.training.fast_model import train_sentiment
+from newslake.training.params import SentimentParams
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,8 @@ from newslake.nlp.sentiment import (
     model_supports_entities,
     score_sentences,
 )
-from newslake.training.train import SentimentParams, build_training_pipeline, train_sentiment
+from newslake.training.fast_model import build_training_pipeline, train_sentiment
+from newslake.training.params import SentimentParams
 
 SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "models" / "sentiment_fast"
 

@@ -11,7 +11,6 @@ after a restore.
 
 from __future__ import annotations
 
-import argparse
 import logging
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
@@ -19,6 +18,7 @@ from typing import List, Optional, Sequence
 from pyspark.sql import SparkSession
 
 from newslake import io
+from newslake.arguments import configure_logging, job_parser, settings_from_args
 
 log = logging.getLogger("newslake")
 
@@ -93,17 +93,12 @@ def report_lines(results: Sequence[TableCheck]) -> List[str]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from newslake.cli import configure_logging, settings_from_args
-
-    parser = argparse.ArgumentParser(prog="jobs.check", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--conf", default="conf/local.yaml", help="YAML profile (default: conf/local.yaml)")
-    parser.add_argument("--lakehouse", help="root of the Delta tables; overrides paths.lakehouse")
-    parser.add_argument("--input", help="accepted like every job's; the check reads no input")
-    parser.add_argument("--models", help="accepted like every job's; the check reads no models")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override any conf key")
+    parser = job_parser("jobs.check", __doc__.split("\n\n")[0], paths=("lakehouse", "input", "models"),
+                        path_help={"input": "accepted like every job's; the check reads no input",
+                                   "models": "accepted like every job's; the check reads no models"},
+                        overrides=True, log_format=True)
     parser.add_argument("--table", action="append", default=[], metavar="LAYER/TABLE",
                         help="check only this table (repeatable; default: every table)")
-    parser.add_argument("--log-format", choices=("text", "json"), default="text")
     args = parser.parse_args(argv)
     configure_logging(args.log_format)
     try:

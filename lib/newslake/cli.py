@@ -7,17 +7,16 @@ logs what it did, records itself in ``ops/runs`` and exits non-zero on failure.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import logging
 import os
 import re
 import sys
 import time
 from datetime import date
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
-from newslake.config import ConfigurationError, Settings, load_settings, parse_set_option
+from newslake.arguments import configure_logging, job_parser, settings_from_args
+from newslake.config import ConfigurationError, Settings
 from newslake.errors import describe
 
 log = logging.getLogger("newslake")
@@ -25,39 +24,15 @@ log = logging.getLogger("newslake")
 STAGES = ("ingest", "enrich", "stories", "aggregate")
 
 
-@contextlib.contextmanager
-def stdout_kept_for_result() -> Iterator[None]:
-    """Point file descriptor 1 at stderr while the block runs, then restore it.
-
-    For commands whose stdout is one JSON document: the Spark JVM they start inherits the
-    redirected descriptor, so what the JVM prints (Spark NLP's ONNX wrapper says "Using CPUs"
-    on stdout) lands on stderr, while the command prints its JSON after the block.
-    """
-    sys.stdout.flush()
-    saved = os.dup(1)
-    os.dup2(2, 1)
-    try:
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=description)
-    parser.add_argument("--conf", default="conf/local.yaml", help="YAML profile (default: conf/local.yaml)")
-    parser.add_argument("--lakehouse", help="root of the Delta tables; overrides paths.lakehouse")
-    parser.add_argument("--input", help="raw dump folder; overrides paths.input")
-    parser.add_argument("--models", help="models folder; overrides paths.models")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override any conf key, e.g. --set spark.shuffle_partitions=2")
+    """The stage jobs' parser: the common options (:func:`newslake.arguments.job_parser`) plus
+    the processing window, the run id and the summary switch."""
+    parser = job_parser(prog, description, paths=("lakehouse", "input", "models"), overrides=True, log_format=True)
     parser.add_argument("--full-refresh", action="store_true", help="reprocess everything (in the window, if given)")
     parser.add_argument("--run-date", type=_date, help="logical date to process (an orchestrator's ds): the window is that day")
     parser.add_argument("--start", type=_date, help="first day of the logical window (with --end)")
     parser.add_argument("--end", type=_date, help="last day of the logical window, inclusive (with --start)")
     parser.add_argument("--run-id", help="run id to record (default: a new random id)")
-    parser.add_argument("--log-format", choices=("text", "json"), default="text")
     parser.add_argument("--quiet-summary", action="store_true", help="do not print the gold summary")
     return parser
 
@@ -81,21 +56,6 @@ def window_from_args(args: argparse.Namespace) -> Tuple[Optional[date], Optional
     return args.start, args.end
 
 
-PATH_OPTIONS = {"paths.lakehouse": "--lakehouse", "paths.input": "--input", "paths.models": "--models"}
-
-
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    overrides: Dict[str, object] = {
-        "paths.lakehouse": args.lakehouse, "paths.input": args.input, "paths.models": args.models,
-    }
-    origins = dict(PATH_OPTIONS)
-    for item in args.set:
-        key, value = parse_set_option(item)
-        overrides[key] = value
-        origins[key] = f"--set {key}=..."
-    return load_settings(args.conf, overrides, override_origins=origins)
-
-
 def require_input_folder(settings: Settings) -> None:
     """A local input folder must exist before Spark starts (an object-store path is checked by
     the stage, which has the file system)."""
@@ -107,22 +67,6 @@ def require_input_folder(settings: Settings) -> None:
         raise ConfigurationError(f"paths.input: the input folder {path!r} does not exist "
                                  f"({'not a folder' if os.path.exists(local) else 'no such path'}); "
                                  "pass --input DIR or set paths.input")
-
-
-class _JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        payload = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
-                   "message": record.getMessage()}
-        payload.update(getattr(record, "fields", {}))
-        return json.dumps(payload, default=str)
-
-
-def configure_logging(fmt: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    log.handlers[:] = [handler]
-    log.setLevel(logging.INFO)
-    log.propagate = False
 
 
 def run_stages(stages: Sequence[str], argv: Optional[List[str]] = None) -> int:

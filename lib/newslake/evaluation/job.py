@@ -3,7 +3,8 @@
     python -m jobs.evaluate_silver --conf conf/local.yaml [--shared-data ../shared/data]
         [--reuters-limit 2000] [--finentity-limit N] [--labeled-only] [--set section.key=value]
 
-Hand-labeled figures (``tests/data/labeled``) come first: sentence boundaries on the house set
+Hand-labeled figures (``--labeled-dir``: the repository's ``tests/data/labeled``, which
+``jobs/evaluate_silver.py`` passes) come first: sentence boundaries on the house set
 and, under ``sentence_boundaries_rules``, on the Golden Rules-style tuning and held-out sets and
 pySBD's own English Golden Rules (when ``pysbd`` is installed); the real-data figures (FinEntity
 company spans, Reuters-21578 countries) are printed beside them when ``--shared-data`` exists,
@@ -19,30 +20,35 @@ import sys
 import time
 from typing import Dict, List, Optional
 
-from newslake.config import load_settings, parse_set_option
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from newslake.arguments import SHARED_DATA, job_parser, settings_from_args
 
 
-def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="jobs.evaluate_silver", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--conf", default="conf/local.yaml")
-    parser.add_argument("--labeled-dir", default=os.path.join(ROOT, "tests", "data", "labeled"))
-    parser.add_argument("--shared-data", default=os.path.join(os.path.dirname(ROOT), "shared", "data"))
+def parse_args(argv: Optional[List[str]], labeled_dir: Optional[str] = None,
+               shared_data: str = SHARED_DATA) -> argparse.Namespace:
+    """``labeled_dir`` and ``shared_data``: the defaults of ``--labeled-dir`` (the hand-labeled
+    sets; without a default the option is required) and ``--shared-data``; the jobs/ entry
+    point passes the repository's folders, so the library never locates a checkout."""
+    parser = job_parser("jobs.evaluate_silver", __doc__.split("\n\n")[0], overrides=True)
+    parser.add_argument("--labeled-dir", default=labeled_dir, required=labeled_dir is None,
+                        help="the hand-labeled sets" + (" (default: %(default)s)" if labeled_dir else ""))
+    parser.add_argument("--shared-data", default=shared_data,
+                        help="the public labeled data (default: %(default)s)")
     parser.add_argument("--reuters-limit", type=int, default=2000,
                         help="first N Reuters stories with a BODY and PLACES (default 2000)")
     parser.add_argument("--finentity-limit", type=int, default=None, help="first N FinEntity passages (default all)")
     parser.add_argument("--labeled-only", action="store_true", help="skip the real-data figures")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: Optional[List[str]] = None, labeled_dir: Optional[str] = None,
+         shared_data: str = SHARED_DATA) -> int:
+    """Entry point of ``jobs/evaluate_silver.py`` (``labeled_dir``, ``shared_data``: see
+    :func:`parse_args`); prints the JSON document, returns the exit code."""
     from newslake.evaluation import finentity, linking, reuters, sentences
     from newslake.spark import build_spark
 
-    args = parse_args(argv)
-    settings = load_settings(args.conf, dict(parse_set_option(item) for item in args.set))
+    args = parse_args(argv, labeled_dir, shared_data)
+    settings = settings_from_args(args)
     spark = build_spark(settings.spark, app_name="newslake-evaluate-silver")
     enrich, gazetteer = settings.enrich, settings.paths.gazetteer
     out: Dict[str, object] = {}

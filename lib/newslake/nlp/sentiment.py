@@ -38,19 +38,16 @@ from pyspark.ml.linalg import VectorUDT
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-SENTIMENT_LABELS = ("negative", "neutral", "positive")
-"""Class order of the model: label index 0, 1, 2."""
-
-INTERNAL_PREFIX = "__snt_"
-MODEL_INPUT_COL = INTERNAL_PREFIX + "text"
-PREDICTION_COL = INTERNAL_PREFIX + "prediction"
-PROBABILITY_COL = INTERNAL_PREFIX + "probability"
-RAW_PREDICTION_COL = INTERNAL_PREFIX + "raw_prediction"
-
-TARGET_MARKER = "TGT"
-"""Token that stands for the target entity in entity-targeted inputs (lower-cased: ``tgt``)."""
-
-OUTPUT_COLS = ("sentiment_label", "sentiment_score", "sentiment_confidence")
+from newslake.nlp.sentiment_columns import (
+    INTERNAL_PREFIX,
+    MODEL_INPUT_COL,
+    OUTPUT_COLS,
+    PREDICTION_COL,
+    PROBABILITY_COL,
+    SENTIMENT_LABELS,
+    TARGET_MARKER,
+)
+from newslake.nlp.sequence_classifier import pretrained_sentiment_pipeline, vocabulary_contains
 
 
 BUILD_COMMANDS = {
@@ -96,8 +93,6 @@ def load_configured_model(spark: SparkSession, models_dir: str, name: str) -> Pi
     (``sentiment_fast``, ``sentiment_accurate``), or ``pretrained:<name>[:<lang>]`` for a
     Spark NLP Models Hub ``BertForSequenceClassification`` (downloads: online users only)."""
     if name.startswith(PRETRAINED_PREFIX):
-        from newslake.nlp.sequence_classifier import pretrained_sentiment_pipeline
-
         hub_name, _, lang = name[len(PRETRAINED_PREFIX):].partition(":")
         return pretrained_sentiment_pipeline(spark, hub_name, lang or "en")
     return load_sentiment_model(f"{models_dir.rstrip('/')}/{name}")
@@ -110,8 +105,6 @@ def model_supports_entities(model: PipelineModel) -> bool:
     word piece of the transformer's vocabulary (the build adds it only when it trains on
     entity rows; a hub model's vocabulary has no such word, so it scores sentences).
     """
-    from newslake.nlp.sequence_classifier import vocabulary_contains
-
     markers = {TARGET_MARKER.lower(), "e:" + TARGET_MARKER.lower()}
     for stage in model.stages:
         if isinstance(stage, CountVectorizerModel) and markers & set(stage.vocabulary):

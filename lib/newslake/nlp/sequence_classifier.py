@@ -37,7 +37,7 @@ from pyspark.ml import Pipeline, PipelineModel
 from pyspark.ml.feature import SQLTransformer
 from pyspark.sql import SparkSession
 
-from newslake.nlp.sentiment import (
+from newslake.nlp.sentiment_columns import (
     INTERNAL_PREFIX,
     MODEL_INPUT_COL,
     PREDICTION_COL,

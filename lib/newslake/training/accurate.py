@@ -10,7 +10,7 @@ The accurate tier (models/sentiment_accurate, MiniLM-L6) is built here; the teac
 Steps, each timed in metrics.json (``build_seconds``):
 
 1. the labeled rows and the validation split of the fast tier
-   (:func:`newslake.training.train.load_shared_data`: PhraseBank levels deduplicated and
+   (:func:`newslake.training.shared_data.load_shared_data`: PhraseBank levels deduplicated and
    weighted by agreement, SEntFiN and FinEntity rows; validation rows are never trained on),
    with the model input built by the same :func:`newslake.nlp.sentiment.model_input` that
    scoring uses (entities replaced by the marker);
@@ -39,8 +39,16 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from newslake.nlp.sentiment import SENTIMENT_LABELS, model_input
-from newslake.training import datasets
+from newslake.arguments import job_parser, settings_from_args
+from newslake.json_stdout import stdout_kept_for_result
+from newslake.nlp.sentiment import SENTIMENT_LABELS, load_sentiment_model, model_input
+from newslake.nlp.sequence_classifier import onnx_sentiment_pipeline
+from newslake.spark import build_spark
+from newslake.training import card, datasets, provenance
+from newslake.training.evaluate import jvm_cpu_seconds, score_labeled, sentences_per_second
+from newslake.training.metrics import classification_metrics
+from newslake.training.params import SentimentParams
+from newslake.training.shared_data import SPLIT_RULE, load_shared_data, split_sizes
 
 TIER = "sentiment_accurate"
 VALIDATION_SETS = ("phrasebank_allagree", "phrasebank_50agree", "sentfin_entity", "finentity_entity")
@@ -141,9 +149,7 @@ def _collect_training_rows(train: DataFrame):
 def _versions(spark: SparkSession, spec: TierSpec = ACCURATE) -> Dict[str, str]:
     from importlib import metadata
 
-    from newslake.training.train import _versions as base_versions
-
-    out = base_versions(spark)
+    out = provenance.versions(spark)
     for dist in spec.version_dists:
         try:
             out[dist] = metadata.version(dist)
@@ -168,14 +174,12 @@ def _defaults(spec: TierSpec):
 
 def parse_args(argv: Optional[List[str]] = None, spec: TierSpec = ACCURATE) -> argparse.Namespace:
     defaults = _defaults(spec)
-    parser = argparse.ArgumentParser(
-        prog=f"jobs.{spec.job}",
-        description=f"Fine-tune {spec.base_model.split(' ')[0]} on ../shared/data, export it to ONNX, "
+    parser = job_parser(
+        f"jobs.{spec.job}",
+        f"Fine-tune {spec.base_model.split(' ')[0]} on ../shared/data, export it to ONNX, "
         f"import it into Spark NLP and save models/{spec.tier} with its model card.",
+        conf_required=True, data_dir=True, model_out=spec.tier,
     )
-    parser.add_argument("--conf", required=True, help="configuration profile, e.g. conf/local.yaml")
-    parser.add_argument("--data-dir", default="../shared/data", help="the shared labeled data")
-    parser.add_argument("--out", default=None, help=f"model folder (default: <models>/{spec.tier})")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
@@ -232,22 +236,7 @@ def _command(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> str:
 
 def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object]:
     """Build, validate and save a transformer tier; returns the metrics.json payload."""
-    from newslake.config import load_settings
-    from newslake.nlp.sequence_classifier import onnx_sentiment_pipeline
-    from newslake.nlp.sentiment import load_sentiment_model
-    from newslake.spark import build_spark
-    from newslake.training import card, finetune
-    from newslake.training.evaluate import score_labeled, sentences_per_second
-    from newslake.training.metrics import classification_metrics
-    from newslake.training.train import (
-        MAX_MODEL_BYTES,
-        SPLIT_RULE,
-        SentimentParams,
-        _dir_size,
-        _split_sizes,
-        _training_files,
-        load_shared_data,
-    )
+    from newslake.training import finetune  # the extra's torch: imported once the build runs
 
     def say(message: str) -> None:
         _say(message, spec)
@@ -261,9 +250,7 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
 
     def cpu_now() -> float:
         """CPU seconds so far of this process (torch) and of the Spark JVM (Spark NLP)."""
-        from newslake.training.evaluate import _jvm_cpu_seconds
-
-        jvm = _jvm_cpu_seconds(spark_holder[0]) if spark_holder else 0.0
+        jvm = jvm_cpu_seconds(spark_holder[0]) if spark_holder else 0.0
         return time.process_time() + (jvm or 0.0)
 
     def phase_done(name: str, since: float) -> float:
@@ -275,7 +262,7 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
             f"(total {now - build_started:.0f}s, load average {os.getloadavg()[0]:.1f})")
         return now
 
-    settings = load_settings(args.conf)
+    settings = settings_from_args(args)
     out = (args.out or settings.model_path(spec.tier)).rstrip("/")
     if not os.path.isdir(args.data_dir):
         raise FileNotFoundError(
@@ -396,8 +383,8 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
                      if step_seconds else None},
         "training_rows": {str(k): int(v) for k, v in counts.items()},
         "split_rule": SPLIT_RULE,
-        "split_sizes": _split_sizes(spark, args.data_dir, data_params, sets),
-        "training_files": _training_files(args.data_dir),
+        "split_sizes": split_sizes(spark, args.data_dir, data_params, sets),
+        "training_files": provenance.training_files(args.data_dir),
         "validation": validation,
         "validation_rows_limit": args.validation_rows,
         "goals": dict(spec.goals),
@@ -415,7 +402,7 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
     }
     card.write_metrics(tmp_out, payload)
     card.write_accurate_card(tmp_out, payload)
-    payload["model_size_bytes"] = _dir_size(tmp_out)
+    payload["model_size_bytes"] = provenance.dir_size(tmp_out)
     card.write_metrics(tmp_out, payload)
     card.write_accurate_card(tmp_out, payload)
     # The exported ONNX folder stays beside the Spark NLP model: the compact tier
@@ -430,7 +417,7 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
         say(f"the fine-tuning stopped at step {training.steps_done} of {training.total_steps}: {out} is a "
             f"partial build; its checkpoint stays in {checkpointing.folder}, and the same command "
             "without --max-steps carries on from it")
-    if payload["model_size_bytes"] < MAX_MODEL_BYTES:
+    if payload["model_size_bytes"] < provenance.MAX_MODEL_BYTES:
         say("note: the model is under 20 MB and could be shipped")
     say(f"built {out} in {build_seconds:.0f}s ({build_seconds / 60:.1f} min; budget "
         f"{spec.budget_seconds // 60} min): {phases}")
@@ -447,8 +434,6 @@ def main(argv: Optional[List[str]] = None, spec: TierSpec = ACCURATE) -> int:
         print(f"{spec.job}: the {spec.extra} extra is not installed ({exc}); "
               f"run: pip install -e '.[{spec.extra}]'", file=sys.stderr)
         return 2
-    from newslake.cli import stdout_kept_for_result
-
     try:
         with stdout_kept_for_result():
             payload = run(args, spec)

@@ -251,7 +251,7 @@ sentences of the four agreement levels).
 {_training_data_section(files, "")}
 ## Split
 
-The fast tier's split (`newslake.training.train.load_shared_data`), so both tiers are
+The fast tier's split (`newslake.training.shared_data.load_shared_data`), so both tiers are
 measured on the same rows:
 
 {payload['split_rule']}

@@ -34,8 +34,24 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
+from newslake.arguments import job_parser, settings_from_args
+from newslake.json_stdout import stdout_kept_for_result
 from newslake.nlp import compact
-from newslake.nlp.sequence_classifier import LABELS_FILE, ONNX_FILE, VOCAB_FILE
+from newslake.nlp.sentiment import load_sentiment_model
+from newslake.nlp.sequence_classifier import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_LENGTH,
+    LABELS_FILE,
+    ONNX_FILE,
+    VOCAB_FILE,
+)
+from newslake.spark import build_spark
+from newslake.training import card, datasets
+from newslake.training.accurate import ONNX_EXPORT_DIR, VALIDATION_SETS
+from newslake.training.evaluate import score_labeled, sentences_per_second
+from newslake.training.metrics import classification_metrics
+from newslake.training.params import SentimentParams
+from newslake.training.shared_data import load_shared_data
 
 # MiniLM-L6's shape, for the optimizer's attention fusion.
 NUM_HEADS = 12
@@ -136,7 +152,6 @@ def make_shipped_source(export_dir: str, out_dir: str, base_weights: str, marker
         shutil.rmtree(work, ignore_errors=True)
 
 
-REALNEWS_FILE = os.path.join("tests", "data", "labeled", "realnews_entity.jsonl")
 COMPARED_TIERS = ("sentiment_fast", "sentiment_accurate", compact.TIER)
 BUILD_COMMAND = ("pip install -e '.[accurate]' && python -m jobs.build_accurate_sentiment --conf conf/local.yaml "
                  "--data-dir ../shared/data && python -m jobs.build_compact_sentiment --conf conf/local.yaml "
@@ -147,16 +162,17 @@ def _say(message: str) -> None:
     print(f"build_compact_sentiment: {message}", file=sys.stderr, flush=True)
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="jobs.build_compact_sentiment",
-        description="Quantize the accurate tier's ONNX export into the shipped compact tier "
-        "(models/shipped/sentiment_compact), assemble it and measure every tier side by side.")
-    parser.add_argument("--conf", required=True, help="configuration profile, e.g. conf/local.yaml")
-    parser.add_argument("--data-dir", default="../shared/data", help="the shared labeled data")
+def parse_args(argv: Optional[List[str]] = None, realnews: Optional[str] = None) -> argparse.Namespace:
+    """``realnews``: ``--realnews``'s default, the team's real-news entity set (the jobs/ entry
+    point passes the repository's copy); without one that set is measured only when named."""
+    parser = job_parser(
+        "jobs.build_compact_sentiment",
+        "Quantize the accurate tier's ONNX export into the shipped compact tier "
+        "(models/shipped/sentiment_compact), assemble it and measure every tier side by side.",
+        conf_required=True, data_dir=True)
     parser.add_argument("--accurate", default=None,
                         help="the built accurate tier (default: <models>/sentiment_accurate)")
-    parser.add_argument("--realnews", default=REALNEWS_FILE, help="the team's real-news entity set")
+    parser.add_argument("--realnews", default=realnews, help="the team's real-news entity set")
     parser.add_argument("--throughput-rows", type=int, default=20_000,
                         help="rows timed for sentences/s per tier (validation rows repeated)")
     return parser.parse_args(argv)
@@ -164,19 +180,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> Dict[str, object]:
     """Make the shipped source, assemble it, measure every tier; returns metrics.json's payload."""
-    from newslake.config import load_settings
-    from newslake.nlp.sentiment import load_sentiment_model
-    from newslake.nlp.sequence_classifier import DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH
-    from newslake.spark import build_spark
-    from newslake.training import card, datasets
-    from newslake.training.accurate import ONNX_EXPORT_DIR, VALIDATION_SETS
-    from newslake.training.evaluate import score_labeled, sentences_per_second
-    from newslake.training.finetune import base_model_dir
-    from newslake.training.metrics import classification_metrics
-    from newslake.training.train import SentimentParams, load_shared_data
+    from newslake.training.finetune import base_model_dir  # the extra's torch
 
     started = time.perf_counter()
-    settings = load_settings(args.conf)
+    settings = settings_from_args(args)
     accurate_dir = (args.accurate or settings.model_path("sentiment_accurate")).rstrip("/")
     with open(os.path.join(accurate_dir, "metrics.json"), encoding="utf-8") as handle:
         accurate = json.load(handle)
@@ -193,7 +200,7 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
 
     sets = {k: v.cache() for k, v in load_shared_data(
         spark, args.data_dir, SentimentParams(seed=int(accurate["params"]["seed"]))).items() if k != "train"}
-    if os.path.isfile(args.realnews):
+    if args.realnews and os.path.isfile(args.realnews):
         sets["realnews_entity"] = datasets.read_labeled(spark, "realnews", args.realnews).cache()
     mixed = sets["phrasebank_50agree"].unionByName(sets["sentfin_entity"]).unionByName(sets["finentity_entity"])
     tiers: Dict[str, Dict[str, object]] = {}
@@ -232,11 +239,10 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
     return payload
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    """Entry point of ``jobs/build_compact_sentiment.py``; returns the exit code."""
-    args = parse_args(argv)
-    from newslake.cli import stdout_kept_for_result
-
+def main(argv: Optional[List[str]] = None, realnews: Optional[str] = None) -> int:
+    """Entry point of ``jobs/build_compact_sentiment.py``; returns the exit code (``realnews``:
+    see :func:`parse_args`)."""
+    args = parse_args(argv, realnews)
     try:
         with stdout_kept_for_result():
             payload = run(args)

@@ -30,6 +30,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from newslake.arguments import SHARED_DATA
 from newslake.nlp.sentiment import SENTIMENT_LABELS
 
 FORMATS = ("phrasebank", "sentfin", "finentity", "csv", "realnews")
@@ -402,7 +403,6 @@ def read_labeled_csv(spark: SparkSession, path: str) -> DataFrame:
 REALNEWS_SOURCES = ("reuters21578", "sample_corpus")
 REALNEWS_PARTS = ("tune", "heldout")
 SHARED_DATA_ENV = "NEWSLAKE_SHARED_DATA"
-_REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 _REALNEWS_SCHEMA = T.StructType(
     [
@@ -427,8 +427,9 @@ class SharedDataUnavailableWarning(UserWarning):
 
 
 def default_shared_data_dir() -> str:
-    """``$NEWSLAKE_SHARED_DATA``, else ``../shared/data`` beside the repository root."""
-    return os.environ.get(SHARED_DATA_ENV) or os.path.join(os.path.dirname(_REPO_ROOT), "shared", "data")
+    """``$NEWSLAKE_SHARED_DATA``, else ``../shared/data`` from where the command runs, as every
+    job's ``--data-dir`` (the library does not locate the repository)."""
+    return os.environ.get(SHARED_DATA_ENV) or SHARED_DATA
 
 
 def realnews_reference(row: Dict[str, object]) -> str:

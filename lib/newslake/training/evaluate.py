@@ -13,7 +13,6 @@ default for the shared training files, so their figures are never measured on tr
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -24,6 +23,9 @@ from pyspark.ml import PipelineModel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from newslake.arguments import job_parser, settings_from_args
+from newslake.json_stdout import stdout_kept_for_result
+from newslake.nlp.compact import file_sha256
 from newslake.nlp.sentiment import (
     BUILD_COMMANDS,
     ModelNotBuiltError,
@@ -50,7 +52,7 @@ def score_labeled(model: PipelineModel, df: DataFrame) -> DataFrame:
     return score_sentences(model, df, text_col="text", entity_col=entity_col)
 
 
-def _jvm_cpu_seconds(spark) -> Optional[float]:
+def jvm_cpu_seconds(spark) -> Optional[float]:
     """CPU seconds the driver JVM (which runs the local executors) has used so far, read from
     /proc; None where that is not available (not Linux, or a remote JVM)."""
     proc = getattr(spark.sparkContext._gateway, "proc", None)
@@ -85,10 +87,10 @@ def sentences_per_second(
     # One warm-up pass so JIT and annotator initialisation are not billed to the timing.
     score_labeled(model, bench.limit(5000)).write.format("noop").mode("overwrite").save()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else -1.0
-    cpu_start, start = _jvm_cpu_seconds(spark), time.perf_counter()
+    cpu_start, start = jvm_cpu_seconds(spark), time.perf_counter()
     score_labeled(model, bench).write.format("noop").mode("overwrite").save()
     seconds = time.perf_counter() - start
-    cpu_end = _jvm_cpu_seconds(spark)
+    cpu_end = jvm_cpu_seconds(spark)
     cpu = cpu_end - cpu_start if cpu_start is not None and cpu_end is not None else None
     bench.unpersist()
     return {
@@ -112,16 +114,6 @@ def evaluate_frame(
     return result
 
 
-def _sha256(path: str) -> Optional[str]:
-    if not os.path.isfile(path):
-        return None
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def trained_on(model_path: str, path: str) -> bool:
     """True when ``path`` is one of the shared training files (by name) or a file the model
     was trained from (by SHA-256, recorded in the model's metrics.json)."""
@@ -133,7 +125,7 @@ def trained_on(model_path: str, path: str) -> bool:
         return False
     with open(metrics_path, encoding="utf-8") as handle:
         recorded = json.load(handle).get("training_files", {})
-    digest = _sha256(path)
+    digest = file_sha256(path) if os.path.isfile(path) else None
     return digest is not None and digest in {f.get("sha256") for f in recorded.values()}
 
 
@@ -154,8 +146,7 @@ def resolve_model_path(models_dir: str, tier: str, default_model: str = "sentime
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="jobs.evaluate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--conf", required=True, help="configuration profile, e.g. conf/local.yaml")
+    parser = job_parser("jobs.evaluate", __doc__.split("\n\n")[0], conf_required=True)
     parser.add_argument("--format", required=True, choices=datasets.FORMATS)
     parser.add_argument("--path", required=True, help="labeled file to evaluate on")
     parser.add_argument("--model", default="fast",
@@ -179,10 +170,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> Dict[str, object]:
     """Evaluate as the command line asks; returns the JSON-ready result."""
-    from newslake.config import load_settings
     from newslake.spark import build_spark
 
-    settings = load_settings(args.conf)
+    settings = settings_from_args(args)
     model_path = resolve_model_path(settings.paths.models, args.model, settings.enrich.entity_sentiment_model)
     split = args.split or ("validation" if trained_on(model_path, args.path) else "all")
     spark = build_spark(settings.spark, app_name="newslake-evaluate-sentiment")
@@ -209,8 +199,6 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``jobs/evaluate.py``: prints one JSON object, returns the exit code."""
-    from newslake.cli import stdout_kept_for_result
-
     args = parse_args(argv)
     try:
         with stdout_kept_for_result():
