@@ -134,3 +134,68 @@ def test_missing_input_folder_is_a_configuration_error_before_spark(tmp_path, ca
     err = capsys.readouterr().err
     assert "configuration error" in err and "no-such-folder" in err
     assert not (tmp_path / "lake").exists()
+
+
+# --- linguistic rule data: defaults read from newslake/nlp/rules.yaml ---------------------------
+
+def test_rule_data_defaults_are_the_known_values():
+    """Known values of the defaults that live in the data file (not in code), one of each shape:
+    regexes with backslashes and quotes, words YAML would read as booleans, mappings in order."""
+    from newslake.config import Settings
+
+    settings = Settings()
+    enrich, stories = settings.enrich, settings.stories
+    assert enrich.ticker_exchanges[:3] == ["NASDAQ", "Nasdaq", "NYSE"] and enrich.ticker_exchanges[-1] == "OTCMKTS"
+    assert len(enrich.ticker_exchanges) == 41
+    assert {"ON", "OK", "US", "EPA"} <= set(enrich.bare_ticker_stoplist) and len(enrich.bare_ticker_stoplist) == 75
+    assert enrich.company_blockers[0] == r"\b(?:Harrison|Gerald|Betty|Doug|Tom|Whitey|Glenn|John|Rob)\s+Ford\b"
+    assert enrich.company_signal_before == r"(?:\b(?:[Ss]hares|[Ss]tock|[Ss]take|[Bb]onds) (?:of|in)|\b[Rr]ivals?)\s+$"
+    assert enrich.company_signal_after.startswith(r"^(?:[’']s)?\s+(?:said|says|")
+    assert list(enrich.coreference_heads)[:2] == ["company", "firm"] and len(enrich.coreference_heads) == 32
+    assert enrich.coreference_heads["carrier"] == ["Industrials", "Communication Services"]
+    assert enrich.country_context_blockers["Chad"] == r"\bChad [A-Z][a-z]+(?! (?:said|says))"
+    assert enrich.widget_pattern == r"(?im)^\s*[•*\-]?\s*overall sentiment\s*:\s*(positive|negative|neutral|mixed)\b"
+    assert stories.boilerplate_line_patterns[2] == r"(?:\u00a9|\(c\)|copyright\b).*"
+    assert stories.dateline_pattern.endswith(r"\([^()\n]{2,60}\)\s*[-\u2013\u2014:]+\s*")
+    assert settings.ingest.dateline_pattern.startswith(r"^[A-Z][A-Za-z .'-]{1,40}, (?P<date>")
+    # What stored story signatures are checked against: a changed pattern would refuse them.
+    assert stories.minhash_params() == "k=5;h=150;r=3;seed=20240901;nf=67108864;bp=6405aad71cdbcf81"
+
+
+def test_rule_data_is_not_shared_between_settings():
+    from newslake.config import Settings
+
+    first, second = Settings(), Settings()
+    first.enrich.bare_ticker_stoplist.append("TSLA")
+    first.enrich.coreference_heads["company"].append("Energy")
+    assert "TSLA" not in second.enrich.bare_ticker_stoplist and second.enrich.coreference_heads["company"] == []
+
+
+def test_rule_data_is_overridden_like_any_setting(tmp_path):
+    conf = tmp_path / "c.yaml"
+    conf.write_text("enrich:\n  ticker_exchanges: [NYSE]\n", encoding="utf-8")
+    settings = load_settings(str(conf), environ={}, overrides={"stories.boilerplate_line_patterns": []})
+    assert settings.enrich.ticker_exchanges == ["NYSE"] and settings.stories.boilerplate_line_patterns == []
+    assert len(settings.enrich.company_blockers) == 8  # the rest keep the data file's defaults
+
+
+def test_rule_data_is_found_in_a_zipped_package(tmp_path):
+    """spark-submit puts a zip (the wheel's .zip copy) on the executors' path: the data file must
+    be read from inside it."""
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    lib = Path(__file__).resolve().parents[1] / "lib"
+    archive = tmp_path / "newslake.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in (lib / "newslake").rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zipped.write(path, path.relative_to(lib).as_posix())
+    code = ("import newslake.config as c; assert '.zip' in c.__file__, c.__file__; "
+            "print(len(c.Settings().enrich.ticker_exchanges))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(archive)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "41"

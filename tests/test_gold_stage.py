@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from pyspark.sql import functions as F
 
-from newslake import io
+from newslake import catalogue, io
+from newslake.gold import maintenance
 from newslake.gold import stage as gold_stage
 from newslake.gold.export import export_main
 from newslake.runs import RunContext
@@ -322,10 +323,10 @@ def test_export_writes_one_parquet_and_one_csv_file(flow, tmp_path):
 def test_optimize_zorders_the_recomputed_weeks_and_vacuums(spark, flow):
     """What ``aggregate.optimize`` runs after a write (here on one table and one week)."""
     settings = make_settings(flow["lakehouse"], **{"aggregate.optimize": True})
-    weekly = gold_stage.WEEKLY_TABLES[0]
+    weekly = catalogue.GOLD_WEEKLY_TABLES[0]
     path = f"{flow['lakehouse']}/gold/{weekly.name}"
     before = rows(spark, flow["lakehouse"], weekly.name)
-    gold_stage.maintain(spark, settings, [weekly], [W15])
+    maintenance.maintain(spark, settings.lakehouse_root(), [weekly], [W15], settings.aggregate.vacuum_retention_hours)
     history = spark.sql(f"DESCRIBE HISTORY delta.`{path}`").select("operation", "operationParameters").collect()
     assert [r.operation for r in history[:3]] == ["VACUUM END", "VACUUM START", "OPTIMIZE"]
     optimize = history[2].operationParameters

@@ -29,6 +29,8 @@ from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Tuple
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from newslake.nlp import rules
+
 ENV_PREFIX = "NEWSLAKE__"
 
 # Maps whose keys hold dots themselves: in a dotted override, the rest after the map is one key.
@@ -39,6 +41,9 @@ SECRET_KEY = re.compile(r"secret|passw|token|credential|(?:access|private|accoun
                         re.IGNORECASE)
 
 REDACTED = "***"
+
+# The default of a setting that is linguistic rule data, kept in newslake/nlp/rules.yaml.
+_rule = rules.default_factory
 
 
 class ConfigurationError(ValueError):
@@ -131,12 +136,8 @@ class IngestSettings(_Frozen):
         "published": ["date", "published"], "url": ["url", "link"],
         "source": ["source", "publisher", "site"],
     })
-    # A wire-style dateline opening the body ("FRANKFURT, April 2, 2024 (Reuters) - ..."):
-    # its date is used when the file has no date header.
-    dateline_pattern: str = (
-        r"^[A-Z][A-Za-z .'-]{1,40}, (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})(?: \([^)]{1,40}\))? ?[-–—]"
-    )
-
+    # A wire-style dateline opening the body (its date is used when the file has no date header).
+    dateline_pattern: str = Field(default_factory=_rule("ingest", "dateline_pattern"))
 
 class EnrichSettings(_Frozen):
     # Sentence-level sentiment (silver/sentences, silver/articles): every sentence, so cheap.
@@ -151,24 +152,11 @@ class EnrichSettings(_Frozen):
         if self.entity_sentiment_model == self.sentiment_model:
             return self.sentiment_model
         return f"{self.sentiment_model}+{self.entity_sentiment_model}"
-    # Lines of scraped pages that are site chrome, not article text (case-insensitive regex,
-    # matched against a whole stripped line).
-    chrome_line_patterns: List[str] = Field(
-        default_factory=lambda: [
-            r"latest articles?",
-            r"explore more",
-            r"(read|see) (more|also)\b.*",
-            r"share( this)?( article)?( on \w+)?",
-            r"(advertisement|sponsored( content)?)",
-            r"sign up for .*newsletter.*",
-            r"related (articles|stories|news)",
-            r"(follow us|subscribe)( on .*)?",
-        ]
-    )
-    # A breadcrumb glued to the title, as in "HomeFinance NewsFinance<title>".
-    breadcrumb_prefix_pattern: str = r"^Home(?:[A-Z][\w&]*(?: [A-Z][\w&]*)*)+?(?=[A-Z][a-z])"
-    # Publisher's own sentiment widget: "• Overall sentiment: positive" and what follows it.
-    widget_pattern: str = r"(?im)^\s*[•*\-]?\s*overall sentiment\s*:\s*(positive|negative|neutral|mixed)\b"
+    # Scraped pages' site chrome, a breadcrumb glued to the title, the publisher's own sentiment
+    # widget: regexes, in newslake/nlp/rules.yaml with the other linguistic rule data.
+    chrome_line_patterns: List[str] = Field(default_factory=_rule("enrich", "chrome_line_patterns"))
+    breadcrumb_prefix_pattern: str = Field(default_factory=_rule("enrich", "breadcrumb_prefix_pattern"))
+    widget_pattern: str = Field(default_factory=_rule("enrich", "widget_pattern"))
     # |score| below this is neutral; scores lie in [-1, 1].
     neutral_band: float = Field(default=0.2, ge=0.0, lt=1.0)
     # Sentence boundaries: blank lines, bullet items and the news rules of newslake.nlp.sentences
@@ -177,105 +165,28 @@ class EnrichSettings(_Frozen):
     # "Beijing said" -> CN: off by default, since capitals are also just places. When on, a
     # capital counts only as the subject of one of metonym_verbs ("Beijing ordered", not "in Beijing").
     capitals_as_metonyms: bool = False
-    metonym_verbs: List[str] = Field(default_factory=lambda: [
-        "said", "says", "announced", "ordered", "added", "imposed", "approved", "banned", "warned",
-        "responded", "urged", "accused", "denied", "retaliated", "blacklisted", "condemned", "rejected",
-        "agreed", "signed", "pledged", "threatened", "sanctioned", "wants", "will", "has", "is", "would",
-        "plans", "told", "summoned", "criticised", "criticized", "vowed", "restricted", "lifted", "raised", "cut",
-    ])
+    metonym_verbs: List[str] = Field(default_factory=_rule("enrich", "metonym_verbs"))
     languages: List[str] = Field(default_factory=lambda: ["en"])
     # A killed enrich run leaves its _staging/enrich-<run id> folder; the next enrich removes it
     # once nothing in it changed for this long (at once when its run is not running).
     staging_stale_after_hours: float = Field(default=6.0, gt=0)
 
-    # ---- company linking (newslake.nlp.linking) -------------------------------------------
-    # Exchange names of the "NASDAQ: TSLA" form (matched as written, then upper-cased).
-    ticker_exchanges: List[str] = Field(default_factory=lambda: [
-        "NASDAQ", "Nasdaq", "NYSE", "NYSE American", "NYSE Arca", "AMEX", "TSX", "TSXV", "LSE", "LON",
-        "HKEX", "HKG", "ASX", "SIX", "XETRA", "Xetra", "ETR", "FRA", "EPA", "AMS", "TYO", "TSE", "KRX", "KOSPI",
-        "TWSE", "SSE", "SZSE", "NSE", "BSE", "SGX", "JSE", "B3", "BMV", "BME", "BIT", "STO", "HEL", "CPH", "OSL",
-        "OTC", "OTCMKTS",
-    ])
-    # A bare all-capital symbol ("TSLA fell 4%") is a ticker only for a US listing, with market
-    # words in its sentence, and when it is not one of these ordinary abbreviations.
-    bare_ticker_context: str = (
-        r"(?i)\b(?:shares?|stocks?|fell|rose|jumped|jumps|slid|slips?|slipped|gained|gains|dropped|drops|"
-        r"climbed|tumbled|surged|sank|rallied|plunged|soared|premarket|pre-market|after-hours|trading|"
-        r"traded|closed|opened|higher|lower|up|down|bought|sold|buy|sell|ticker)\b|%"
-    )
-    bare_ticker_stoplist: List[str] = Field(default_factory=lambda: [
-        "AI", "ALL", "AM", "ARE", "AT", "BE", "BIG", "CAN", "CEO", "CFO", "COO", "CPI", "CTO", "DC", "EPS",
-        "ETF", "ET", "EU", "EV", "EVS", "FDA", "FED", "FOR", "FTC", "GDP", "HAS", "IMF", "IPO", "IT", "KEY",
-        "LOW", "MAN", "NEW", "NOW", "OK", "ON", "ONE", "OPEC", "OUT", "PM", "PMI", "RUN", "SEC", "SEE", "SO",
-        "TV", "TWO", "UK", "UN", "UP", "US", "USA", "USD", "WELL", "YOU", "NYSE", "NASDAQ", "ECB", "BOE", "BOJ",
-        "GMT", "EST", "EDT", "CEST", "UTC", "ESG", "LNG", "OEM", "API", "GPU", "CPU", "PC", "IRS", "DOJ", "EPA",
-    ])
-    # Words right after a name (possessive allowed) or right before it that only a company
-    # takes: they confirm an ambiguous name without context words ("Apple said", "a former
-    # Apple engineer", "shares of Apple"). Regexes, case-sensitive.
-    company_signal_after: str = (
-        r"^(?:[’']s)?\s+(?:said|says|reported|reports|announced|announces|posted|agreed|confirmed|"
-        r"unveiled|launched|hired|sued|plans|shares|stock|stocks|executives?|engineers?|employees?|"
-        r"spokes(?:man|woman|person)|CEO|chief executive|shareholders|investors|board|headquarters|"
-        r"stores?|results|earnings|revenue|profit)\b"
-    )
-    company_signal_before: str = r"(?:\b(?:[Ss]hares|[Ss]tock|[Ss]take|[Bb]onds) (?:of|in)|\b[Rr]ivals?)\s+$"
-    # Article-level context does not confirm a name that opens its sentence before a copula
-    # ("Meta is a prefix", "Turkey is the centerpiece"): a capital there says nothing.
-    weak_sentence_start: str = r"^\s+(?:is|was|are|were|has been|have been|remains|means)\b"
-    # Look-alikes: a company match inside a match of one of these is no company. Regexes,
-    # matched in each sentence (Spark NLP RegexMatcher).
-    company_blockers: List[str] = Field(default_factory=lambda: [
-        r"\b(?:Harrison|Gerald|Betty|Doug|Tom|Whitey|Glenn|John|Rob)\s+Ford\b",
-        r"\bFord\s+(?:Foundation|Theatre|Theater)\b",
-        r"\b(?:the\s+)?Big\s+Apple\b",
-        r"\bApple\s+(?:growers?|orchards?|harvest|farmers?|trees?|juice|pie|cider)\b",
-        r"\b(?:the\s+)?Amazon(?:ian)?\s+(?:rain\s+?forest|jungle|[Rr]iver|[Bb]asin|forest|deforestation|region|delta|tribes?|biome)\b",
-        r"\bLotus\s+(?:position|root|flowers?|leaf|leaves|pond|seeds?|blossoms?)\b",
-        r"\bShell\s+(?:compan(?:y|ies)|corporations?|game)\b",
-        r"\bTarget\s+(?:prices?|rates?|range|date|audience|markets?)\b",
-    ])
-    # ---- coreference ------------------------------------------------------------------------
-    # "the company", "the automaker", "The Shanghai-based carmaker", "the iPhone maker" refer to
-    # the most recent company when it is the only company named so far in the article. Head
-    # noun -> GICS sectors it can refer to ([] = any sector).
-    coreference_heads: Dict[str, List[str]] = Field(default_factory=lambda: {
-        "company": [], "firm": [], "group": [], "business": [], "conglomerate": [], "maker": [],
-        "manufacturer": [], "giant": [],
-        "automaker": ["Consumer Discretionary", "Industrials"], "carmaker": ["Consumer Discretionary", "Industrials"],
-        "car maker": ["Consumer Discretionary", "Industrials"], "EV maker": ["Consumer Discretionary"],
-        "chipmaker": ["Information Technology"], "chip designer": ["Information Technology"],
-        "bank": ["Financials"], "lender": ["Financials"], "insurer": ["Financials"], "asset manager": ["Financials"],
-        "retailer": ["Consumer Staples", "Consumer Discretionary"], "chain": ["Consumer Staples", "Consumer Discretionary"],
-        "oil major": ["Energy"], "energy major": ["Energy"], "oil company": ["Energy"], "energy company": ["Energy"],
-        "drugmaker": ["Health Care"], "pharmaceutical company": ["Health Care"],
-        "miner": ["Materials"], "airline": ["Industrials"], "carrier": ["Industrials", "Communication Services"],
-        "brewer": ["Consumer Staples"], "utility": ["Utilities"], "tech company": ["Information Technology", "Communication Services"],
-    })
-    coreference_modifiers: List[str] = Field(default_factory=lambda: [
-        "social media", "e-commerce", "online", "electric-vehicle", "electric vehicle", "EV", "tech", "technology",
-        "software", "chip", "luxury", "oil", "energy", "mining", "fashion", "retail", "payments", "streaming",
-        "sports-car", "smartphone", "search", "cloud", "battery", "telecom", "steel", "consumer goods", "food",
-    ])
-    # ---- countries --------------------------------------------------------------------------
-    # Look-alikes of country names, matched in each sentence like company_blockers.
-    country_blockers: List[str] = Field(default_factory=lambda: [
-        r"\b(?:North|South|Latin|Central)\s+Americ(?:a|an|ans)\b",
-        r"\bNew\s+(?:Mexico|Jersey|England|South\s+Wales|Guinea\s+pigs?)\b",
-        r"\b(?:Michael|Vernon|Jim|Eddie)\s+Jordan\b",
-        r"\bJersey\s+(?:City|Shore)\b",
-        r"\b(?:Indian|Pacific|Atlantic)\s+Ocean\b",
-    ])
-    # A country form that the article's wider context shows to be something else: form ->
-    # regex over the whole article ("Georgia" with Atlanta or a governor is the US state).
-    country_context_blockers: Dict[str, str] = Field(default_factory=lambda: {
-        "Georgia": (r"\b(?:Atlanta|Savannah|Augusta|Athens, Georgia|[Ss]tate(?:[’']s)? (?:governor|officials|"
-                    r"legislature|lawmakers|senators?|regulators|utility|[Pp]ublic [Ss]ervice [Cc]ommission)|"
-                    r"[Gg]overnor|[Pp]ublic [Ss]ervice [Cc]ommission|U\.S\. state|US state|Peach State)"),
-        "Georgian": r"\b(?:Atlanta|Savannah|Georgian[- ]style|Georgian architecture)",
-        "Turkey": r"(?i)\b(?:Thanksgiving|birds?|roast|poultry|stuffing|gobble|drumsticks?|-pound turkey)\b",
-        "Chad": r"\bChad [A-Z][a-z]+(?! (?:said|says))",
-    })
+    # ---- company linking (newslake.nlp.linking), coreference, countries ----------------------
+    # Exchanges, bare-ticker context and stoplist, company signals, look-alike blockers,
+    # coreference heads and modifiers, country look-alikes: see newslake/nlp/rules.yaml.
+    ticker_exchanges: List[str] = Field(default_factory=_rule("enrich", "ticker_exchanges"))
+    bare_ticker_context: str = Field(default_factory=_rule("enrich", "bare_ticker_context"))
+    bare_ticker_stoplist: List[str] = Field(default_factory=_rule("enrich", "bare_ticker_stoplist"))
+    company_signal_after: str = Field(default_factory=_rule("enrich", "company_signal_after"))
+    company_signal_before: str = Field(default_factory=_rule("enrich", "company_signal_before"))
+    weak_sentence_start: str = Field(default_factory=_rule("enrich", "weak_sentence_start"))
+    company_blockers: List[str] = Field(default_factory=_rule("enrich", "company_blockers"))
+    # Head noun -> GICS sectors it can refer to ([] = any sector).
+    coreference_heads: Dict[str, List[str]] = Field(default_factory=_rule("enrich", "coreference_heads"))
+    coreference_modifiers: List[str] = Field(default_factory=_rule("enrich", "coreference_modifiers"))
+    country_blockers: List[str] = Field(default_factory=_rule("enrich", "country_blockers"))
+    # Form -> regex over the whole article that shows the form is something else.
+    country_context_blockers: Dict[str, str] = Field(default_factory=_rule("enrich", "country_context_blockers"))
     # ---- silver/article_entities relevance -------------------------------------------------
     # relevance = title_weight*in_title + lead_weight*in_lead
     #           + share_weight*min(1, sentence_share/share_saturation)
@@ -348,32 +259,10 @@ class StorySettings(_Frozen):
     max_iterations: int = Field(default=50, ge=1)
     # Minimum LSH recall at the threshold that the banding must give (see candidate_probability).
     min_candidate_probability: float = Field(default=0.9, ge=0.0, le=1.0)
-    # Opening credit of a syndicated copy, removed before shingling: "BERLIN, March 4 (Wire) - ",
-    # "HANGZHOU, China, Feb. 20 (Wire) - ", "LONDON (Wire) -- ", "(Wire) - ".
-    dateline_pattern: str = (
-        r"^\s*(?:[A-Z][A-Z.'\-]+(?:\s+[A-Z][A-Z.'\-]+){0,3}"
-        r"(?:,\s*[A-Z][A-Za-z.'\-]+(?:\s+[A-Z][A-Za-z.'\-]+){0,2})?,?\s*"
-        r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*)?)?"
-        r"\([^()\n]{2,60}\)\s*[-\u2013\u2014:]+\s*"
-    )
-    # Whole lines that are syndication or site boilerplate, not the story (case-insensitive,
-    # matched against a whole stripped line): credits, copyright, republication notes, "Read
-    # more", newsletter and social prompts, "Related:" lists, contact lines.
-    boilerplate_line_patterns: List[str] = Field(default_factory=lambda: [
-        r"\(?\s*(?:additional )?(?:reporting|writing|editing|compiled|produced) by\b.*",
-        r".*\ball rights reserved\b.*",
-        r"(?:\u00a9|\(c\)|copyright\b).*",
-        r"this (?:story|article|report|item|content) (?:was|is|has been|first|originally)\b.*"
-        r"(?:syndicated|published|republished|distributed|appeared|provided|licensed)\b.*",
-        r"(?:originally|first) (?:published|appeared) (?:by|in|on|at)\b.*",
-        r"(?:read (?:more|also|next|the full)|see (?:also|more)|click here|continue reading|full story)\b.{0,80}",
-        r"(?:share this|share on|follow us|subscribe to|sign up (?:for|to))\b.{0,80}",
-        r"related(?: coverage| stories| articles| news| content)?\s*:.{0,80}",
-        r"(?:advertisement|sponsored(?: content)?)",
-        r"(?:write to|contact|email|e-mail)\b.{0,80}@.*",
-        r"[-\u2013\u2014]{1,3}\s*(?:with assistance from|reporting by|edited by)\b.*",
-        r"\(?\s*source\s*:.{0,80}",
-    ])
+    # Opening credit of a syndicated copy, removed before shingling, and whole lines that are
+    # syndication or site boilerplate (regexes, in newslake/nlp/rules.yaml).
+    dateline_pattern: str = Field(default_factory=_rule("stories", "dateline_pattern"))
+    boilerplate_line_patterns: List[str] = Field(default_factory=_rule("stories", "boilerplate_line_patterns"))
 
     @property
     def bands(self) -> int:

@@ -427,3 +427,60 @@ def looks_like_parquet(spark: SparkSession, path: str, length: int) -> bool:
     tail = _read_bytes(spark, path, length - 8, 8)
     footer = int.from_bytes(tail[:4], "little")
     return head == _PARQUET_MAGIC and tail[4:] == _PARQUET_MAGIC and footer <= length - 12
+
+
+# --- files: Hadoop's FileSystem, so the same call works on a local disk, HDFS or an object store -
+
+def write_bytes(spark: SparkSession, path: str, data: bytes) -> None:
+    """Write a small file (replacing it), so a chart lands on any store Spark can write."""
+    fs, jvm_path = _hadoop_path(spark, path)
+    stream = fs.create(jvm_path, True)
+    try:
+        stream.write(bytearray(data))
+    finally:
+        stream.close()
+
+
+def _children(spark: SparkSession, folder: str, folders: bool) -> Dict[str, str]:
+    fs, jvm_path = _hadoop_path(spark, folder)
+    if not fs.exists(jvm_path):
+        return {}
+    return {status.getPath().getName(): status.getPath().toString()
+            for status in fs.listStatus(jvm_path) if bool(status.isDirectory()) == folders}
+
+
+def list_files(spark: SparkSession, folder: str) -> Dict[str, str]:
+    """The files directly in ``folder``: name -> qualified path; empty when it does not exist."""
+    return _children(spark, folder, folders=False)
+
+
+def list_folders(spark: SparkSession, folder: str) -> Dict[str, str]:
+    """The folders directly in ``folder``: name -> qualified path; empty when it does not exist."""
+    return _children(spark, folder, folders=True)
+
+
+def newest_change_ms(spark: SparkSession, path: str) -> int:
+    """The latest modification time (epoch milliseconds) of ``path`` and everything under it."""
+    fs, jvm_path = _hadoop_path(spark, path)
+    newest = fs.getFileStatus(jvm_path).getModificationTime()
+    files = fs.listFiles(jvm_path, True)
+    while files.hasNext():
+        newest = max(newest, files.next().getModificationTime())
+    return newest
+
+
+def move_file(spark: SparkSession, source: str, target: str) -> str:
+    """Move the file ``source`` to ``target``, replacing what is there; returns ``target`` as a
+    Hadoop path prints it. On a local disk (a ChecksumFileSystem, whatever subclass the classpath
+    picks) the file moves alone, without Hadoop's hidden ``.crc`` checksum file beside it."""
+    fs, source_path = _hadoop_path(spark, source)
+    hadoop = spark._jvm.org.apache.hadoop.fs
+    checksummed = spark._jvm.java.lang.Class.forName("org.apache.hadoop.fs.ChecksumFileSystem").isInstance(fs)
+    mover = fs.getRawFileSystem() if checksummed else fs
+    target_path = hadoop.Path(target)
+    for stale in (target_path, hadoop.Path(target_path.getParent(), f".{target_path.getName()}.crc")):
+        if mover.exists(stale):
+            mover.delete(stale, False)
+    if not mover.rename(source_path, target_path):
+        raise RuntimeError(f"could not move {source_path} to {target_path}")
+    return target_path.toString()

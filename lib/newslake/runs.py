@@ -124,14 +124,8 @@ def remove_stale_staging(spark: SparkSession, settings: Settings, stale_after_ho
     ``running`` row; a live one writes a file at every enrich step). So a concurrent run's
     staging is kept, and a killed run's goes once it is that old."""
     root = settings.table_path("_staging", "").rstrip("/")
-    jvm = spark.sparkContext._jvm
-    root_path = jvm.org.apache.hadoop.fs.Path(root)
-    fs = root_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    if not fs.exists(root_path):
-        return []
-    folders = {status.getPath().getName()[len("enrich-"):]: status.getPath()
-               for status in fs.listStatus(root_path)
-               if status.isDirectory() and status.getPath().getName().startswith("enrich-")}
+    folders = {name[len("enrich-"):]: path for name, path in io.list_folders(spark, root).items()
+               if name.startswith("enrich-")}
     if not folders:
         return []
     runs_path = settings.table_path("ops", "runs")
@@ -143,16 +137,9 @@ def remove_stale_staging(spark: SparkSession, settings: Settings, stale_after_ho
     cutoff_ms = (time.time() - stale_after_hours * 3600) * 1000
     removed = []
     for run_id, folder in sorted(folders.items()):
-        if run_id in running and _newest_change_ms(fs, folder) >= cutoff_ms:
+        if run_id in running and io.newest_change_ms(spark, folder) >= cutoff_ms:
             continue
-        fs.delete(folder, True)
-        removed.append(str(folder))
+        io.remove_path(spark, folder)
+        removed.append(folder)
     return removed
 
-
-def _newest_change_ms(fs, folder) -> int:
-    newest = fs.getFileStatus(folder).getModificationTime()
-    files = fs.listFiles(folder, True)
-    while files.hasNext():
-        newest = max(newest, files.next().getModificationTime())
-    return newest

@@ -3,11 +3,15 @@
 Plain pandas in, matplotlib ``Figure`` out, drawn with the Agg canvas (no pyplot, no display,
 no global state), so the same functions run headless in a job, in CI and in a notebook. The
 ``select`` helpers pick what to draw (top companies, the busiest week, the biggest move).
+:func:`write_charts`, at the end, is the aggregate stage's edge: it reads the small slices of
+gold that the charts show and writes them as PNG files (``aggregate.charts_dir``).
 """
 
 from __future__ import annotations
 
 import io as _io
+import logging
+import os
 import textwrap
 from datetime import date
 from typing import Dict, List, Optional, Sequence
@@ -15,6 +19,13 @@ from typing import Dict, List, Optional, Sequence
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from newslake import catalogue, io
+from newslake.config import Settings
+
+log = logging.getLogger("newslake.gold")
 
 CHART_FILES = {
     "weekly_sentiment": "weekly_sentiment.png",
@@ -196,3 +207,48 @@ def all_charts(company_weekly: pd.DataFrame, market_weekly: pd.DataFrame, weekly
         "company_country_heatmap": company_country_heatmap(weekly_cells, week),
         "biggest_move_evidence": evidence_chart(evidence, biggest_move(company_weekly, top)),
     }
+
+
+# --- the aggregate stage's PNG files ------------------------------------------------------------
+
+def charts_dir(settings: Settings) -> Optional[str]:
+    """``aggregate.charts_dir``, relative to the lakehouse unless absolute or a URI; None when unset."""
+    folder = settings.aggregate.charts_dir
+    if not folder:
+        return None
+    if "://" in folder or os.path.isabs(folder):
+        return folder.rstrip("/")
+    return f"{settings.paths.lakehouse.rstrip('/')}/{folder.strip('/')}"
+
+
+def write_charts(spark: SparkSession, settings: Settings) -> List[str]:
+    """Draw the gold charts into ``charts_dir(settings)`` as PNG; returns the paths. Only small
+    slices reach the driver: the market line (one row per week), the top companies' weekly rows,
+    one week's company x country cells and one cell's evidence."""
+    folder = charts_dir(settings)
+    if folder is None:
+        return []
+    root = settings.lakehouse_root()
+    company = io.read(spark, root, catalogue.GOLD_SENTIMENT_WEEKLY_COMPANY, empty_if_missing=False)
+    market = io.read(spark, root, catalogue.GOLD_SENTIMENT_WEEKLY_MARKET, empty_if_missing=False).toPandas()
+    totals = company.groupBy("company_id").agg(F.sum("mentions").alias("mentions")).toPandas()
+    top = top_companies(totals, settings.aggregate.charts_top_companies)
+    company_pd = company.filter(F.col("company_id").isin(top)).toPandas()
+    week = busiest_week(market)
+    cells = io.read(spark, root, catalogue.GOLD_SENTIMENT_WEEKLY, empty_if_missing=False)
+    cells_pd = cells.filter(F.col("week_start") == F.lit(week)).toPandas() if week is not None else cells.limit(0).toPandas()
+    move = biggest_move(company_pd, top)
+    evidence = io.read(spark, root, catalogue.GOLD_EVIDENCE, empty_if_missing=False)
+    if move is not None:
+        evidence = evidence.filter((F.col("company_id") == move["company_id"])
+                                   & (F.col("week_start") == F.lit(move["week_start"])))
+    else:
+        evidence = evidence.limit(0)
+    figures = all_charts(company_pd, market, cells_pd, evidence.toPandas(), len(top) or 1, week)
+    written = []
+    for name, fig in figures.items():
+        target = f"{folder}/{CHART_FILES[name]}"
+        io.write_bytes(spark, target, png_bytes(fig))
+        written.append(target)
+    log.info("aggregate: charts written: %s", ", ".join(written))
+    return written

@@ -68,25 +68,12 @@ def export_table(spark: SparkSession, settings: Settings, table: str, fmt: str, 
         writer.option("header", True).csv(staging)
     else:
         writer.parquet(staging)
-    jvm = spark.sparkContext._jvm
-    hadoop = jvm.org.apache.hadoop.fs
-    staging_path = hadoop.Path(staging)
-    fs = staging_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    parts = [s.getPath() for s in fs.listStatus(staging_path) if s.getPath().getName().startswith("part-")]
+    parts = [path for name, path in io.list_files(spark, staging).items() if name.startswith("part-")]
     if len(parts) != 1:
         raise RuntimeError(f"expected one part file in {staging}, found {len(parts)}")
-    # On a local disk (a ChecksumFileSystem, whatever subclass the classpath picks), move the file
-    # alone, without Hadoop's hidden .crc checksum file beside it.
-    checksummed = jvm.java.lang.Class.forName("org.apache.hadoop.fs.ChecksumFileSystem").isInstance(fs)
-    mover = fs.getRawFileSystem() if checksummed else fs
-    target = hadoop.Path(f"{out_dir}/{name}.{fmt}")
-    for stale in (target, hadoop.Path(f"{out_dir}/.{name}.{fmt}.crc")):
-        if mover.exists(stale):
-            mover.delete(stale, False)
-    if not mover.rename(parts[0], target):
-        raise RuntimeError(f"could not move {parts[0]} to {target}")
-    fs.delete(staging_path, True)
-    return target.toString()
+    target = io.move_file(spark, parts[0], f"{out_dir}/{name}.{fmt}")
+    io.remove_path(spark, staging)
+    return target
 
 
 def export_main(argv: Optional[List[str]] = None) -> int:

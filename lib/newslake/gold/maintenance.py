@@ -1,57 +1,69 @@
-"""Delta table management for gold: creation with Change Data Feed, layout checks, OPTIMIZE /
-Z-ORDER and VACUUM. These run at the stage's edges, like ``newslake.io`` (they are table I/O that
-``io`` does not offer yet)."""
+"""Delta table management for gold: creation with the catalogue's table properties (Change Data
+Feed), layout checks, OPTIMIZE / Z-ORDER and VACUUM. These run at the stage's edges, like
+``newslake.io`` (they are table I/O that ``io`` does not offer yet)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Optional, Sequence
+from datetime import date
+from typing import List, Optional, Sequence
 
 from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
-from pyspark.sql.types import StructType
 
 from newslake import io
+from newslake.catalogue import Table
+from newslake.gold.weeks import week_predicate
 
 log = logging.getLogger("newslake.gold")
 
-# Downstream loaders read only what changed with ``readChangeFeed`` / ``table_changes``.
-GOLD_PROPERTIES = {"delta.enableChangeDataFeed": "true"}
 _RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled"
 
 
-def layout_matches(spark: SparkSession, path: str, schema: StructType, partition_by: Sequence[str]) -> bool:
-    """True when the table at ``path`` has ``schema``'s columns and types, is partitioned by
-    ``partition_by`` and has the gold table properties."""
-    table = DeltaTable.forPath(spark, path)
-    detail = table.detail().select("partitionColumns", "properties").first()
-    actual = [(f.name, f.dataType) for f in table.toDF().schema]
+def layout_matches(spark: SparkSession, root: str, table: Table) -> bool:
+    """True when the table at ``table.path(root)`` has the entry's columns and types, is
+    partitioned as declared and has the entry's table properties."""
+    delta = DeltaTable.forPath(spark, table.path(root))
+    detail = delta.detail().select("partitionColumns", "properties").first()
+    actual = [(f.name, f.dataType) for f in delta.toDF().schema]
     properties = detail["properties"] or {}
     return (
-        actual == [(f.name, f.dataType) for f in schema]
-        and list(detail["partitionColumns"] or []) == list(partition_by)
-        and all(properties.get(k) == v for k, v in GOLD_PROPERTIES.items())
+        actual == [(f.name, f.dataType) for f in table.schema]
+        and list(detail["partitionColumns"] or []) == list(table.partition_by)
+        and all(properties.get(k) == v for k, v in table.properties)
     )
 
 
-def ensure_gold_table(spark: SparkSession, path: str, schema: StructType, partition_by: Sequence[str]) -> bool:
-    """Create the table with Change Data Feed on; replace it (empty, history kept) when an older
-    layout is there (columns, partitioning or properties differ). True when the table is new or
-    was replaced, that is when it must be filled by a full rebuild."""
-    if not io.table_exists(spark, path):
-        io.ensure_table(spark, path, schema, partition_by, GOLD_PROPERTIES)
+def ensure_gold_table(spark: SparkSession, root: str, table: Table) -> bool:
+    """Create the table with its properties (Change Data Feed on); replace it (empty, history
+    kept) when an older layout is there (columns, partitioning or properties differ). True when
+    the table is new or was replaced, that is when it must be filled by a full rebuild."""
+    path = table.path(root)
+    if not io.exists(spark, root, table):
+        io.create(spark, root, table)
         return True
-    if layout_matches(spark, path, schema, partition_by):
+    if layout_matches(spark, root, table):
         return False
     log.warning("gold table %s has an older layout: replacing it and rebuilding gold", path)
-    writer = spark.createDataFrame([], schema).write.format("delta").mode("overwrite") \
+    writer = spark.createDataFrame([], table.schema).write.format("delta").mode("overwrite") \
         .option("overwriteSchema", "true")
-    if partition_by:
-        writer = writer.partitionBy(*partition_by)
+    if table.partition_by:
+        writer = writer.partitionBy(*table.partition_by)
     writer.save(path)
-    settings = ", ".join(f"'{k}' = '{v}'" for k, v in GOLD_PROPERTIES.items())
-    spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ({settings})")
+    if table.properties:
+        settings = ", ".join(f"'{k}' = '{v}'" for k, v in table.properties)
+        spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ({settings})")
     return True
+
+
+def maintain(spark: SparkSession, root: str, tables: Sequence[Table], recompute: Optional[List[date]],
+             retention_hours: int) -> None:
+    """OPTIMIZE (Z-ORDER) what a run wrote (only the recomputed weeks' partitions on an
+    incremental run), then VACUUM with ``retention_hours`` (``aggregate.vacuum_retention_hours``)."""
+    for table in tables:
+        where = week_predicate(recompute) if recompute and "week_start" in table.partition_by else None
+        optimize(spark, table.path(root), table.zorder_by, where)
+        vacuum(spark, table.path(root), retention_hours)
 
 
 def optimize(spark: SparkSession, path: str, zorder_by: Sequence[str] = (), where: Optional[str] = None) -> None:
