@@ -39,7 +39,7 @@ from newslake.gold import evidence as E
 from newslake.gold import rollups as R
 from newslake.gold import weekly as W
 from newslake.nlp import gazetteer as G
-from newslake.runs import RunContext
+from newslake.runs import RunContext, StageResult
 from newslake.schemas import (
     GOLD_COMPANIES,
     GOLD_COUNTRIES,
@@ -318,7 +318,7 @@ def plan_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, ful
     return Plan(versions, fingerprint, None, reason)
 
 
-def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
+def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> StageResult:
     """``silver/{mentions,sentences,articles}`` (+ ``silver/article_entities`` when it exists) ->
     ``gold/sentiment_weekly``, its company / country / market rollups, ``gold/evidence`` and the
     ``gold/companies`` / ``gold/countries`` dimensions; records what it consumed in
@@ -357,7 +357,7 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
         log.info("aggregate: OPTIMIZE/VACUUM of %d table(s) in %.1fs", len(written), time.time() - started)
     if agg.charts_dir and written:
         counts["charts_written"] = len(write_charts(spark, settings))
-    return counts
+    return StageResult(counts)
 
 
 def _stage_gold(spark: SparkSession, settings: Settings, plan: Plan, recompute: Optional[List[date]],
