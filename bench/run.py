@@ -655,7 +655,8 @@ def bench_size(spec: Mapping[str, Any]) -> Dict[str, Any]:
                 stage_runs[stage] = (p, run)
                 # provisional figures (kept if a later stage fails); final ones use the tables
                 n = run.counts.get("records_read") if stage == "ingest" else run.counts.get("rows_in")
-                result["stages"][stage] = phase_figures(p.wall_s, n, None, p.cpu_s, cores, p.memory, **_run_figures(run))
+                result["stages"][stage] = phase_figures(p.wall_s, n, None, p.cpu_s, cores, p.memory,
+                                                        **_run_figures(run))
                 _say(size, f"{stage}: {p.wall_s:.1f} s {run.figures()}")
 
         stage_runs: Dict[str, Any] = {}

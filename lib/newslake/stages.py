@@ -24,21 +24,18 @@ from newslake.stories.stage import run_stories
 
 @dataclass(frozen=True)
 class Stage:
-    """One stage: its name (``jobs.<name>``, the ``stage`` of its ``ops/runs`` rows), what it
-    reads and writes, and its runner, called as ``run(spark, settings, ctx, full_refresh=...)``."""
+    """One stage: its name (``jobs.<name>``, the ``stage`` of its ``ops/runs`` rows) and its
+    layer's runner, called as ``run(spark, settings, ctx, full_refresh=...)``."""
 
     name: str
-    summary: str
     run: Callable[..., StageResult]
 
 
-STAGES: Dict[str, Stage] = {stage.name: stage for stage in (
-    Stage("ingest", "new raw dump files -> bronze/articles and bronze/quarantine (newslake.bronze.ingest)",
-          run_ingest),
-    Stage("enrich", "bronze articles not yet in silver -> the silver tables (newslake.silver.stage)", run_enrich),
-    Stage("stories", "silver articles not yet clustered -> silver/{article_signatures,stories,article_stories} "
-          "(newslake.stories.stage)", run_stories),
-    Stage("aggregate", "silver -> the gold tables, incremental by ISO week (newslake.gold.stage)", run_aggregate),
+STAGES: Dict[str, Stage] = {entry.name: entry for entry in (
+    Stage("ingest", run_ingest),  # new raw dump files -> bronze/articles, bronze/quarantine
+    Stage("enrich", run_enrich),  # bronze articles not yet in silver -> the silver tables
+    Stage("stories", run_stories),  # new articles -> silver/{article_signatures,stories,article_stories}
+    Stage("aggregate", run_aggregate),  # silver -> the gold tables, incremental by ISO week
 )}
 
 

@@ -141,7 +141,8 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
                 {"rows_in": articles_in, "rows_out": written["articles"], "sentences": written["sentences"],
                  "mentions": written["mentions"], "article_entities": written["article_entities"]},
                 phases.phase_seconds(),
-                {phase: phases.rows_per_second(phase, rows[phase]) for phase in ("sentence_sentiment", "entity_sentiment")})
+                {phase: phases.rows_per_second(phase, rows[phase])
+                 for phase in ("sentence_sentiment", "entity_sentiment")})
         return result
     finally:
         for frame in persisted:
