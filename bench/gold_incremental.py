@@ -68,7 +68,7 @@ def differing_rows(left: DataFrame, right: DataFrame) -> int:
 
 def timed_aggregate(spark: SparkSession, settings: Settings, full_refresh: bool) -> Dict[str, object]:
     started = time.perf_counter()
-    counts = run_stage(spark, settings, "aggregate", full_refresh=full_refresh)
+    counts = run_stage(spark, settings, "aggregate", full_refresh=full_refresh).counts
     return {"wall_s": round(time.perf_counter() - started, 2), "counts": counts}
 
 
@@ -89,8 +89,8 @@ def run(work_dir: Path, lakehouse: Optional[Path]) -> Dict[str, object]:
     (late / "articles.jsonl").write_text(json.dumps(LATE_ARTICLE) + "\n", encoding="utf-8")
     settings = load_settings(conf, {**base, "paths.lakehouse": settings.paths.lakehouse,
                                     "paths.input": str(work_dir / "late")})
-    ingest = run_stage(spark, settings, "ingest")
-    enrich = run_stage(spark, settings, "enrich")
+    ingest = run_stage(spark, settings, "ingest").counts
+    enrich = run_stage(spark, settings, "enrich").figures()
 
     weekly = settings.table_path("gold", "sentiment_weekly")
     before = io.read_table(spark, weekly).select("week_start").distinct().count()

@@ -8,7 +8,7 @@ the same cores.
 For each size the runner starts a fresh Python process (so a fresh JVM: memory peaks are per
 size), which generates the corpus with ``bench.generate`` (same seed and profile for every size),
 measures it with ``bench.corpus_stats``, opens one SparkSession on ``local[2]``, times every stage
-of ``newslake.runner.STAGES`` (ingest, enrich, stories, aggregate) through
+of ``newslake.stages.STAGES`` (ingest, enrich, stories, aggregate) through
 ``newslake.runner.run_stage``, then the baselines of :mod:`bench.baselines`, stops the session
 and writes its figures; the parent joins them into one JSON document (with Reuters-21578's
 corpus statistics beside each size's) and prints a table. See bench/README.md for what each
@@ -28,7 +28,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence
 
 from bench.corpus import DEFAULT_PROFILE, PROFILES
 
@@ -548,30 +548,23 @@ def _silver_figures(spark, settings, tables: Mapping[str, int]) -> Dict[str, Any
     }
 
 
-class _Phase:
-    """Times one phase: wall clock, CPU of the whole process tree and peak memory."""
+class Measured(NamedTuple):
+    """One timed phase: wall clock, CPU of the whole process tree and peak memory (MiB)."""
 
-    def __init__(self, sampler, name: str, cpu_root: int):
-        self.sampler, self.name, self.cpu_root = sampler, name, cpu_root
-        self.wall_s = self.cpu_s = 0.0
-        self.memory: Dict[str, float] = {}
+    wall_s: float
+    cpu_s: float
+    memory: Dict[str, float]
 
-    def __enter__(self) -> "_Phase":
-        from bench.memory import tree_cpu_seconds
 
-        self._ctx = self.sampler.phase(self.name)
-        self._peaks = self._ctx.__enter__()
-        self._cpu0 = tree_cpu_seconds(self.cpu_root)
-        self._t0 = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        from bench.memory import to_mib, tree_cpu_seconds
-
-        self.wall_s = time.perf_counter() - self._t0
-        self.cpu_s = tree_cpu_seconds(self.cpu_root) - self._cpu0
-        self._ctx.__exit__(*exc)
-        self.memory = to_mib(self._peaks)
+def _run_figures(run: Any) -> Dict[str, Any]:
+    """What a stage run reports of itself (a ``newslake.runs.StageResult``): its counts and,
+    where it times them, its phases' wall seconds and rows per second."""
+    out: Dict[str, Any] = {"run_counts": run.counts}
+    if run.phase_seconds:
+        out["phase_seconds"] = run.phase_seconds
+    if run.rows_per_second:
+        out["rows_per_second"] = run.rows_per_second
+    return out
 
 
 def bench_size(spec: Mapping[str, Any]) -> Dict[str, Any]:
@@ -598,10 +591,13 @@ def bench_size(spec: Mapping[str, Any]) -> Dict[str, Any]:
         result["corpus"]["stats"] = stats
 
         from bench import baselines
-        from bench.memory import MemorySampler, find_jvm_pid, jvm_heap_probe, process_tree_probe
+        from bench.memory import (MemorySampler, find_jvm_pid, jvm_heap_probe, process_tree_probe, to_mib,
+                                  tree_cpu_seconds)
         from newslake.config import load_settings
-        from newslake.runner import STAGES, run_stage
+        from newslake.runner import run_stage
         from newslake.spark import build_spark
+        from newslake.stages import STAGES
+        from newslake.timing import PhaseTimer
 
         lakehouse = work_dir / f"lakehouse-{size}"
         if lakehouse.exists():
@@ -637,27 +633,31 @@ def bench_size(spec: Mapping[str, Any]) -> Dict[str, Any]:
         sampler.add_probe(heap_probe)
         _say(size, f"Spark session on {settings.spark.master} in {result['session_start_s']:.1f} s (JVM pid {jvm_pid})")
 
+        timer = PhaseTimer(cpu_clock=lambda: tree_cpu_seconds(me))
+
         def timed(section: str, name: str, work):
-            """Run ``work()`` as a phase; a failure is recorded under ``result[section][name]``."""
-            p = _Phase(sampler, name, me)
+            """Run ``work()`` as a phase (its wall and CPU seconds from ``timer``, its memory peaks
+            from the sampler); a failure is recorded under ``result[section][name]``."""
             try:
-                with p:
+                with sampler.phase(name) as peaks, timer.phase(name):
                     value = work()
             except Exception as exc:
-                result[section][name] = {"error": f"{type(exc).__name__}: {exc}"[:1000], "wall_s": round(p.wall_s, 3)}
+                result[section][name] = {"error": f"{type(exc).__name__}: {exc}"[:1000],
+                                         "wall_s": round(timer.seconds.get(name, 0.0), 3)}
                 raise
-            return p, value
+            return Measured(timer.seconds[name], timer.cpu_seconds[name], to_mib(peaks)), value
 
         def run_pipeline():
             nonlocal phase
             for stage in STAGES:
                 phase = stage
-                p, counts = timed("stages", stage, lambda: run_stage(spark, settings, stage))
-                stage_runs[stage] = (p, counts)
+                p, run = timed("stages", stage, lambda: run_stage(spark, settings, stage))
+                stage_runs[stage] = (p, run)
                 # provisional figures (kept if a later stage fails); final ones use the tables
-                n = counts.get("records_read") if stage == "ingest" else counts.get("rows_in")
-                result["stages"][stage] = phase_figures(p.wall_s, n, None, p.cpu_s, cores, p.memory, run_counts=counts)
-                _say(size, f"{stage}: {p.wall_s:.1f} s {counts}")
+                n = run.counts.get("records_read") if stage == "ingest" else run.counts.get("rows_in")
+                result["stages"][stage] = phase_figures(p.wall_s, n, None, p.cpu_s, cores, p.memory,
+                                                        **_run_figures(run))
+                _say(size, f"{stage}: {p.wall_s:.1f} s {run.figures()}")
 
         stage_runs: Dict[str, Any] = {}
         whole, _ = timed("stages", "pipeline", run_pipeline)
@@ -665,14 +665,14 @@ def bench_size(spec: Mapping[str, Any]) -> Dict[str, Any]:
         result["counts"] = tables
         articles, sentences = tables["silver/articles"], tables["silver/sentences"]
         result["corpus"]["silver_figures"] = _silver_figures(spark, settings, tables)
-        ingest_p, ingest_counts = stage_runs["ingest"]
+        ingest_p, ingest_run = stage_runs["ingest"]
         result["stages"]["ingest"] = phase_figures(
-            ingest_p.wall_s, ingest_counts.get("records_read", size), None, ingest_p.cpu_s, cores, ingest_p.memory,
-            bronze_articles=tables["bronze/articles"], run_counts=ingest_counts)
-        for stage in STAGES[1:]:  # every stage after ingest works on the articles in silver
-            p, counts = stage_runs[stage]
+            ingest_p.wall_s, ingest_run.counts.get("records_read", size), None, ingest_p.cpu_s, cores, ingest_p.memory,
+            bronze_articles=tables["bronze/articles"], **_run_figures(ingest_run))
+        for stage in list(STAGES)[1:]:  # every stage after ingest works on the articles in silver
+            p, run = stage_runs[stage]
             result["stages"][stage] = phase_figures(p.wall_s, articles, sentences, p.cpu_s, cores, p.memory,
-                                                    run_counts=counts)
+                                                    **_run_figures(run))
         result["stages"]["pipeline"] = phase_figures(whole.wall_s, articles, sentences, whole.cpu_s, cores,
                                                      whole.memory, input_records=size)
 
@@ -684,12 +684,12 @@ def bench_size(spec: Mapping[str, Any]) -> Dict[str, Any]:
                 result["stages"]["enrich_accurate"] = {"skipped": f"model not built: {model}"}
             else:
                 accurate = load_settings(spec["conf"], {**overrides, "enrich.sentiment_model": name})
-                p, counts = timed("stages", "enrich_accurate",
-                                  lambda: run_stage(spark, accurate, "enrich", full_refresh=True))
+                p, run = timed("stages", "enrich_accurate",
+                               lambda: run_stage(spark, accurate, "enrich", full_refresh=True))
                 n = _table_counts(spark, accurate)
                 result["stages"]["enrich_accurate"] = phase_figures(
                     p.wall_s, n["silver/articles"], n["silver/sentences"], p.cpu_s, cores, p.memory,
-                    run_counts=counts, model=name, note="full refresh of silver (overwrite) after the fast run")
+                    **_run_figures(run), model=name, note="full refresh of silver (overwrite) after the fast run")
                 _say(size, f"enrich (accurate): {p.wall_s:.1f} s")
 
         if not spec["skip_baselines"]:

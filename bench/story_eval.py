@@ -189,7 +189,8 @@ def evaluate_size(spark, base, size: int, corpus: Path, lake: Path, gen_s: float
     settings = with_lakehouse(base, lake)
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    counts = run_stories(spark, settings, RunContext.start("stories"), full_refresh=True)
+    run = run_stories(spark, settings, RunContext.start("stories"), full_refresh=True)
+    counts = run.counts
     seconds = time.perf_counter() - start
     articles = counts["rows_in"]
     rows = truth_assignments(spark, settings, corpus)
@@ -201,7 +202,7 @@ def evaluate_size(spark, base, size: int, corpus: Path, lake: Path, gen_s: float
         "true_multi_article_stories": multi, "recovered_exactly": exact, **scores,
         "generate_s": round(gen_s, 1), "ingest_s": round(ingest_s, 1),
         "stories_s": round(seconds, 1), "s_per_1000_articles": round(seconds / articles * 1000, 1),
-        "load_average_1m": round(load, 1), "counts": counts,
+        "load_average_1m": round(load, 1), "counts": counts, "phase_seconds": run.phase_seconds,
     }
     print(f"\n== {size} records: {articles} articles, {len(rows)} matched to the truth by URL")
     print(f"  stories: true {figures['true_stories']}, recovered {figures['predicted_stories']}; true stories "
@@ -210,8 +211,8 @@ def evaluate_size(spark, base, size: int, corpus: Path, lake: Path, gen_s: float
           f"both {scores['tp']} -> precision {scores['precision']:.4f}, recall {scores['recall']:.4f}")
     print(f"  candidate pairs {counts['candidate_pairs']}, verified duplicate pairs {counts['duplicate_pairs']}")
     print(f"  stories stage (full refresh) {seconds:.1f} s = {figures['s_per_1000_articles']} s per 1,000 "
-          f"articles (load average {load:.1f}); phases ms: "
-          + ", ".join(f"{k[3:]} {v}" for k, v in counts.items() if k.startswith("ms_")))
+          f"articles (load average {load:.1f}); phases s: "
+          + ", ".join(f"{k} {v}" for k, v in run.phase_seconds.items()))
     if incremental_days:
         figures["incremental"] = incremental_check(spark, settings, lake, incremental_days)
     return figures
@@ -236,11 +237,11 @@ def incremental_check(spark, settings, lake: Path, days: int) -> dict:
     inc_bronze = inc.table_path("bronze", "articles")
     io.overwrite(spark, inc_bronze, bronze.filter(F.col("published_at") < cutoff), BRONZE_ARTICLES)
     start = time.perf_counter()
-    first = run_stories(spark, inc, RunContext.start("stories"))
+    first = run_stories(spark, inc, RunContext.start("stories")).counts
     first_s = time.perf_counter() - start
     io.append(spark, inc_bronze, bronze.filter(F.col("published_at") >= cutoff), BRONZE_ARTICLES)
     start = time.perf_counter()
-    second = run_stories(spark, inc, RunContext.start("stories"))
+    second = run_stories(spark, inc, RunContext.start("stories")).counts
     second_s = time.perf_counter() - start
     columns = ["article_id", "story_id", "rank_in_story", "story_size", "novelty", "story_weight"]
     full = io.read_table(spark, settings.table_path("silver", "article_stories")).select(*columns)
@@ -281,7 +282,7 @@ def gold_figures(spark, base, lake: Path, corpus: Path, company: Optional[str] =
     timings = {}
     for stage, full in (("enrich", False), ("stories", True), ("aggregate", False)):
         start = time.perf_counter()
-        counts = run_stage(spark, settings, stage, full_refresh=full)
+        counts = run_stage(spark, settings, stage, full_refresh=full).counts
         timings[f"{stage}_s"] = round(time.perf_counter() - start, 1)
         timings[f"{stage}_rows_in"] = counts.get("rows_in")
     rows = truth_assignments(spark, settings, corpus)

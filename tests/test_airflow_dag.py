@@ -6,6 +6,7 @@ move the project's. The DagBag load runs in that interpreter; this test reads wh
 Skipped when that virtualenv is missing, except in CI, where a missing Airflow is a failure.
 """
 
+import ast
 import json
 import os
 import shlex
@@ -15,6 +16,7 @@ from datetime import date
 import pytest
 
 from newslake.cli import build_parser
+from newslake.stages import STAGES
 
 from conftest import ROOT
 
@@ -65,6 +67,17 @@ print("DAGJSON " + json.dumps(out))
 """
 
 
+DAG_FILE = ROOT / "orchestration" / "airflow" / "newslake_daily.py"
+
+
+def test_dag_stage_list_is_the_registry():
+    """The DAG file keeps its own list (Airflow parses it without newslake): the registry's order."""
+    tree = ast.parse(DAG_FILE.read_text(encoding="utf-8"))
+    lists = [ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+             and any(isinstance(t, ast.Name) and t.id == "STAGES" for t in node.targets)]
+    assert lists == [tuple(STAGES)]
+
+
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     if not os.path.exists(AIRFLOW_PYTHON):
@@ -97,6 +110,7 @@ def test_schedule_is_daily_with_catchup_and_ds_is_the_finished_day(loaded):
 
 def test_three_stages_in_order_with_retries(loaded):
     assert loaded["order"] == ["ingest", "enrich", "stories", "aggregate"]
+    assert loaded["order"] == list(STAGES)  # the registry's order
     tasks = loaded["tasks"]
     assert [tasks[s]["upstream"] for s in ("ingest", "enrich", "stories", "aggregate")] == [[], ["ingest"], ["enrich"], ["stories"]]
     for stage, task in tasks.items():

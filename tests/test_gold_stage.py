@@ -132,7 +132,8 @@ def make_settings(lakehouse, **overrides):
 
 
 def aggregate(spark, settings, full_refresh=False, ctx=None):
-    return gold_stage.run_aggregate(spark, settings, ctx or RunContext.start("aggregate"), full_refresh=full_refresh)
+    ctx = ctx or RunContext.start("aggregate")
+    return gold_stage.run_aggregate(spark, settings, ctx, full_refresh=full_refresh).counts
 
 
 def versions(spark, lakehouse):

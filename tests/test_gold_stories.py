@@ -110,7 +110,7 @@ def test_gold_recomputes_the_weeks_a_stories_run_rewrote(spark, tmp_path):
     write_silver(spark, lake, [article("x1", datetime(2024, 4, 12, 8), RECALL, title="Tesla recalls cars"),
                                article("x2", datetime(2024, 4, 14, 20), RECALL, title="Tesla recall"),
                                article("p1", datetime(2024, 4, 10, 9), PLANT, title="Tesla plant")])
-    assert run_stories(spark, settings, RunContext.start("stories"))["duplicate_pairs"] == 1
+    assert run_stories(spark, settings, RunContext.start("stories")).counts["duplicate_pairs"] == 1
     aggregate(spark, settings)
     w15 = _tesla_us(spark, lake)[W15]
     assert (w15.articles, w15.mentions, w15.unique_stories) == (3, 5, 2)
@@ -119,7 +119,7 @@ def test_gold_recomputes_the_weeks_a_stories_run_rewrote(spark, tmp_path):
     assert w15.mean_score == pytest.approx(round((2 * (-0.9 - 0.3) + 0.7) / 5, 6))
 
     write_silver(spark, lake, [article("x3", datetime(2024, 4, 15, 9), RECALL, title="Tesla recall (wire)")])
-    assert run_stories(spark, settings, RunContext.start("stories"))["rows_out"] == 3  # x1, x2 rewritten
+    assert run_stories(spark, settings, RunContext.start("stories")).counts["rows_out"] == 3  # x1, x2 rewritten
     counts = aggregate(spark, settings)
     assert (counts["full_refresh"], counts["weeks_recomputed"]) == (0, 3)  # W15 (weights), W16, W17
     cells = _tesla_us(spark, lake)

@@ -93,8 +93,11 @@ def test_run_row_holds_the_configuration_without_secrets(spark, settings_factory
     (tmp_path / "empty").mkdir()
     settings = settings_factory(**{"paths.input": str(tmp_path / "empty"),
                                    "spark.extra": {"spark.hadoop.fs.s3a.secret.key": "supersecret123"}})
-    run_stage(spark, settings, "ingest", "withconf")
+    result = run_stage(spark, settings, "ingest", "withconf")
     row = spark.read.format("delta").load(settings.table_path("ops", "runs")).first()
+    assert result.counts == {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0,
+                             "files": 0}
+    assert (row.status, row.records_read, row.bronze_inserted) == ("succeeded", 0, 0)  # the result's counts
     assert "supersecret123" not in row.conf_json
     stored = json.loads(row.conf_json)
     assert stored["spark"]["extra"]["spark.hadoop.fs.s3a.secret.key"] == "***"

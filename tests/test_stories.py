@@ -235,10 +235,10 @@ def test_incremental_runs_equal_a_full_refresh_across_weeks(spark, settings_fact
              ("yz", sun + timedelta(days=1, hours=2), "Digest", STORY_Y + "\n\n" + STORY_Z),
              ("z0", sun - timedelta(hours=2), "Early Bird", STORY_Z + "\n\nCopyright Early Bird.")]
     io.append(spark, bronze_path, _bronze(spark, week1), BRONZE_ARTICLES)
-    first = run_stories(spark, settings, RunContext.start("stories"))
+    first = run_stories(spark, settings, RunContext.start("stories")).counts
     assert (first["rows_in"], first["duplicate_pairs"], first["stories_touched"]) == (4, 1, 3)
     io.append(spark, bronze_path, _bronze(spark, week2), BRONZE_ARTICLES)
-    second = run_stories(spark, settings, RunContext.start("stories"))
+    second = run_stories(spark, settings, RunContext.start("stories")).counts
     assert second["rows_in"] == 3 and second["stories_absorbed"] == 2, second  # y1 and z1 -> z0
 
     columns = ["article_id", "story_id", "rank_in_story", "story_size", "earlier_copies", "novelty", "story_weight"]
@@ -263,13 +263,13 @@ def test_incremental_runs_equal_a_full_refresh_across_weeks(spark, settings_fact
 
     # Nothing new: nothing changes.
     version = io.table_version(spark, settings.table_path("silver", "article_stories"))
-    assert run_stories(spark, settings, RunContext.start("stories"))["rows_in"] == 0
+    assert run_stories(spark, settings, RunContext.start("stories")).counts["rows_in"] == 0
     assert io.table_version(spark, settings.table_path("silver", "article_stories")) == version
 
     # A full refresh over the same articles gives the same stories.
     refreshed = settings_factory(**{"paths.lakehouse": str(tmp_path / "refreshed")})
     io.append(spark, refreshed.table_path("bronze", "articles"), _bronze(spark, week1 + week2), BRONZE_ARTICLES)
-    full = run_stories(spark, refreshed, RunContext.start("stories"), full_refresh=True)
+    full = run_stories(spark, refreshed, RunContext.start("stories"), full_refresh=True).counts
     assert full["rows_in"] == 7
     assert_df_equality(_table(spark, refreshed, "article_stories", columns), incremental, ignore_row_order=True)
     assert_df_equality(_table(spark, refreshed, "stories", ["story_id", "member_article_ids", "size", "sources"]),

@@ -21,8 +21,6 @@ from newslake.errors import describe
 
 log = logging.getLogger("newslake")
 
-STAGES = ("ingest", "enrich", "stories", "aggregate")
-
 
 def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
     """The stage jobs' parser: the common options (:func:`newslake.arguments.job_parser`) plus
@@ -70,7 +68,8 @@ def require_input_folder(settings: Settings) -> None:
 
 
 def run_stages(stages: Sequence[str], argv: Optional[List[str]] = None) -> int:
-    """Run the given stages in order; stop at the first failure with a message naming it."""
+    """Run the given stages (names in ``newslake.stages.STAGES``) in order; stop at the first
+    failure with a message naming it."""
     name = stages[0] if len(stages) == 1 else "pipeline"
     parser = build_parser(f"jobs.{name}", f"newslake {name}: " + " -> ".join(stages))
     args = parser.parse_args(argv)
@@ -126,6 +125,8 @@ def aggregate_main(argv: Optional[List[str]] = None) -> int:
 
 
 def pipeline_main(argv: Optional[List[str]] = None) -> int:
+    from newslake.stages import STAGES
+
     return run_stages(list(STAGES), argv)
 
 

@@ -6,27 +6,19 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from newslake import io, stages
+from newslake import io
 from newslake.config import Settings
 from newslake.quality import count_violations, enforce
 from newslake.errors import TableError, describe, is_concurrent_modification
-from newslake.runs import FAILED, RUNNING, SUCCEEDED, RunContext, record_run, remove_stale_staging
+from newslake.runs import FAILED, RUNNING, SUCCEEDED, RunContext, StageResult, record_run, remove_stale_staging
+from newslake.stages import stage as registered_stage
 
 log = logging.getLogger("newslake")
-
-STAGES = ("ingest", "enrich", "stories", "aggregate")
-
-
-def stage_function(stage: str) -> Callable[..., Dict[str, int]]:
-    if stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
-    return getattr(stages, f"run_{stage}")
-
 
 class ConcurrentRunError(RuntimeError):
     """Another run committed to the same table first (Delta optimistic concurrency)."""
@@ -108,11 +100,13 @@ def _log_failure(stage: str, started: float, failure: Exception, fields: dict) -
 
 def run_stage(spark: SparkSession, settings: Settings, stage: str, run_id: Optional[str] = None,
               window: Tuple[Optional[date], Optional[date]] = (None, None),
-              full_refresh: bool = False) -> Dict[str, int]:
-    """Run ``stage`` and record it in ops/runs (``running`` first, then its outcome).
+              full_refresh: bool = False) -> StageResult:
+    """Run ``stage`` (a name in ``newslake.stages.STAGES``) and record it in ops/runs
+    (``running`` first, then its outcome, with the result's counts).
 
     A failure is raised as it happened: when recording it in ops/runs fails too, that second
     failure is logged, never raised in its place."""
+    runner = registered_stage(stage).run
     ctx = RunContext.start(stage, run_id, *window)
     fields = {"run_id": ctx.run_id, "stage": stage, "window_start": ctx.window_start, "window_end": ctx.window_end}
     log.info("stage %s started (run %s, window %s..%s)", stage, ctx.run_id, ctx.window_start, ctx.window_end,
@@ -122,8 +116,8 @@ def run_stage(spark: SparkSession, settings: Settings, stage: str, run_id: Optio
     try:
         if stage == "enrich":
             _remove_stale_staging(spark, settings)
-        counts = stage_function(stage)(spark, settings, ctx, full_refresh=full_refresh)
-        check_quality(spark, settings, stage, ctx, counts)
+        result = runner(spark, settings, ctx, full_refresh=full_refresh)
+        check_quality(spark, settings, stage, ctx, result.counts)
     except Exception as exc:
         failure: Exception = exc
         if is_concurrent_modification(exc):
@@ -140,12 +134,14 @@ def run_stage(spark: SparkSession, settings: Settings, stage: str, run_id: Optio
                       extra={"fields": {**fields, "event": "ledger_failed", "error": describe(record_exc)}})
         raise failure
     try:
-        record_run(spark, settings, ctx, SUCCEEDED, counts)
+        record_run(spark, settings, ctx, SUCCEEDED, result.counts)
     except Exception as exc:
         failure = RunRecordError(f"stage {stage} committed its tables, but could not record run {ctx.run_id} "
                                  f"in ops/runs: {describe(exc)}; re-running it changes no table")
         failure.__cause__ = exc
         _log_failure(stage, started, failure, fields)
         raise failure
-    log.info("stage %s finished: %s", stage, counts, extra={"fields": {**fields, "event": "end", "counts": counts}})
-    return counts
+    log.info("stage %s finished: %s", stage, result.figures(),
+             extra={"fields": {**fields, "event": "end", "counts": result.counts, "phase_seconds": result.phase_seconds,
+                               "rows_per_second": result.rows_per_second}})
+    return result

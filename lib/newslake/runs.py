@@ -7,9 +7,9 @@ import hashlib
 import json
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import List, Mapping, Optional
+from typing import Dict, List, Mapping, Optional
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -57,6 +57,23 @@ class RunContext:
         """[start, end) as timestamps: the window's first instant and the day after its end."""
         start = datetime.combine(self.window_start, datetime.min.time())
         return start, datetime.combine(self.window_end + timedelta(days=1), datetime.min.time())
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """What a stage run did, as every stage runner returns it: its row counts (those named like
+    an ``ops/runs`` column are recorded there), the wall seconds of its phases (see
+    :class:`newslake.timing.PhaseTimer`) and the rows per second some phases measure."""
+
+    counts: Dict[str, int]
+    phase_seconds: Dict[str, float] = field(default_factory=dict)
+    rows_per_second: Dict[str, float] = field(default_factory=dict)
+
+    def figures(self) -> Dict[str, float]:
+        """Counts, ``<phase>_seconds`` and ``<phase>_rows_per_second`` in one flat dictionary:
+        what the run's log line shows."""
+        return {**self.counts, **{f"{name}_seconds": s for name, s in self.phase_seconds.items()},
+                **{f"{name}_rows_per_second": r for name, r in self.rows_per_second.items()}}
 
 
 RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"

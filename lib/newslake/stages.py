@@ -1,45 +1,50 @@
-"""Stage runners: the edges where tables are read and written, around the pure transformations
-of ``bronze``, ``silver`` and ``gold``. Each runner records its run in ``ops/runs``."""
+"""The stages of the pipeline, in the order they run: one registry that the jobs (through
+``newslake.cli``), ``newslake.runner``, the Airflow DAG's test and the benchmark read. Each entry
+points at its layer's runner, which reads and writes the tables around the pure transformations
+of ``bronze``, ``silver``, ``stories`` and ``gold`` and returns a
+:class:`newslake.runs.StageResult`; ``newslake.runner.run_stage`` records its run in ``ops/runs``.
+Also the row-count summary that ``jobs.aggregate`` and ``jobs.pipeline`` print."""
 
 from __future__ import annotations
 
-from typing import Dict
+from dataclasses import dataclass
+from typing import Callable, Dict
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from newslake import io
+from newslake.bronze.ingest import run_ingest
 from newslake.config import Settings
-from newslake.runs import RunContext
+from newslake.gold.stage import run_aggregate
+from newslake.runs import StageResult
+from newslake.silver.stage import run_enrich
+from newslake.stories.stage import run_stories
 
 
-def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
-    """New raw dump files -> ``bronze/articles`` and ``bronze/quarantine`` (see ``newslake.bronze.ingest``)."""
-    from newslake.bronze.ingest import run_ingest as run_bronze_ingest
+@dataclass(frozen=True)
+class Stage:
+    """One stage: its name (``jobs.<name>``, the ``stage`` of its ``ops/runs`` rows) and its
+    layer's runner, called as ``run(spark, settings, ctx, full_refresh=...)``."""
 
-    return run_bronze_ingest(spark, settings, ctx, full_refresh=full_refresh)
-
-
-def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
-    """Bronze articles not yet in silver -> the silver tables (see ``newslake.silver.stage``)."""
-    from newslake.silver.stage import run_enrich as run_silver_enrich
-
-    return run_silver_enrich(spark, settings, ctx, full_refresh=full_refresh)
+    name: str
+    run: Callable[..., StageResult]
 
 
-def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
-    """Silver articles not yet clustered -> ``silver/{article_signatures,stories,article_stories}``
-    (see ``newslake.stories.stage``)."""
-    from newslake.stories.stage import run_stories as run_story_clustering
+STAGES: Dict[str, Stage] = {entry.name: entry for entry in (
+    Stage("ingest", run_ingest),  # new raw dump files -> bronze/articles, bronze/quarantine
+    Stage("enrich", run_enrich),  # bronze articles not yet in silver -> the silver tables
+    Stage("stories", run_stories),  # new articles -> silver/{article_signatures,stories,article_stories}
+    Stage("aggregate", run_aggregate),  # silver -> the gold tables, incremental by ISO week
+)}
 
-    return run_story_clustering(spark, settings, ctx, full_refresh=full_refresh)
 
-
-def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
-    """Silver -> the gold tables, incremental by ISO week: see ``newslake.gold.stage``."""
-    from newslake.gold.stage import run_aggregate as run_gold
-
-    return run_gold(spark, settings, ctx, full_refresh=full_refresh)
+def stage(name: str) -> Stage:
+    """The registered stage ``name``; a ValueError naming the stages for any other name."""
+    try:
+        return STAGES[name]
+    except KeyError:
+        raise ValueError(f"unknown stage {name!r}; stages are {', '.join(STAGES)}") from None
 
 
 SUMMARY_TABLES = (

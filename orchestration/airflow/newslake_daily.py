@@ -36,6 +36,8 @@ except ImportError:  # Airflow 2
 
 NEWSLAKE_HOME = "{{ var.value.get('newslake_home', '/opt/newslake') }}"
 NEWSLAKE_CONF = "{{ var.value.get('newslake_conf', 'conf/local.yaml') }}"
+# The order of newslake.stages.STAGES (tests/test_airflow_dag.py checks it): the DAG is parsed in
+# Airflow's own environment, which does not import newslake.
 STAGES = ("ingest", "enrich", "stories", "aggregate")
 
 default_args = {

@@ -15,7 +15,7 @@ from newslake import io
 from newslake.bronze import transform as T
 from newslake.bronze.formats import ParseOptions, parse_file
 from newslake.config import IngestSettings, Settings
-from newslake.runs import RunContext
+from newslake.runs import RunContext, StageResult
 from newslake.schemas import BRONZE_ARTICLES, BRONZE_QUARANTINE, PROCESSED_FILES, RAW_RECORD
 
 
@@ -160,9 +160,10 @@ def files_to_ingest(spark: SparkSession, settings: Settings, ctx: RunContext, fu
 
 
 def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
-               full_refresh: bool = False) -> Dict[str, int]:
+               full_refresh: bool = False) -> StageResult:
     """Ingest every new file under the input path; returns the reconciliation counts."""
-    return ingest_files(spark, settings, ctx, files_to_ingest(spark, settings, ctx, full_refresh), full_refresh)
+    return StageResult(ingest_files(spark, settings, ctx, files_to_ingest(spark, settings, ctx, full_refresh),
+                                    full_refresh))
 
 
 def ingest_files(spark: SparkSession, settings: Settings, ctx: RunContext, new_files: List[Row],

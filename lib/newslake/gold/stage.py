@@ -52,7 +52,7 @@ from newslake.gold import weekly as W
 from newslake.gold.plan import STORY_COLUMNS, Plan, plan_aggregate, source_paths
 from newslake.gold.weeks import week_predicate, weeks_to_read
 from newslake.nlp import gazetteer as G
-from newslake.runs import RunContext
+from newslake.runs import RunContext, StageResult
 
 log = logging.getLogger("newslake.gold")
 
@@ -92,7 +92,7 @@ def _output_rows(spark: SparkSession, path: str) -> int:
     return io.last_operation_metrics(spark, path).get("numOutputRows", 0)
 
 
-def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
+def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> StageResult:
     """``silver/{mentions,sentences,articles}`` (+ ``silver/article_entities`` when it exists) ->
     ``gold/sentiment_weekly``, its company / country / market rollups, ``gold/evidence`` and the
     ``gold/companies`` / ``gold/countries`` dimensions; records what it consumed in
@@ -131,7 +131,7 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
         log.info("aggregate: OPTIMIZE/VACUUM of %d table(s) in %.1fs", len(written), time.time() - started)
     if agg.charts_dir and written:
         counts["charts_written"] = len(write_charts(spark, settings))
-    return counts
+    return StageResult(counts)
 
 
 def _stage_gold(spark: SparkSession, settings: Settings, plan: Plan, recompute: Optional[List[date]],

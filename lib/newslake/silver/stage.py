@@ -7,16 +7,14 @@ rest the pure transformations of :mod:`newslake.silver.transform`.
 
 from __future__ import annotations
 
-import time
-from contextlib import contextmanager
-from typing import Dict, Iterator
+from typing import Dict
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from newslake import io
 from newslake.config import Settings
-from newslake.runs import RunContext
+from newslake.runs import RunContext, StageResult
 from newslake.schemas import (
     BRONZE_ARTICLES,
     SILVER_ARTICLE_ENTITIES,
@@ -26,6 +24,7 @@ from newslake.schemas import (
 )
 from newslake.silver import transform as S
 from newslake.silver.annotate import annotate, linking_resources
+from newslake.timing import PhaseTimer
 
 SILVER_TABLES = {
     "sentences": (SILVER_SENTENCES, ["article_id", "sentence_index"]),
@@ -35,7 +34,7 @@ SILVER_TABLES = {
 }
 
 
-# The phase (``<phase>_seconds`` in the run counts) that each materialised step belongs to.
+# The phase (``phase_seconds`` of the run's result) that each materialised step belongs to.
 _PHASE_OF_STEP = {
     "annotated": "annotate",
     "company_mentions_found": "link_companies",
@@ -50,38 +49,12 @@ _PHASE_OF_STEP = {
 _UNCACHED_STEPS = frozenset({"annotated"})
 
 
-class _PhaseClock:
-    """Wall seconds per named phase of a run (summed when a phase runs several times). The
-    phase also names the Spark jobs it starts (``enrich: <phase>`` in the Spark UI and the
-    event log), so a slow phase can be followed to its stages."""
-
-    def __init__(self, spark: SparkSession) -> None:
-        self._context = spark.sparkContext
-        self._seconds: Dict[str, float] = {}
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        self._context.setJobDescription(f"enrich: {name}")
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self._seconds[name] = self._seconds.get(name, 0.0) + time.perf_counter() - started
-            self._context.setJobDescription(None)
-
-    def seconds(self) -> Dict[str, float]:
-        return {f"{name}_seconds": round(value, 2) for name, value in self._seconds.items()}
-
-    def rate(self, name: str, rows: int) -> float:
-        seconds = self._seconds.get(name, 0.0)
-        return round(rows / seconds, 1) if seconds > 0 else 0.0
-
-
-def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, float]:
+def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> StageResult:
     """Bronze articles not yet in silver -> the four silver tables (``silver/articles`` last:
     an article there marks the whole article as done). Returns the row counts and, for the log
-    and the benchmark, the wall seconds of each phase (``annotate_seconds``, ...) and the
-    sentiment model's rows per second on sentences and on (sentence, company) rows."""
+    and the benchmark, the wall seconds of each phase (``annotate``, ...) and the sentiment
+    model's rows per second on sentences and on (sentence, company) rows. Each phase names the
+    Spark jobs it starts (``enrich: <phase>``)."""
     from newslake.nlp.sentiment import load_configured_model, score_sentences
 
     enrich = settings.enrich
@@ -103,13 +76,13 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
     try:
         articles_in = todo.count()
         if articles_in == 0:
-            return {"rows_in": 0, "rows_out": 0, "sentences": 0, "mentions": 0, "article_entities": 0}
+            return StageResult({"rows_in": 0, "rows_out": 0, "sentences": 0, "mentions": 0, "article_entities": 0})
         model = load_configured_model(spark, settings.models_dir(), enrich.sentiment_model)
         entity_model = (model if enrich.entity_sentiment_model == enrich.sentiment_model
                         else load_configured_model(spark, settings.models_dir(), enrich.entity_sentiment_model))
         staging = settings.table_path("_staging", f"enrich-{ctx.run_id}")
         staged_paths.append(staging)
-        phases = _PhaseClock(spark)
+        phases = PhaseTimer(spark, "enrich")
         rows: Dict[str, int] = {}
 
         def materialize(df, name):
@@ -164,12 +137,13 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
                     else:
                         metrics = io.merge_insert_new(spark, paths[name], frames[name], keys, schema, partition_by=("iso_year",))
                         written[name] = metrics.get("numTargetRowsInserted", 0)
-            counts = {"rows_in": articles_in, "rows_out": written["articles"], "sentences": written["sentences"],
-                      "mentions": written["mentions"], "article_entities": written["article_entities"],
-                      **phases.seconds(),
-                      "sentence_sentiment_rows_per_second": phases.rate("sentence_sentiment", rows["sentence_sentiment"]),
-                      "entity_sentiment_rows_per_second": phases.rate("entity_sentiment", rows["entity_sentiment"])}
-        return counts
+            result = StageResult(
+                {"rows_in": articles_in, "rows_out": written["articles"], "sentences": written["sentences"],
+                 "mentions": written["mentions"], "article_entities": written["article_entities"]},
+                phases.phase_seconds(),
+                {phase: phases.rows_per_second(phase, rows[phase])
+                 for phase in ("sentence_sentiment", "entity_sentiment")})
+        return result
     finally:
         for frame in persisted:
             frame.unpersist()

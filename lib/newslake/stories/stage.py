@@ -38,8 +38,6 @@ week that holds a row of ``silver/article_stories`` with the run's ``stories_run
 from __future__ import annotations
 
 import logging
-import time
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Dict, Tuple
 
@@ -49,23 +47,14 @@ from pyspark.sql.types import StructType
 
 from newslake import io
 from newslake.config import Settings, StorySettings
-from newslake.runs import RunContext
+from newslake.runs import RunContext, StageResult
 from newslake.schemas import SILVER_ARTICLE_SIGNATURES, SILVER_ARTICLE_STORIES, SILVER_STORIES
 from newslake.stories import minhash as M
+from newslake.timing import PhaseTimer
 
 log = logging.getLogger("newslake")
 
 TABLE_NAMES = ("article_signatures", "stories", "article_stories")
-
-
-@contextmanager
-def _timed(timings: Dict[str, int], phase: str):
-    """Adds the wall-clock milliseconds of the block to ``timings["ms_<phase>"]``."""
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[f"ms_{phase}"] = timings.get(f"ms_{phase}", 0) + int((time.perf_counter() - start) * 1000)
 
 
 class StorySettingsChanged(RuntimeError):
@@ -114,13 +103,14 @@ def cluster_batch(signed: DataFrame, cfg: StorySettings) -> DataFrame:
     return labels.select(F.col("node").alias("article_id"), F.col("label.article_id").alias("story_id"))
 
 
-def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> Dict[str, int]:
+def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> StageResult:
     """New articles -> their stories (``settings.stories``); see the module docstring. Returns
-    the run's counts and the wall-clock milliseconds of its phases (``ms_*``)."""
+    the run's counts and the wall seconds of its phases (``sign``, ``pairs``, ``components``,
+    ``measures``, ``write``), each of which names the Spark jobs it starts (``stories: <phase>``)."""
     cfg = settings.stories
     paths = {name: settings.table_path("silver", name) for name in TABLE_NAMES}
     params = cfg.minhash_params()
-    timings: Dict[str, int] = {}
+    timer = PhaseTimer(spark, "stories")
     source, text_source = read_source_articles(spark, settings)
 
     def existing(name: str, schema: StructType) -> DataFrame:
@@ -142,24 +132,24 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
     new = source.join(old_signatures.select("article_id"), "article_id", "left_anti")
     signed = sign_articles(new, cfg).persist()
     try:
-        with _timed(timings, "sign"):
+        with timer.phase("sign"):
             articles_in = signed.count()
         if articles_in == 0:
             log.info("stories: no new articles")
-            return {"rows_in": 0, "rows_out": 0, "candidate_pairs": 0, "duplicate_pairs": 0,
-                    "stories_touched": 0, "stories_absorbed": 0, **timings}
-        with _timed(timings, "pairs"):
+            return StageResult({"rows_in": 0, "rows_out": 0, "candidate_pairs": 0, "duplicate_pairs": 0,
+                                "stories_touched": 0, "stories_absorbed": 0}, timer.phase_seconds())
+        with timer.phase("pairs"):
             candidates, edges = _new_pairs(signed, old_signatures, cfg)
             n_candidates, n_edges = candidates.count(), edges.count()
         try:
             old_members = existing("article_stories", SILVER_ARTICLE_STORIES)
             old_stories = existing("stories", SILVER_STORIES)
-            with _timed(timings, "components"):
+            with timer.phase("components"):
                 # Checkpointed, not persisted: the MERGE into article_stories below makes Spark
                 # recompute cached plans that read that table, which would re-derive these frames
                 # from the rewritten rows (and find no absorbed story).
                 labels = _story_labels(signed, edges, old_members, old_stories, cfg).localCheckpoint()
-            with _timed(timings, "measures"):
+            with timer.phase("measures"):
                 members = _changed_members(signed, edges, labels, old_members, cfg, ctx.run_id).localCheckpoint()
                 rows_out = members.count()
                 story_rows = M.story_table(members).withColumn("stories_run_id", F.lit(ctx.run_id)).localCheckpoint()
@@ -171,7 +161,7 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
             signatures = (signed.withColumn("minhash_params", F.lit(params))
                           .withColumn("text_source", F.lit(text_source))
                           .withColumn("stories_run_id", F.lit(ctx.run_id)))
-            with _timed(timings, "write"):
+            with timer.phase("write"):
                 _write(spark, paths, full_refresh, members, story_rows, absorbed, signatures)
             for frame in (members, story_rows, absorbed, labels):
                 frame.unpersist()
@@ -180,10 +170,11 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
             edges.unpersist()
     finally:
         signed.unpersist()
-    counts = {"rows_in": articles_in, "rows_out": rows_out, "candidate_pairs": n_candidates,
-              "duplicate_pairs": n_edges, "stories_touched": n_touched, "stories_absorbed": n_absorbed, **timings}
-    log.info("stories: %s", counts)
-    return counts
+    result = StageResult({"rows_in": articles_in, "rows_out": rows_out, "candidate_pairs": n_candidates,
+                          "duplicate_pairs": n_edges, "stories_touched": n_touched, "stories_absorbed": n_absorbed},
+                         timer.phase_seconds())
+    log.info("stories: %s", result.figures())
+    return result
 
 
 def _new_pairs(signed: DataFrame, old_signatures: DataFrame, cfg: StorySettings) -> Tuple[DataFrame, DataFrame]:
