@@ -122,3 +122,14 @@ def gold_lakehouse(spark, tmp_path_factory):
     files = _file_listing(lake)
     yield built
     assert _file_listing(lake) == files, f"a test wrote into the shared lakehouse {lake}: write to a copy"
+
+
+@pytest.fixture(scope="session")
+def tiny_sentiment_model(spark):
+    """The fast sentiment model trained once for the session on ``test_sentiment_model.TINY``
+    (18 sentences, entity pairs among them): the model tests score with it and the job tests
+    save it as ``sentiment_fast``. Tests read it; none refits it."""
+    from newslake.training.train import train_sentiment
+    from test_sentiment_model import PARAMS, TINY, TINY_DDL
+
+    return train_sentiment(spark.createDataFrame(TINY, TINY_DDL), PARAMS)
