@@ -3,6 +3,8 @@ Spark NLP from the jars that scripts/setup.sh resolved."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,55 @@ def settings_factory(tmp_path):
         return make_test_settings(**overrides)
 
     return make
+
+
+def _file_listing(root: Path) -> dict:
+    """Every file under ``root`` with its size and modification time: what a write would change."""
+    listing = {}
+    for folder, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            listing[os.path.relpath(path, root)] = (stat.st_size, stat.st_mtime_ns)
+    return listing
+
+
+class BuiltLakehouse:
+    """A lakehouse built once for the session: its root (``path``) and what the building
+    aggregate run returned (``counts``). Tests only read it; :meth:`copy` gives a writable copy
+    (a Delta log holds relative paths, so a copied folder is the same tables)."""
+
+    def __init__(self, path: Path, counts: dict):
+        self.path = path
+        self.counts = counts
+
+    def copy(self, target: Path) -> Path:
+        shutil.copytree(self.path, target)
+        return target
+
+
+@pytest.fixture(scope="session")
+def gold_lakehouse(spark, tmp_path_factory):
+    """Inline silver for six weeks of four carmakers (``test_gold_stage.sample_articles``) and one
+    aggregate run over it, charts off: the lakehouse the gold, damage and notebook tests start
+    from, built once instead of once per module. At the end of the session it must hold exactly
+    the files it was built with: a test that wrote into it instead of a copy fails here."""
+    from test_gold_stage import aggregate, make_settings, sample_articles, write_silver
+
+    lake = tmp_path_factory.mktemp("gold_lakehouse") / "lake"
+    write_silver(spark, lake, sample_articles())
+    built = BuiltLakehouse(lake, aggregate(spark, make_settings(lake)))
+    files = _file_listing(lake)
+    yield built
+    assert _file_listing(lake) == files, f"a test wrote into the shared lakehouse {lake}: write to a copy"
+
+
+@pytest.fixture(scope="session")
+def tiny_sentiment_model(spark):
+    """The fast sentiment model trained once for the session on ``test_sentiment_model.TINY``
+    (18 sentences, entity pairs among them): the model tests score with it and the job tests
+    save it as ``sentiment_fast``. Tests read it; none refits it."""
+    from newslake.training.fast_model import train_sentiment
+    from test_sentiment_model import PARAMS, TINY, TINY_DDL
+
+    return train_sentiment(spark.createDataFrame(TINY, TINY_DDL), PARAMS)

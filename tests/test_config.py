@@ -50,9 +50,13 @@ def test_set_option_parses_yaml_scalars():
 
 
 def test_shipped_profiles_load():
+    import yaml
+
     for profile in ("conf/local.yaml", "conf/cluster.yaml"):
         settings = load_settings(profile, environ={})
-        assert settings.paths.lakehouse
+        # The profile's own paths, not the defaults (paths.lakehouse has a non-empty default).
+        written = yaml.safe_load(open(profile, encoding="utf-8"))["paths"]
+        assert written["lakehouse"] and {key: getattr(settings.paths, key) for key in written} == written, profile
     assert load_settings("conf/cluster.yaml", environ={}).paths.lakehouse.startswith("s3a://")
 
 

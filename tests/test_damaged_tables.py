@@ -3,13 +3,12 @@ truncated Delta log. ``python -m jobs.check`` names each; the aggregate stage re
 silver version with files missing, names the table of a broken log, and a gold rewrite that fails
 partway leaves every gold table as it was.
 
-One clean lakehouse (inline silver, one aggregate run) is built for the module; each test damages
-its own copy."""
+One clean lakehouse (inline silver, one aggregate run) is built for the session (conftest's
+``gold_lakehouse``); each test damages its own copy."""
 
 import glob
 import os
 import re
-import shutil
 
 import pytest
 
@@ -18,23 +17,13 @@ from newslake.cli import check_main
 from newslake.gold import stage as gold_stage
 
 from conftest import ROOT
-from test_gold_stage import GOLD, aggregate, make_settings, sample_articles, versions, write_silver
-
-
-@pytest.fixture(scope="module")
-def clean_lake(spark, tmp_path_factory):
-    lake = tmp_path_factory.mktemp("damage") / "lake"
-    write_silver(spark, lake, sample_articles())
-    aggregate(spark, make_settings(lake))
-    return lake
+from test_gold_stage import GOLD, aggregate, make_settings, versions
 
 
 @pytest.fixture()
-def lake(clean_lake, tmp_path):
-    """A copy of the clean lakehouse to damage (Delta logs hold relative paths: a copy is a table)."""
-    copy = tmp_path / "lake"
-    shutil.copytree(clean_lake, copy)
-    return copy
+def lake(gold_lakehouse, tmp_path):
+    """A copy of the session's clean lakehouse to damage (Delta logs hold relative paths: a copy is a table)."""
+    return gold_lakehouse.copy(tmp_path / "lake")
 
 
 def data_file(lake, table):

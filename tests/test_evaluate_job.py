@@ -8,32 +8,16 @@ import pytest
 from conftest import TINY_LABELED_CSV, local_conf_with_models
 from newslake.training import datasets as D
 from newslake.training import evaluate
-from newslake.training.fast_model import train_sentiment
-from newslake.training.params import SentimentParams
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TINY = [
-    ("Profit rose and sales increased", "positive", None),
-    ("Shares jumped on record earnings", "positive", None),
-    ("Profit fell and sales decreased", "negative", None),
-    ("Shares slumped on a net loss", "negative", None),
-    ("The meeting is held in March", "neutral", None),
-    ("The office is in Helsinki", "neutral", None),
-    ("Acme rose while Zeta fell", "positive", "Acme"),
-    ("Acme rose while Zeta fell", "negative", "Zeta"),
-    ("Acme holds its meeting in March", "neutral", "Acme"),
-]
-
 
 @pytest.fixture(scope="module")
-def tiny_models_dir(spark, tmp_path_factory):
+def tiny_models_dir(tiny_sentiment_model, tmp_path_factory):
+    """A models folder whose sentiment_fast is the session's tiny model (conftest); it labels
+    the five rows of TINY_LABELED_CSV right."""
     models = tmp_path_factory.mktemp("models")
-    model = train_sentiment(
-        spark.createDataFrame(TINY, "text string, label string, entity string"),
-        SentimentParams(min_df=1.0, max_iter=30),
-    )
-    model.write().overwrite().save(str(models / "sentiment_fast"))
+    tiny_sentiment_model.write().overwrite().save(str(models / "sentiment_fast"))
     return models
 
 

@@ -157,14 +157,14 @@ def week_files(spark, path, week):
 # --- the flow, run once for the module ---------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def flow(spark, tmp_path_factory):
-    """First run (full), a second run (nothing new), a late article (incremental, writing the
-    charts), then a full refresh; what each step saw."""
-    lakehouse = tmp_path_factory.mktemp("gold") / "lake"
+def flow(spark, gold_lakehouse, tmp_path_factory):
+    """First run (full: conftest's ``gold_lakehouse``, built once for the session, copied here), a
+    second run (nothing new), a late article (incremental, writing the charts), then a full
+    refresh; what each step saw."""
+    lakehouse = gold_lakehouse.copy(tmp_path_factory.mktemp("gold") / "lake")
     settings = make_settings(lakehouse)
-    write_silver(spark, lakehouse, sample_articles())
     result = {"lakehouse": lakehouse}
-    result["first_counts"] = aggregate(spark, settings)
+    result["first_counts"] = gold_lakehouse.counts
     result["first_versions"] = versions(spark, lakehouse)
     result["first_company"] = rows(spark, lakehouse, "sentiment_weekly_company")
     result["second_counts"] = aggregate(spark, settings)

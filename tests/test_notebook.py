@@ -9,15 +9,16 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from test_gold_stage import LATE, aggregate, make_settings, sample_articles, write_silver
+from test_gold_stage import LATE, aggregate, make_settings, write_silver
 
 NOTEBOOK = ROOT / "notebooks" / "weekly_sentiment.ipynb"
 
 
 @pytest.fixture(scope="module")
-def lakehouse(spark, tmp_path_factory):
-    lake = tmp_path_factory.mktemp("notebook") / "lake"
-    write_silver(spark, lake, sample_articles() + [LATE])
+def lakehouse(spark, gold_lakehouse, tmp_path_factory):
+    """The session's six weeks (conftest's ``gold_lakehouse``, copied) and a late article, aggregated."""
+    lake = gold_lakehouse.copy(tmp_path_factory.mktemp("notebook") / "lake")
+    write_silver(spark, lake, [LATE])
     aggregate(spark, make_settings(lake))
     return lake
 

@@ -204,10 +204,23 @@ def test_pipeline_submitted_to_a_standalone_cluster_matches_local_mode(spark, tm
            "--jars", shipped_jars(), "--py-files", str(wheel), "--conf", "spark.ui.enabled=false",
            str(ROOT / "jobs" / "pipeline.py"),
            *argv(cluster_lake, raw, *SMALL_WINDOW, "--run-id", "submitted", "--set", "spark.jar_source=provided")]
+    # The local-mode run below runs in this test's session while the submitted one waits on its
+    # JVMs (driver, executors, jar shipping): both at once, not one after the other. The
+    # submit's output goes to a file, which cannot fill up and stall it the way a pipe can.
     started = time.time()
-    done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1200)
-    print(f"pipeline on the standalone cluster: {time.time() - started:.0f} s")
-    assert done.returncode == 0, f"spark-submit to the cluster failed:\n{done.stderr[-4000:]}"
+    with open(tmp_path / "submit.log", "w+") as log:
+        submitted = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        try:
+            local_code = pipeline_main(argv(local_lake, raw, *SMALL_WINDOW))  # local mode, this test's session
+            returncode = submitted.wait(timeout=1200)
+        finally:
+            if submitted.poll() is None:
+                submitted.kill()
+                submitted.wait()
+        log.seek(0)
+        output = log.read()
+    print(f"pipeline on the standalone cluster and in local mode at once: {time.time() - started:.0f} s")
+    assert returncode == 0, f"spark-submit to the cluster failed:\n{output[-4000:]}"
     assert "app-" in "".join(p.read_text() for p in cluster.folder.glob("worker*.log"))  # executors ran there
 
     runs = spark.read.format("delta").load(str(cluster_lake / "ops" / "runs")).orderBy("started_at").collect()
@@ -219,7 +232,7 @@ def test_pipeline_submitted_to_a_standalone_cluster_matches_local_mode(spark, tm
     app_ids = {r.spark_app_id for r in runs}
     assert len(app_ids) == 1 and next(iter(app_ids)).startswith("app-")
 
-    assert pipeline_main(argv(local_lake, raw, *SMALL_WINDOW)) == 0  # local mode, this test's session
+    assert local_code == 0  # local mode, this test's session
 
     def load(lake, table):
         return spark.read.format("delta").load(str(lake / table))

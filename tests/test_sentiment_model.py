@@ -43,8 +43,8 @@ PARAMS = SentimentParams(min_df=1.0, max_iter=30)
 
 
 @pytest.fixture(scope="module")
-def tiny_model(spark):
-    return train_sentiment(spark.createDataFrame(TINY, TINY_DDL), PARAMS)
+def tiny_model(tiny_sentiment_model):
+    return tiny_sentiment_model  # trained on TINY with PARAMS, once for the session (conftest)
 
 
 def test_pipeline_uses_spark_nlp_annotators_and_a_spark_ml_classifier(spark):

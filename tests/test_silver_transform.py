@@ -149,4 +149,4 @@ def test_article_entities_aggregate_mentions_and_sentiment(spark):
     assert (tesla.mentions, tesla.mention_sentences, tesla.first_sentence_index, tesla.in_title, tesla.in_lead) == (3, 2, 0, True, True)
     assert tesla.sentiment_score == pytest.approx(0.2) and tesla.sentiment_label == "neutral"
     assert (nio.in_title, nio.in_lead, nio.sentiment_label) == (False, False, "negative")
-    assert tesla.relevance > 0.8 > 0.3 > nio.relevance
+    assert tesla.relevance > 0.8 and nio.relevance < 0.3, (tesla.relevance, nio.relevance)
