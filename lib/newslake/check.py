@@ -18,11 +18,13 @@ from typing import List, Optional, Sequence
 
 from pyspark.sql import SparkSession
 
-from newslake import io
+from newslake import catalogue, io
 
 log = logging.getLogger("newslake")
 
-LAYERS = ("bronze", "silver", "gold", "ops")
+# The catalogue's layers, in its order (bronze, silver, gold, ops); tables in them that the
+# catalogue does not declare are checked too.
+LAYERS = tuple(dict.fromkeys(table.layer for table in catalogue.TABLES))
 
 
 @dataclass
