@@ -54,14 +54,14 @@ def measure(spark, settings, articles_limit: Optional[int] = None, runs: int = 2
 
     from bench.baselines import vader_compound_udf
     from newslake import io
+    from newslake.catalogue import BRONZE_ARTICLES
     from newslake.nlp.sentences import sentence_marked_text, split_sentences
     from newslake.nlp.sentiment import load_configured_model, score_sentences
-    from newslake.schemas import BRONZE_ARTICLES
     from newslake.silver import transform as S
     from newslake.silver.annotate import annotation_pipeline, linking_resources
 
     enrich = settings.enrich
-    bronze = io.read_table(spark, settings.table_path("bronze", "articles"), BRONZE_ARTICLES)
+    bronze = io.read(spark, settings.lakehouse_root(), BRONZE_ARTICLES)
     if articles_limit:
         bronze = bronze.limit(articles_limit)
     bronze = bronze.select("article_id", "body", "language").repartition(

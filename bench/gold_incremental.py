@@ -29,10 +29,10 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from newslake import io
+from newslake.catalogue import GOLD_SENTIMENT_WEEKLY, GOLD_TABLES
 from newslake.config import Settings, load_settings
 from newslake.runner import run_stage
 from newslake.spark import build_spark
-from newslake.stages import SUMMARY_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,14 +52,12 @@ LATE_ARTICLE = {
 }
 """An invented article, dated in an early week of the sample corpus and delivered late."""
 
-GOLD_TABLES = [name for layer, name in SUMMARY_TABLES if layer == "gold"]
-
 
 def gold_rows(spark: SparkSession, settings: Settings) -> Dict[str, DataFrame]:
     """Every gold table, checkpointed (gold rows carry no run ids or run times)."""
-    paths = {name: settings.table_path("gold", name) for name in GOLD_TABLES}
-    return {name: io.read_table(spark, path).localCheckpoint()
-            for name, path in paths.items() if io.table_exists(spark, path)}
+    root = settings.lakehouse_root()
+    return {table.name: io.read(spark, root, table).localCheckpoint()
+            for table in GOLD_TABLES if io.exists(spark, root, table)}
 
 
 def differing_rows(left: DataFrame, right: DataFrame) -> int:
@@ -92,14 +90,16 @@ def run(work_dir: Path, lakehouse: Optional[Path]) -> Dict[str, object]:
     ingest = run_stage(spark, settings, "ingest").counts
     enrich = run_stage(spark, settings, "enrich").figures()
 
-    weekly = settings.table_path("gold", "sentiment_weekly")
-    before = io.read_table(spark, weekly).select("week_start").distinct().count()
+    root = settings.lakehouse_root()
+    before = io.read(spark, root, GOLD_SENTIMENT_WEEKLY, empty_if_missing=False) \
+        .select("week_start").distinct().count()
     incremental = timed_aggregate(spark, settings, full_refresh=False)
     after_incremental = gold_rows(spark, settings)
     full = timed_aggregate(spark, settings, full_refresh=True)
     after_full = gold_rows(spark, settings)
     differences = {name: differing_rows(after_incremental[name], after_full[name]) for name in after_full}
-    late_week = (io.read_table(spark, weekly).filter(F.col("company") == "Siemens")
+    late_week = (io.read(spark, root, GOLD_SENTIMENT_WEEKLY, empty_if_missing=False)
+                 .filter(F.col("company") == "Siemens")
                  .filter(F.col("week_start") == F.lit("2024-03-18").cast("date"))
                  .select("company", "country", "iso_year", "iso_week", "articles", "mentions", "mean_score")
                  .orderBy("country").collect())

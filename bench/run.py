@@ -518,24 +518,22 @@ def _corpus_digest(summary: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: summary.get(k) for k in keys}
 
 
-def _table_counts(spark, settings, extra: Mapping[str, str] = ()) -> Dict[str, int]:
-    from delta.tables import DeltaTable
+def _table_counts(spark, settings) -> Dict[str, int]:
+    """Rows per ``layer/name`` of the tables the pipeline's summary counts (the catalogue's)."""
+    from newslake.stages import table_row_counts
 
-    tables = {f"{layer}/{name}": settings.table_path(layer, name) for layer, name in (
-        ("bronze", "articles"), ("bronze", "quarantine"), ("silver", "articles"), ("silver", "sentences"),
-        ("silver", "mentions"), ("gold", "sentiment_weekly"))}
-    tables.update(dict(extra))
-    return {name: (spark.read.format("delta").load(path).count() if DeltaTable.isDeltaTable(spark, path) else 0)
-            for name, path in tables.items()}
+    return table_row_counts(spark, settings)
 
 
 def _silver_figures(spark, settings, tables: Mapping[str, int]) -> Dict[str, Any]:
     """The corpus as the project's own splitter and linker see it (silver/sentences and
     silver/mentions, whose rows are (sentence, company) pairs, coreference included): beside
     ``bench.corpus_stats``'s simpler ruler, which is the one applied to Reuters too."""
+    from newslake import catalogue, io
+
     articles, sentences, mentions = (tables.get(k, 0) for k in ("silver/articles", "silver/sentences",
                                                                 "silver/mentions"))
-    rows = spark.read.format("delta").load(settings.table_path("silver", "mentions")) if mentions else None
+    rows = io.read(spark, settings.lakehouse_root(), catalogue.SILVER_MENTIONS) if mentions else None
     named = rows.select("article_id", "sentence_index").distinct().count() if rows is not None else 0
     return {
         "ruler": "the project's splitter and linker (silver/sentences, silver/mentions: one row per sentence "
@@ -693,7 +691,9 @@ def bench_size(spec: Mapping[str, Any]) -> Dict[str, Any]:
                 _say(size, f"enrich (accurate): {p.wall_s:.1f} s")
 
         if not spec["skip_baselines"]:
-            bronze_path = settings.table_path("bronze", "articles")
+            from newslake.catalogue import BRONZE_ARTICLES
+
+            bronze_path = BRONZE_ARTICLES.path(settings.lakehouse_root())
             out = lakehouse / "_bench"
             phase = "io_floor"
             p, floor_articles = timed("baselines", "io_floor", lambda: baselines.run_io_floor(

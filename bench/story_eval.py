@@ -173,9 +173,11 @@ def truth_assignments(spark, settings, corpus: Path) -> List[Tuple[str, str]]:
     """``(true story, predicted story)`` per article of ``silver/article_stories`` found in the
     truth by URL (one small row per article reaches the driver: this is an evaluation)."""
     from newslake import io
+    from newslake.catalogue import BRONZE_ARTICLES, SILVER_ARTICLE_STORIES
 
-    bronze = io.read_table(spark, settings.table_path("bronze", "articles")).select("article_id", "url")
-    assigned = io.read_table(spark, settings.table_path("silver", "article_stories")) \
+    root = settings.lakehouse_root()
+    bronze = io.read(spark, root, BRONZE_ARTICLES, empty_if_missing=False).select("article_id", "url")
+    assigned = io.read(spark, root, SILVER_ARTICLE_STORIES, empty_if_missing=False) \
         .join(bronze, "article_id").select("url", "story_id").collect()
     truth = read_truth(corpus)
     return [(truth[r.url]["story_id"], r.story_id) for r in assigned if r.url in truth]
@@ -224,30 +226,30 @@ def incremental_check(spark, settings, lake: Path, days: int) -> dict:
     from pyspark.sql import functions as F
 
     from newslake import io
+    from newslake.catalogue import BRONZE_ARTICLES, SILVER_ARTICLE_STORIES
     from newslake.runs import RunContext
-    from newslake.schemas import BRONZE_ARTICLES
     from newslake.stories.stage import run_stories
 
-    bronze = io.read_table(spark, settings.table_path("bronze", "articles"))
+    bronze = io.read(spark, settings.lakehouse_root(), BRONZE_ARTICLES, empty_if_missing=False)
     last = bronze.agg(F.max("published_at")).first()[0]
     cutoff = (last - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
     inc_lake = lake.parent / (lake.name + "-incremental")
     shutil.rmtree(inc_lake, ignore_errors=True)
     inc = with_lakehouse(settings, inc_lake)
-    inc_bronze = inc.table_path("bronze", "articles")
-    io.overwrite(spark, inc_bronze, bronze.filter(F.col("published_at") < cutoff), BRONZE_ARTICLES)
+    io.overwrite_rows(spark, inc.lakehouse_root(), BRONZE_ARTICLES, bronze.filter(F.col("published_at") < cutoff))
     start = time.perf_counter()
     first = run_stories(spark, inc, RunContext.start("stories")).counts
     first_s = time.perf_counter() - start
-    io.append(spark, inc_bronze, bronze.filter(F.col("published_at") >= cutoff), BRONZE_ARTICLES)
+    io.append_rows(spark, inc.lakehouse_root(), BRONZE_ARTICLES, bronze.filter(F.col("published_at") >= cutoff))
     start = time.perf_counter()
     second = run_stories(spark, inc, RunContext.start("stories")).counts
     second_s = time.perf_counter() - start
     columns = ["article_id", "story_id", "rank_in_story", "story_size", "novelty", "story_weight"]
-    full = io.read_table(spark, settings.table_path("silver", "article_stories")).select(*columns)
-    both = io.read_table(spark, inc.table_path("silver", "article_stories")).select(*columns)
+    full = io.read(spark, settings.lakehouse_root(), SILVER_ARTICLE_STORIES, empty_if_missing=False).select(*columns)
+    both = io.read(spark, inc.lakehouse_root(), SILVER_ARTICLE_STORIES, empty_if_missing=False).select(*columns)
     differ = full.exceptAll(both).count() + both.exceptAll(full).count()
-    spanning = io.read_table(spark, inc.table_path("silver", "article_stories")).filter(F.col("story_size") > 1) \
+    spanning = io.read(spark, inc.lakehouse_root(), SILVER_ARTICLE_STORIES, empty_if_missing=False) \
+        .filter(F.col("story_size") > 1) \
         .groupBy("story_id").agg(F.countDistinct(F.date_trunc("week", "published_at")).alias("weeks")) \
         .filter("weeks > 1").count()
     result = {"cutoff": str(cutoff), "first_run_articles": first["rows_in"], "first_run_s": round(first_s, 1),
@@ -306,6 +308,7 @@ def flooded_company(spark, settings, corpus: Path, company: Optional[str] = None
     from pyspark.sql import functions as F
 
     from newslake import io
+    from newslake.catalogue import GOLD_SENTIMENT_WEEKLY_COMPANY
 
     truth = read_truth(corpus)
     copies = Counter(row["main_company_id"] for row in truth.values() if row["is_copy"] == "1")
@@ -314,7 +317,7 @@ def flooded_company(spark, settings, corpus: Path, company: Optional[str] = None
     company = company or copies.most_common(1)[0][0]
     n_copies = copies[company]
     originals = sum(1 for row in truth.values() if row["main_company_id"] == company and row["is_copy"] != "1")
-    gold = io.read_table(spark, settings.table_path("gold", "sentiment_weekly_company"))
+    gold = io.read(spark, settings.lakehouse_root(), GOLD_SENTIMENT_WEEKLY_COMPANY, empty_if_missing=False)
     totals = gold.agg(F.sum("articles").alias("a"), F.sum("story_weighted_articles").alias("w")).first()
     weeks = gold.filter(F.col("company_id") == company).orderBy("week_start").collect()
     if not weeks:

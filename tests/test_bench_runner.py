@@ -392,13 +392,14 @@ def test_regex_sentences_split_like_a_sentence_table(spark):
 
 
 def test_silver_figures_count_sentences_that_name_a_company(spark, tmp_path):
+    from newslake import catalogue
     from newslake.config import load_settings
 
     settings = load_settings(str(ROOT / "conf" / "local.yaml"), {"paths.lakehouse": str(tmp_path)})
     mentions = spark.createDataFrame(
         [("a1", 0, "alias"), ("a1", 0, "coreference"), ("a1", 2, "alias"), ("a2", 0, "ticker")],
         "article_id string, sentence_index int, link_method string")
-    mentions.write.format("delta").save(settings.table_path("silver", "mentions"))
+    mentions.write.format("delta").save(catalogue.SILVER_MENTIONS.path(settings.lakehouse_root()))
     tables = {"silver/articles": 2, "silver/sentences": 8, "silver/mentions": 4}
     figures = R._silver_figures(spark, settings, tables)
     assert figures["sentences_per_article"] == 4.0

@@ -3,6 +3,7 @@ import os
 import pytest
 from pydantic import ValidationError
 
+from newslake import catalogue
 from newslake.config import load_settings, parse_set_option
 
 
@@ -14,8 +15,10 @@ def test_file_then_env_then_cli(tmp_path):
     assert settings.paths.lakehouse == "from-cli"
     assert settings.paths.input == "in-file"
     assert settings.spark.shuffle_partitions == 5
-    assert settings.table_path("gold", "sentiment_weekly") == os.path.abspath("from-cli") + "/gold/sentiment_weekly"
-    assert load_settings(None, {"paths.lakehouse": "s3a://b/lake/"}, environ={}).table_path("bronze", "articles") == "s3a://b/lake/bronze/articles"
+    assert catalogue.GOLD_SENTIMENT_WEEKLY.path(settings.lakehouse_root()) == \
+        os.path.abspath("from-cli") + "/gold/sentiment_weekly"
+    s3 = load_settings(None, {"paths.lakehouse": "s3a://b/lake/"}, environ={})
+    assert catalogue.BRONZE_ARTICLES.path(s3.lakehouse_root()) == "s3a://b/lake/bronze/articles"
 
 
 def test_none_override_keeps_file_value(tmp_path):

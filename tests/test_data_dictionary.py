@@ -1,6 +1,6 @@
 import re
 
-from newslake.schemas import TABLES
+from newslake import catalogue
 
 from conftest import ROOT
 
@@ -8,11 +8,11 @@ from conftest import ROOT
 def test_every_table_and_column_is_documented():
     text = (ROOT / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
     sections = re.split(r"^## ", text, flags=re.M)
-    for (layer, name), schema in TABLES.items():
-        section = next((s for s in sections if s.startswith(f"{layer}/{name}\n")), None)
-        assert section is not None, f"{layer}/{name} has no section in docs/data_dictionary.md"
-        for field in schema.fieldNames():
-            assert f"`{field}`" in section, f"{layer}/{name}.{field} is not documented"
+    for table in catalogue.TABLES:
+        section = next((s for s in sections if s.startswith(f"{table.qualified_name}\n")), None)
+        assert section is not None, f"{table.qualified_name} has no section in docs/data_dictionary.md"
+        for field in table.schema.fieldNames():
+            assert f"`{field}`" in section, f"{table.qualified_name}.{field} is not documented"
 
 
 def test_every_quarantine_reason_is_documented():

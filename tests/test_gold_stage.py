@@ -13,13 +13,12 @@ from newslake.gold import maintenance
 from newslake.gold import stage as gold_stage
 from newslake.gold.export import export_main
 from newslake.runs import RunContext
-from newslake.schemas import TABLES
 
 from conftest import ROOT
 
 NAMES = {"tesla": "Tesla", "byd": "BYD", "nio": "Nio", "volkswagen": "Volkswagen"}
 COUNTRY_NAMES = {"CN": "China", "US": "the United States", "DE": "Germany"}
-GOLD = [name for (layer, name) in TABLES if layer == "gold"]
+GOLD = [table.name for table in catalogue.GOLD_TABLES]
 W15, W16 = date(2024, 4, 8), date(2024, 4, 15)
 
 
@@ -93,7 +92,7 @@ def _frame(spark, rows, schema):
 def write_silver(spark, lakehouse, articles):
     """Append the articles to silver like an enrich run (one commit per table)."""
     for name, rows in silver_rows(articles).items():
-        schema = TABLES[("silver", name)]
+        schema = catalogue.table(f"silver/{name}").schema
         _frame(spark, rows, schema).write.format("delta").mode("append").partitionBy("iso_year") \
             .save(f"{lakehouse}/silver/{name}")
 
@@ -188,7 +187,8 @@ def test_first_run_builds_every_gold_table_with_its_layout(spark, flow):
     for name in GOLD:
         path = f"{flow['lakehouse']}/gold/{name}"
         frame = spark.read.format("delta").load(path)
-        assert [(f.name, f.dataType) for f in frame.schema] == [(f.name, f.dataType) for f in TABLES[("gold", name)]]
+        declared = catalogue.table(f"gold/{name}").schema
+        assert [(f.name, f.dataType) for f in frame.schema] == [(f.name, f.dataType) for f in declared]
         detail = spark.sql(f"DESCRIBE DETAIL delta.`{path}`").first()
         assert detail.properties.get("delta.enableChangeDataFeed") == "true", name
         expected = ["week_start"] if name not in ("companies", "countries") else []
@@ -293,7 +293,7 @@ def test_gold_is_readable_without_spark(spark, flow):
         table = DeltaTable(path)
         assert table.version() == io.table_version(spark, path)
         frame = table.to_pandas()
-        columns = [f.name for f in TABLES[("gold", name)]]
+        columns = [f.name for f in catalogue.table(f"gold/{name}").schema]
         assert list(frame.columns) == columns
         assert _rows(frame[columns].itertuples(index=False)) == _rows(flow["full"][name]), name
     dataset = DeltaTable(f"{flow['lakehouse']}/gold/sentiment_weekly").to_pyarrow_dataset()

@@ -17,8 +17,8 @@ import pytest
 from chispa import assert_approx_df_equality, assert_df_equality
 from pyspark.sql import functions as F
 
+from newslake import catalogue
 from newslake.cli import ingest_main, pipeline_main
-from newslake.schemas import TABLES
 
 from conftest import ROOT
 
@@ -243,7 +243,7 @@ def test_pipeline_submitted_to_a_standalone_cluster_matches_local_mode(spark, tm
     assert_df_equality(bronze.select("article_id", "url", "published_at"),
                        load(local_lake, "bronze/articles").select("article_id", "url", "published_at"),
                        ignore_row_order=True)
-    gold = [name for (layer, name) in TABLES if layer == "gold"]
+    gold = [table.name for table in catalogue.GOLD_TABLES]
     for name in gold:
         assert_approx_df_equality(load(cluster_lake, f"gold/{name}"), load(local_lake, f"gold/{name}"), 1e-9,
                                   ignore_row_order=True, ignore_nullable=True)

@@ -7,9 +7,8 @@ import pytest
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from newslake import io
+from newslake import catalogue, io
 from newslake.cli import pipeline_main
-from newslake.schemas import TABLES
 
 from conftest import ROOT
 
@@ -49,10 +48,11 @@ def run_pipeline(lakehouse, corpus):
 
 def snapshot(spark, lakehouse):
     tables = {}
-    for (layer, name), schema in TABLES.items():
-        path = f"{lakehouse}/{layer}/{name}"
-        if layer != "ops" or name == "processed_files":
-            tables[(layer, name)] = (spark.read.format("delta").load(path).localCheckpoint(), io.table_version(spark, path))
+    for table in catalogue.TABLES:
+        path = table.path(str(lakehouse))
+        if table.layer != "ops" or table.name == "processed_files":
+            tables[(table.layer, table.name)] = (spark.read.format("delta").load(path).localCheckpoint(),
+                                                 io.table_version(spark, path))
     return tables
 
 
@@ -65,9 +65,10 @@ def lakehouse(spark, tmp_path_factory):
 
 
 def test_every_table_has_its_declared_schema(spark, lakehouse):
-    for (layer, name), schema in TABLES.items():
-        actual = spark.read.format("delta").load(f"{lakehouse}/lake/{layer}/{name}").schema
-        assert [(f.name, f.dataType) for f in actual] == [(f.name, f.dataType) for f in schema], f"{layer}/{name}"
+    for table in catalogue.TABLES:
+        actual = spark.read.format("delta").load(table.path(f"{lakehouse}/lake")).schema
+        assert [(f.name, f.dataType) for f in actual] == [(f.name, f.dataType) for f in table.schema], \
+            table.qualified_name
 
 
 def test_ingest_reconciles(spark, lakehouse):

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from newslake import io
+from newslake import catalogue, io
 from newslake.cli import ingest_main
 from newslake.config import load_settings
 from newslake.runner import run_stage
@@ -94,7 +94,7 @@ def test_run_row_holds_the_configuration_without_secrets(spark, settings_factory
     settings = settings_factory(**{"paths.input": str(tmp_path / "empty"),
                                    "spark.extra": {"spark.hadoop.fs.s3a.secret.key": "supersecret123"}})
     result = run_stage(spark, settings, "ingest", "withconf")
-    row = spark.read.format("delta").load(settings.table_path("ops", "runs")).first()
+    row = spark.read.format("delta").load(catalogue.RUNS.path(settings.lakehouse_root())).first()
     assert result.counts == {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0,
                              "files": 0}
     assert (row.status, row.records_read, row.bronze_inserted) == ("succeeded", 0, 0)  # the result's counts

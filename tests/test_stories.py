@@ -19,9 +19,9 @@ from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
 from newslake import io
+from newslake.catalogue import BRONZE_ARTICLES, SILVER_ARTICLE_SIGNATURES, SILVER_ARTICLE_STORIES, SILVER_STORIES
 from newslake.config import StorySettings
 from newslake.runs import RunContext
-from newslake.schemas import BRONZE_ARTICLES, SILVER_ARTICLE_SIGNATURES, SILVER_ARTICLE_STORIES, SILVER_STORIES
 from newslake.stories import minhash as M
 from newslake.stories.stage import StorySettingsChanged, cluster_batch, run_stories, sign_articles
 
@@ -215,11 +215,11 @@ def _bronze(spark, rows):
                  raw_payload=None, title=None, body=body, url=None, source=src, language="en",
                  detected_language="en", author=None, published_raw=None, published_at=ts, date_source="article",
                  dump_date=None) for a, ts, src, body in rows]
-    return spark.createDataFrame(data, BRONZE_ARTICLES)
+    return spark.createDataFrame(data, BRONZE_ARTICLES.schema)
 
 
-def _table(spark, settings, name, columns):
-    return io.read_table(spark, settings.table_path("silver", name)).select(*columns)
+def _table(spark, settings, table, columns):
+    return io.read(spark, settings.lakehouse_root(), table, empty_if_missing=False).select(*columns)
 
 
 def test_incremental_runs_equal_a_full_refresh_across_weeks(spark, settings_factory, tmp_path):
@@ -227,22 +227,22 @@ def test_incremental_runs_equal_a_full_refresh_across_weeks(spark, settings_fact
     across the week boundary), an article that copies both Y and Z (the stories merge) and a
     copy of Z published *before* Z (a late arrival: the story takes its id)."""
     settings = settings_factory()
-    bronze_path = settings.table_path("bronze", "articles")
+    root = settings.lakehouse_root()
     sun = datetime(2024, 3, 10, 9, 0)  # Sunday of ISO week 10
     week1 = [("x1", sun, "Alpine Post", STORY_X), ("x2", sun + timedelta(hours=3), "Wire Two", "(Wire Two) - " + STORY_X),
              ("y1", sun, "Maple Daily", STORY_Y), ("z1", sun + timedelta(hours=1), "Harbour News", STORY_Z)]
     week2 = [("x3", sun + timedelta(days=1), "Late Herald", STORY_X + "\n\nRead more: other news"),
              ("yz", sun + timedelta(days=1, hours=2), "Digest", STORY_Y + "\n\n" + STORY_Z),
              ("z0", sun - timedelta(hours=2), "Early Bird", STORY_Z + "\n\nCopyright Early Bird.")]
-    io.append(spark, bronze_path, _bronze(spark, week1), BRONZE_ARTICLES)
+    io.append_rows(spark, root, BRONZE_ARTICLES, _bronze(spark, week1))
     first = run_stories(spark, settings, RunContext.start("stories")).counts
     assert (first["rows_in"], first["duplicate_pairs"], first["stories_touched"]) == (4, 1, 3)
-    io.append(spark, bronze_path, _bronze(spark, week2), BRONZE_ARTICLES)
+    io.append_rows(spark, root, BRONZE_ARTICLES, _bronze(spark, week2))
     second = run_stories(spark, settings, RunContext.start("stories")).counts
     assert second["rows_in"] == 3 and second["stories_absorbed"] == 2, second  # y1 and z1 -> z0
 
     columns = ["article_id", "story_id", "rank_in_story", "story_size", "earlier_copies", "novelty", "story_weight"]
-    incremental = _table(spark, settings, "article_stories", columns)
+    incremental = _table(spark, settings, SILVER_ARTICLE_STORIES, columns)
     expected = spark.createDataFrame([
         ("x1", "x1", 1, 3, 0, 1.0, 1 / 3), ("x2", "x1", 2, 3, 1, 0.5, 1 / 3), ("x3", "x1", 3, 3, 2, 1 / 3, 1 / 3),
         ("z0", "z0", 1, 4, 0, 1.0, 0.25), ("y1", "z0", 2, 4, 1, 0.5, 0.25), ("z1", "z0", 3, 4, 2, 1 / 3, 0.25),
@@ -251,32 +251,33 @@ def test_incremental_runs_equal_a_full_refresh_across_weeks(spark, settings_fact
        "novelty double, story_weight double")
     assert_df_equality(incremental, expected, ignore_row_order=True, ignore_nullable=True)
 
-    stories = _table(spark, settings, "stories", SILVER_STORIES.fieldNames())
+    stories = _table(spark, settings, SILVER_STORIES, SILVER_STORIES.schema.fieldNames())
     assert sorted(r.story_id for r in stories.collect()) == ["x1", "z0"]  # y1's and z1's stories merged
     x = stories.filter("story_id = 'x1'").first()
     assert x.member_article_ids == ["x1", "x2", "x3"] and x.sources == ["Alpine Post", "Late Herald", "Wire Two"]
     # The story spans ISO weeks 10 and 11 with one id; each week counts its members' weights.
-    per_week = {r.iso_week: r.weight for r in io.read_table(spark, settings.table_path("silver", "article_stories"))
+    per_week = {r.iso_week: r.weight for r in io.read(spark, root, SILVER_ARTICLE_STORIES, empty_if_missing=False)
                 .filter("story_id = 'x1'").groupBy(F.weekofyear("published_at").alias("iso_week"))
                 .agg(F.sum("story_weight").alias("weight")).collect()}
     assert per_week == pytest.approx({10: 2 / 3, 11: 1 / 3})
 
     # Nothing new: nothing changes.
-    version = io.table_version(spark, settings.table_path("silver", "article_stories"))
+    version = io.table_version(spark, SILVER_ARTICLE_STORIES.path(root))
     assert run_stories(spark, settings, RunContext.start("stories")).counts["rows_in"] == 0
-    assert io.table_version(spark, settings.table_path("silver", "article_stories")) == version
+    assert io.table_version(spark, SILVER_ARTICLE_STORIES.path(root)) == version
 
     # A full refresh over the same articles gives the same stories.
     refreshed = settings_factory(**{"paths.lakehouse": str(tmp_path / "refreshed")})
-    io.append(spark, refreshed.table_path("bronze", "articles"), _bronze(spark, week1 + week2), BRONZE_ARTICLES)
+    io.append_rows(spark, refreshed.lakehouse_root(), BRONZE_ARTICLES, _bronze(spark, week1 + week2))
     full = run_stories(spark, refreshed, RunContext.start("stories"), full_refresh=True).counts
     assert full["rows_in"] == 7
-    assert_df_equality(_table(spark, refreshed, "article_stories", columns), incremental, ignore_row_order=True)
-    assert_df_equality(_table(spark, refreshed, "stories", ["story_id", "member_article_ids", "size", "sources"]),
+    assert_df_equality(_table(spark, refreshed, SILVER_ARTICLE_STORIES, columns), incremental, ignore_row_order=True)
+    assert_df_equality(_table(spark, refreshed, SILVER_STORIES, ["story_id", "member_article_ids", "size", "sources"]),
                        stories.select("story_id", "member_article_ids", "size", "sources"), ignore_row_order=True)
-    assert sorted(io.read_table(spark, refreshed.table_path("silver", "article_signatures")).columns) == \
-        sorted(SILVER_ARTICLE_SIGNATURES.fieldNames())
-    assert sorted(incremental.columns) == sorted(columns) and set(columns) <= set(SILVER_ARTICLE_STORIES.fieldNames())
+    signatures = io.read(spark, refreshed.lakehouse_root(), SILVER_ARTICLE_SIGNATURES, empty_if_missing=False)
+    assert sorted(signatures.columns) == sorted(SILVER_ARTICLE_SIGNATURES.schema.fieldNames())
+    assert sorted(incremental.columns) == sorted(columns) and \
+        set(columns) <= set(SILVER_ARTICLE_STORIES.schema.fieldNames())
 
     # Other shingling settings cannot be mixed with the stored signatures.
     with pytest.raises(StorySettingsChanged):

@@ -17,12 +17,14 @@ from typing import List, Optional, Sequence
 
 from pyspark.sql import SparkSession
 
-from newslake import io
+from newslake import catalogue, io
 from newslake.arguments import configure_logging, job_parser, settings_from_args
 
 log = logging.getLogger("newslake")
 
-LAYERS = ("bronze", "silver", "gold", "ops")
+# The catalogue's layers, in its order (bronze, silver, gold, ops); tables in them that the
+# catalogue does not declare are checked too.
+LAYERS = tuple(dict.fromkeys(table.layer for table in catalogue.TABLES))
 
 
 @dataclass

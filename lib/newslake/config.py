@@ -358,10 +358,6 @@ class Settings(_Frozen):
         """``paths.lakehouse``, absolute: what ``catalogue.Table.path`` and ``io`` take."""
         return _absolute(self.paths.lakehouse)
 
-    def table_path(self, layer: str, table: str) -> str:
-        """``<lakehouse>/<layer>/<table>``: the one naming rule for every table."""
-        return f"{self.lakehouse_root()}/{layer}/{table}"
-
     def models_dir(self) -> str:
         """``paths.models``, absolute: the folder holding the sentiment tiers."""
         return _absolute(self.paths.models)

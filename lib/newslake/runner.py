@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Tuple
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from newslake import io
+from newslake import catalogue, io
 from newslake.config import Settings
 from newslake.quality import count_violations, enforce
 from newslake.errors import TableError, describe, is_concurrent_modification
@@ -26,25 +26,29 @@ class ConcurrentRunError(RuntimeError):
 
 def written_rows(spark: SparkSession, settings: Settings, stage: str, ctx: RunContext) -> List[Tuple[str, DataFrame]]:
     """The rows a stage run wrote, per table, for the quality checks."""
-    def table(layer: str, name: str) -> Optional[DataFrame]:
-        path = settings.table_path(layer, name)
-        return io.read_table(spark, path) if io.table_exists(spark, path) else None
+    root = settings.lakehouse_root()
+
+    def table(entry: catalogue.Table) -> Optional[DataFrame]:
+        return io.read(spark, root, entry) if io.exists(spark, root, entry) else None
 
     if stage == "ingest":
-        bronze = table("bronze", "articles")
-        return [] if bronze is None else [("bronze/articles", bronze.filter(F.col("ingest_run_id") == ctx.run_id))]
+        bronze = table(catalogue.BRONZE_ARTICLES)
+        return [] if bronze is None else [(catalogue.BRONZE_ARTICLES.qualified_name,
+                                           bronze.filter(F.col("ingest_run_id") == ctx.run_id))]
     if stage == "enrich":
-        articles = table("silver", "articles")
+        articles = table(catalogue.SILVER_ARTICLES)
         if articles is None:
             return []
         mine = articles.filter(F.col("enrich_run_id") == ctx.run_id).select("article_id")
-        return [(f"silver/{name}", frame.join(mine, "article_id", "left_semi"))
-                for name in ("sentences", "mentions") if (frame := table("silver", name)) is not None]
+        return [(entry.qualified_name, frame.join(mine, "article_id", "left_semi"))
+                for entry in (catalogue.SILVER_SENTENCES, catalogue.SILVER_MENTIONS)
+                if (frame := table(entry)) is not None]
     if stage == "stories":
-        return [(f"silver/{name}", frame.filter(F.col("stories_run_id") == ctx.run_id))
-                for name in ("article_stories", "stories") if (frame := table("silver", name)) is not None]
-    gold = table("gold", "sentiment_weekly")
-    return [] if gold is None else [("gold/sentiment_weekly", gold)]
+        return [(entry.qualified_name, frame.filter(F.col("stories_run_id") == ctx.run_id))
+                for entry in (catalogue.SILVER_ARTICLE_STORIES, catalogue.SILVER_STORIES)
+                if (frame := table(entry)) is not None]
+    gold = table(catalogue.GOLD_SENTIMENT_WEEKLY)
+    return [] if gold is None else [(catalogue.GOLD_SENTIMENT_WEEKLY.qualified_name, gold)]
 
 
 def check_quality(spark: SparkSession, settings: Settings, stage: str, ctx: RunContext,

@@ -14,10 +14,9 @@ from typing import Dict, List, Mapping, Optional
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from newslake import __version__, io
+from newslake import __version__, catalogue, io
 from newslake.config import Settings, redacted_settings
 from newslake.errors import is_concurrent_modification
-from newslake.schemas import RUNS
 
 
 def utc_now() -> datetime:
@@ -97,8 +96,9 @@ def conf_fingerprint(settings: Settings) -> str:
 
 def _run_row(spark: SparkSession, settings: Settings, ctx: RunContext, status: str,
              counts: Mapping[str, Optional[int]], message: Optional[str]) -> dict:
-    row = {name: None for name in RUNS.fieldNames()}
-    row.update({key: counts.get(key) for key in RUNS.fieldNames() if key in counts})
+    columns = catalogue.RUNS.schema.fieldNames()
+    row = {name: None for name in columns}
+    row.update({key: counts.get(key) for key in columns if key in counts})
     row.update(
         run_id=ctx.run_id, stage=ctx.stage, status=status, started_at=ctx.started_at,
         finished_at=None if status == RUNNING else utc_now(), message=message,
@@ -118,18 +118,23 @@ def record_run(spark: SparkSession, settings: Settings, ctx: RunContext, status:
     when it ends (one row per run and stage, keyed by run id, stage and start time). A run that
     is killed keeps its ``running`` row. Other runs append to the table at the same time; a
     commit that conflicts with theirs is retried (the row is the same each time)."""
-    path = settings.table_path("ops", "runs")
-    frame = spark.createDataFrame([_run_row(spark, settings, ctx, status, counts, message)], RUNS)
-    io.add_missing_columns(spark, path, RUNS)
+    root = settings.lakehouse_root()
+    runs = catalogue.RUNS
+    frame = spark.createDataFrame([_run_row(spark, settings, ctx, status, counts, message)], runs.schema)
+    io.add_missing_columns(spark, runs.path(root), runs.schema)
     for wait in (*_CONFLICT_WAITS, None):
         try:
-            io.merge_insert_new(spark, path, frame, ["run_id", "stage", "started_at"], RUNS,
-                                update_on_match={c: f"s.`{c}`" for c in RUNS.fieldNames()})
+            io.merge_new(spark, root, runs, frame, update_on_match={c: f"s.`{c}`" for c in runs.schema.fieldNames()})
             return
         except Exception as exc:
             if wait is None or not is_concurrent_modification(exc):
                 raise
             time.sleep(wait)
+
+
+def staging_root(settings: Settings) -> str:
+    """``<lakehouse>/_staging``: the folder under which runs stage intermediate files (no tables)."""
+    return f"{settings.lakehouse_root()}/_staging"
 
 
 def remove_stale_staging(spark: SparkSession, settings: Settings, stale_after_hours: float) -> List[str]:
@@ -140,17 +145,14 @@ def remove_stale_staging(spark: SparkSession, settings: Settings, stale_after_ho
     is, but nothing in the folder changed for ``stale_after_hours`` (a killed run keeps its
     ``running`` row; a live one writes a file at every enrich step). So a concurrent run's
     staging is kept, and a killed run's goes once it is that old."""
-    root = settings.table_path("_staging", "").rstrip("/")
+    root = staging_root(settings)
     folders = {name[len("enrich-"):]: path for name, path in io.list_folders(spark, root).items()
                if name.startswith("enrich-")}
     if not folders:
         return []
-    runs_path = settings.table_path("ops", "runs")
-    running = set()
-    if io.table_exists(spark, runs_path):
-        running = {row["run_id"] for row in io.read_table(spark, runs_path)
-                   .filter((F.col("stage") == "enrich") & (F.col("status") == RUNNING)
-                           & F.col("run_id").isin(list(folders))).select("run_id").collect()}
+    running = {row["run_id"] for row in io.read(spark, settings.lakehouse_root(), catalogue.RUNS)
+               .filter((F.col("stage") == "enrich") & (F.col("status") == RUNNING)
+                       & F.col("run_id").isin(list(folders))).select("run_id").collect()}
     cutoff_ms = (time.time() - stale_after_hours * 3600) * 1000
     removed = []
     for run_id, folder in sorted(folders.items()):

@@ -1,4 +1,5 @@
-"""Every table's schema, declared once. Jobs write exactly these columns; tests check them."""
+"""Every table's schema, declared once. Jobs write exactly these columns; tests check them.
+:mod:`newslake.catalogue` pairs each with its table's layer, name, keys and layout."""
 
 from __future__ import annotations
 
@@ -352,25 +353,3 @@ GOLD_STATE = _struct(
     ("weeks_recomputed", LongType(), False),
     ("code_version", StringType(), True),
 )
-
-TABLES = {
-    ("bronze", "articles"): BRONZE_ARTICLES,
-    ("bronze", "quarantine"): BRONZE_QUARANTINE,
-    ("ops", "processed_files"): PROCESSED_FILES,
-    ("ops", "runs"): RUNS,
-    ("silver", "articles"): SILVER_ARTICLES,
-    ("silver", "sentences"): SILVER_SENTENCES,
-    ("silver", "mentions"): SILVER_MENTIONS,
-    ("silver", "article_entities"): SILVER_ARTICLE_ENTITIES,
-    ("silver", "article_signatures"): SILVER_ARTICLE_SIGNATURES,
-    ("silver", "stories"): SILVER_STORIES,
-    ("silver", "article_stories"): SILVER_ARTICLE_STORIES,
-    ("gold", "sentiment_weekly"): GOLD_SENTIMENT_WEEKLY,
-    ("gold", "sentiment_weekly_company"): GOLD_SENTIMENT_WEEKLY_COMPANY,
-    ("gold", "sentiment_weekly_country"): GOLD_SENTIMENT_WEEKLY_COUNTRY,
-    ("gold", "sentiment_weekly_market"): GOLD_SENTIMENT_WEEKLY_MARKET,
-    ("gold", "evidence"): GOLD_EVIDENCE,
-    ("gold", "companies"): GOLD_COMPANIES,
-    ("gold", "countries"): GOLD_COUNTRIES,
-    ("ops", "gold_state"): GOLD_STATE,
-}

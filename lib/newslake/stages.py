@@ -13,7 +13,7 @@ from typing import Callable, Dict
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from newslake import io
+from newslake import catalogue, io
 from newslake.bronze.ingest import run_ingest
 from newslake.config import Settings
 from newslake.gold.stage import run_aggregate
@@ -47,22 +47,16 @@ def stage(name: str) -> Stage:
         raise ValueError(f"unknown stage {name!r}; stages are {', '.join(STAGES)}") from None
 
 
-SUMMARY_TABLES = (
-    ("bronze", "articles"), ("bronze", "quarantine"),
-    ("silver", "articles"), ("silver", "sentences"), ("silver", "mentions"), ("silver", "article_entities"),
-    ("silver", "stories"), ("silver", "article_stories"),
-    ("gold", "sentiment_weekly"), ("gold", "sentiment_weekly_company"), ("gold", "sentiment_weekly_country"),
-    ("gold", "sentiment_weekly_market"), ("gold", "evidence"), ("gold", "companies"), ("gold", "countries"),
-    ("ops", "runs"),
-)
+# Every table but the bookkeeping a reader of the summary does not look at: article signatures,
+# the processed-files log and gold's watermark.
+SUMMARY_TABLES = tuple(table for table in catalogue.TABLES if table not in (
+    catalogue.SILVER_ARTICLE_SIGNATURES, catalogue.PROCESSED_FILES, catalogue.GOLD_STATE))
 
 
 def table_row_counts(spark: SparkSession, settings: Settings) -> Dict[str, int]:
-    counts = {}
-    for layer, table in SUMMARY_TABLES:
-        path = settings.table_path(layer, table)
-        counts[f"{layer}/{table}"] = io.read_table(spark, path).count() if io.table_exists(spark, path) else 0
-    return counts
+    """Rows per ``layer/name`` of the summary's tables (0 for a table not written yet)."""
+    root = settings.lakehouse_root()
+    return {table.qualified_name: io.read(spark, root, table).count() for table in SUMMARY_TABLES}
 
 
 def gold_summary_frame(gold: DataFrame, limit: int = 25) -> DataFrame:
@@ -75,11 +69,10 @@ def gold_summary_frame(gold: DataFrame, limit: int = 25) -> DataFrame:
 
 
 def print_gold_summary(spark: SparkSession, settings: Settings) -> None:
-    path = settings.table_path("gold", "sentiment_weekly")
     print("\nTable row counts under", settings.paths.lakehouse)
     for name, n in table_row_counts(spark, settings).items():
         print(f"  {name:<24} {n:>7}")
-    gold = io.read_table(spark, path)
+    gold = io.read(spark, settings.lakehouse_root(), catalogue.GOLD_SENTIMENT_WEEKLY, empty_if_missing=False)
     print(f"\ngold/sentiment_weekly: {gold.count()} company x country x week cells; "
           f"{gold.select('company').distinct().count()} companies, "
           f"{gold.select('country').distinct().count()} countries, "

@@ -14,9 +14,10 @@ from pyspark.sql import functions as F
 from newslake import io
 from newslake.bronze import transform as T
 from newslake.bronze.formats import ParseOptions, parse_file
+from newslake.catalogue import BRONZE_ARTICLES, BRONZE_QUARANTINE, PROCESSED_FILES
 from newslake.config import IngestSettings, Settings
 from newslake.runs import RunContext, StageResult
-from newslake.schemas import BRONZE_ARTICLES, BRONZE_QUARANTINE, PROCESSED_FILES, RAW_RECORD
+from newslake.schemas import RAW_RECORD
 
 
 def parse_options(settings: IngestSettings) -> ParseOptions:
@@ -153,7 +154,7 @@ def files_to_ingest(spark: SparkSession, settings: Settings, ctx: RunContext, fu
     if ctx.has_window:
         listing = in_dump_window(listing, ctx.window_start, ctx.window_end)
     if not full_refresh:
-        processed = io.read_table(spark, settings.table_path("ops", "processed_files"), PROCESSED_FILES)
+        processed = io.read(spark, settings.lakehouse_root(), PROCESSED_FILES)
         listing = unprocessed_files(listing, processed)
     # Collected with exact epoch millis so the processed-files log records what was listed.
     return listing.select("path", "size", F.expr("unix_millis(modified_at)").alias("mtime_ms")).collect()
@@ -170,9 +171,7 @@ def ingest_files(spark: SparkSession, settings: Settings, ctx: RunContext, new_f
                  full_refresh: bool = False) -> Dict[str, int]:
     """Parse ``new_files`` (rows of :func:`files_to_ingest`) into ``bronze/articles`` and
     ``bronze/quarantine`` and list them in ``ops/processed_files``."""
-    processed_path = settings.table_path("ops", "processed_files")
-    articles_path = settings.table_path("bronze", "articles")
-    quarantine_path = settings.table_path("bronze", "quarantine")
+    root = settings.lakehouse_root()
     counts = {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0, "files": len(new_files)}
     if not new_files:
         return counts
@@ -197,21 +196,21 @@ def ingest_files(spark: SparkSession, settings: Settings, ctx: RunContext, new_f
                        F.lit(ctx.started_at).cast("timestamp").alias("processed_at"),
                        F.coalesce("records", F.lit(0)).cast("long").alias("records")))
         # Bronze written before seen_in existed gets the column (null: see KNOWN_SIGHTINGS).
-        io.add_missing_columns(spark, articles_path, BRONZE_ARTICLES)
+        io.add_missing_columns(spark, BRONZE_ARTICLES.path(root), BRONZE_ARTICLES.schema)
         if full_refresh and not ctx.has_window:
             # Rebuild from every file: the same articles, ids and quarantine rows as the
             # incremental runs produced, with this run's metadata. (With a window, a full
             # refresh re-reads that window's files and merges them like new input.)
-            io.overwrite(spark, articles_path, articles, BRONZE_ARTICLES)
-            io.overwrite(spark, quarantine_path, quarantine, BRONZE_QUARANTINE)
-            io.overwrite(spark, processed_path, log, PROCESSED_FILES)
-            inserted = io.read_table(spark, articles_path).count()
+            io.overwrite_rows(spark, root, BRONZE_ARTICLES, articles)
+            io.overwrite_rows(spark, root, BRONZE_QUARANTINE, quarantine)
+            io.overwrite_rows(spark, root, PROCESSED_FILES, log)
+            inserted = io.read(spark, root, BRONZE_ARTICLES).count()
         else:
-            metrics = io.merge_insert_new(spark, articles_path, articles, ["article_id"], BRONZE_ARTICLES,
-                                          update_on_match=SEEN_AGAIN, update_condition=NEW_SIGHTINGS)
+            metrics = io.merge_new(spark, root, BRONZE_ARTICLES, articles,
+                                   update_on_match=SEEN_AGAIN, update_condition=NEW_SIGHTINGS)
             inserted = metrics.get("numTargetRowsInserted", 0)
-            io.merge_insert_new(spark, quarantine_path, quarantine, ["quarantine_id"], BRONZE_QUARANTINE)
-            io.merge_insert_new(spark, processed_path, log, ["path", "size", "modified_at"], PROCESSED_FILES)
+            io.merge_new(spark, root, BRONZE_QUARANTINE, quarantine)
+            io.merge_new(spark, root, PROCESSED_FILES, log)
         quarantined = records_read - good_records
     finally:
         raw.unpersist()

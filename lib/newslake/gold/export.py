@@ -17,26 +17,23 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType
 
-from newslake import io
+from newslake import catalogue, io
 from newslake.config import Settings
-from newslake.schemas import TABLES
 
 log = logging.getLogger("newslake")
 
 FORMATS = ("parquet", "csv")
-GOLD_READ_TABLES = ("sentiment_weekly", "sentiment_weekly_company", "sentiment_weekly_country",
-                    "sentiment_weekly_market", "evidence", "companies", "countries")
 # Rows come out in key order, so two exports of the same table are the same file.
 _SORT_KEYS = ("week_start", "company_id", "country", "sign", "rank", "article_id", "sentence_index", "path", "run_id")
 
 
-def parse_table(name: str) -> tuple:
-    """``layer/table`` (e.g. ``gold/sentiment_weekly``) of a table in ``newslake.schemas.TABLES``."""
-    key = tuple(name.strip("/").split("/", 1))
-    if len(key) != 2 or key not in TABLES:
-        known = ", ".join(f"{layer}/{table}" for layer, table in TABLES)
-        raise ValueError(f"unknown table {name!r}; one of: {known}")
-    return key
+def parse_table(name: str) -> catalogue.Table:
+    """The catalogue entry of ``layer/table`` (e.g. ``gold/sentiment_weekly``)."""
+    try:
+        return catalogue.table(name.strip("/"))
+    except KeyError:
+        known = ", ".join(table.qualified_name for table in catalogue.TABLES)
+        raise ValueError(f"unknown table {name!r}; one of: {known}") from None
 
 
 def flat_for_csv(df: DataFrame) -> DataFrame:
@@ -59,8 +56,9 @@ def export_frame(df: DataFrame, fmt: str) -> DataFrame:
 def export_table(spark: SparkSession, settings: Settings, table: str, fmt: str, out_dir: str) -> str:
     """Write ``table`` (``layer/name``) to ``out_dir/<name>.<fmt>`` as one file, replacing it;
     returns the path. Works on any file system Spark writes to (Hadoop FileSystem rename)."""
-    layer, name = parse_table(table)
-    frame = export_frame(io.read_table(spark, settings.table_path(layer, name)), fmt)
+    entry = parse_table(table)
+    name = entry.name
+    frame = export_frame(io.read(spark, settings.lakehouse_root(), entry, empty_if_missing=False), fmt)
     out_dir = out_dir.rstrip("/")
     staging = f"{out_dir}/_{name}.{uuid.uuid4().hex[:8]}.tmp"
     writer = frame.write.mode("overwrite")
@@ -119,6 +117,7 @@ def read_delta_pandas(path: str) -> pd.DataFrame:
     return DeltaTable(path).to_pandas()
 
 
-def load_gold_pandas(lakehouse: str, tables: Iterable[str] = GOLD_READ_TABLES) -> Dict[str, pd.DataFrame]:
+def load_gold_pandas(lakehouse: str,
+                     tables: Iterable[catalogue.Table] = catalogue.GOLD_TABLES) -> Dict[str, pd.DataFrame]:
     """The gold tables under ``lakehouse`` as pandas frames keyed by table name (delta-rs)."""
-    return {name: read_delta_pandas(f"{lakehouse.rstrip('/')}/gold/{name}") for name in tables}
+    return {table.name: read_delta_pandas(table.path(lakehouse)) for table in tables}

@@ -52,7 +52,7 @@ from newslake.gold import weekly as W
 from newslake.gold.plan import STORY_COLUMNS, Plan, plan_aggregate, source_paths
 from newslake.gold.weeks import week_predicate, weeks_to_read
 from newslake.nlp import gazetteer as G
-from newslake.runs import RunContext, StageResult
+from newslake.runs import RunContext, StageResult, staging_root
 
 log = logging.getLogger("newslake.gold")
 
@@ -114,7 +114,7 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
                  [w.isoformat() for w in recompute], time.time() - began)
     written: List[Table] = []
     if recompute is None or recompute:
-        staging = settings.table_path("_staging", f"aggregate-{ctx.run_id}")
+        staging = f"{staging_root(settings)}/aggregate-{ctx.run_id}"
         try:
             new_rows = _stage_gold(spark, settings, plan, recompute, staging, counts)
             written = _replace_gold(spark, settings, new_rows, recompute, counts)

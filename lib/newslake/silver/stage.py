@@ -12,26 +12,12 @@ from typing import Dict
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from newslake import io
+from newslake import catalogue, io
 from newslake.config import Settings
-from newslake.runs import RunContext, StageResult
-from newslake.schemas import (
-    BRONZE_ARTICLES,
-    SILVER_ARTICLE_ENTITIES,
-    SILVER_ARTICLES,
-    SILVER_MENTIONS,
-    SILVER_SENTENCES,
-)
+from newslake.runs import RunContext, StageResult, staging_root
 from newslake.silver import transform as S
 from newslake.silver.annotate import annotate, linking_resources
 from newslake.timing import PhaseTimer
-
-SILVER_TABLES = {
-    "sentences": (SILVER_SENTENCES, ["article_id", "sentence_index"]),
-    "mentions": (SILVER_MENTIONS, ["article_id", "sentence_index", "company_id", "country"]),
-    "article_entities": (SILVER_ARTICLE_ENTITIES, ["article_id", "company_id"]),
-    "articles": (SILVER_ARTICLES, ["article_id"]),
-}
 
 
 # The phase (``phase_seconds`` of the run's result) that each materialised step belongs to.
@@ -58,11 +44,11 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
     from newslake.nlp.sentiment import load_configured_model, score_sentences
 
     enrich = settings.enrich
-    bronze = io.read_table(spark, settings.table_path("bronze", "articles"), BRONZE_ARTICLES)
-    paths = {name: settings.table_path("silver", name) for name in SILVER_TABLES}
+    root = settings.lakehouse_root()
+    bronze = io.read(spark, root, catalogue.BRONZE_ARTICLES)
     todo = bronze
     if not full_refresh:
-        done = io.read_table(spark, paths["articles"], SILVER_ARTICLES).select("article_id")
+        done = io.read(spark, root, catalogue.SILVER_ARTICLES).select("article_id")
         todo = bronze.join(done, "article_id", "left_anti")
     todo = (
         todo.transform(S.in_languages, enrich.languages)
@@ -80,7 +66,7 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
         model = load_configured_model(spark, settings.models_dir(), enrich.sentiment_model)
         entity_model = (model if enrich.entity_sentiment_model == enrich.sentiment_model
                         else load_configured_model(spark, settings.models_dir(), enrich.entity_sentiment_model))
-        staging = settings.table_path("_staging", f"enrich-{ctx.run_id}")
+        staging = f"{staging_root(settings)}/enrich-{ctx.run_id}"
         staged_paths.append(staging)
         phases = PhaseTimer(spark, "enrich")
         rows: Dict[str, int] = {}
@@ -130,13 +116,13 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
             frames = {"sentences": sentences, "mentions": mentions, "article_entities": entities, "articles": articles}
             written = {}
             with phases.phase("write_tables"):
-                for name, (schema, keys) in SILVER_TABLES.items():
+                for table in catalogue.ENRICH_TABLES:
                     if full_refresh:
-                        metrics = io.overwrite(spark, paths[name], frames[name], schema, partition_by=("iso_year",))
-                        written[name] = metrics.get("numOutputRows", 0)
+                        metrics = io.overwrite_rows(spark, root, table, frames[table.name])
+                        written[table.name] = metrics.get("numOutputRows", 0)
                     else:
-                        metrics = io.merge_insert_new(spark, paths[name], frames[name], keys, schema, partition_by=("iso_year",))
-                        written[name] = metrics.get("numTargetRowsInserted", 0)
+                        metrics = io.merge_new(spark, root, table, frames[table.name])
+                        written[table.name] = metrics.get("numTargetRowsInserted", 0)
             result = StageResult(
                 {"rows_in": articles_in, "rows_out": written["articles"], "sentences": written["sentences"],
                  "mentions": written["mentions"], "article_entities": written["article_entities"]},

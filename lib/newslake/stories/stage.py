@@ -39,22 +39,26 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Dict, Tuple
+from typing import Tuple
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import StructType
 
 from newslake import io
+from newslake.catalogue import (
+    BRONZE_ARTICLES,
+    SILVER_ARTICLE_SIGNATURES,
+    SILVER_ARTICLE_STORIES,
+    SILVER_ARTICLES,
+    SILVER_STORIES,
+    Table,
+)
 from newslake.config import Settings, StorySettings
 from newslake.runs import RunContext, StageResult
-from newslake.schemas import SILVER_ARTICLE_SIGNATURES, SILVER_ARTICLE_STORIES, SILVER_STORIES
 from newslake.stories import minhash as M
 from newslake.timing import PhaseTimer
 
 log = logging.getLogger("newslake")
-
-TABLE_NAMES = ("article_signatures", "stories", "article_stories")
 
 
 class StorySettingsChanged(RuntimeError):
@@ -64,12 +68,12 @@ class StorySettingsChanged(RuntimeError):
 def read_source_articles(spark: SparkSession, settings: Settings) -> Tuple[DataFrame, str]:
     """``article_id, published_at, source, url, text`` from silver/articles (its clean_text)
     when that table exists, else from bronze/articles (its body); and which one it was."""
-    silver = settings.table_path("silver", "articles")
-    if io.table_exists(spark, silver):
-        frame = io.read_table(spark, silver).select(
+    root = settings.lakehouse_root()
+    if io.exists(spark, root, SILVER_ARTICLES):
+        frame = io.read(spark, root, SILVER_ARTICLES).select(
             "article_id", "published_at", "source", "url", F.col("clean_text").alias("text"))
         return frame, "silver"
-    bronze = io.read_table(spark, settings.table_path("bronze", "articles"))
+    bronze = io.read(spark, root, BRONZE_ARTICLES, empty_if_missing=False)
     return bronze.select("article_id", "published_at", "source", "url", F.col("body").alias("text")), "bronze"
 
 
@@ -108,18 +112,18 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
     the run's counts and the wall seconds of its phases (``sign``, ``pairs``, ``components``,
     ``measures``, ``write``), each of which names the Spark jobs it starts (``stories: <phase>``)."""
     cfg = settings.stories
-    paths = {name: settings.table_path("silver", name) for name in TABLE_NAMES}
+    root = settings.lakehouse_root()
     params = cfg.minhash_params()
     timer = PhaseTimer(spark, "stories")
     source, text_source = read_source_articles(spark, settings)
 
-    def existing(name: str, schema: StructType) -> DataFrame:
+    def existing(table: Table) -> DataFrame:
         if full_refresh:
-            return spark.createDataFrame([], schema)
-        return io.read_table(spark, paths[name], schema)
+            return spark.createDataFrame([], table.schema)
+        return io.read(spark, root, table)
 
-    old_signatures = existing("article_signatures", SILVER_ARTICLE_SIGNATURES)
-    if not full_refresh and io.table_exists(spark, paths["article_signatures"]):
+    old_signatures = existing(SILVER_ARTICLE_SIGNATURES)
+    if not full_refresh and io.exists(spark, root, SILVER_ARTICLE_SIGNATURES):
         stale = (F.col("minhash_params") != params) | (F.col("text_source") != text_source)
         if old_signatures.filter(stale).limit(1).count():
             raise StorySettingsChanged(
@@ -142,8 +146,8 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
             candidates, edges = _new_pairs(signed, old_signatures, cfg)
             n_candidates, n_edges = candidates.count(), edges.count()
         try:
-            old_members = existing("article_stories", SILVER_ARTICLE_STORIES)
-            old_stories = existing("stories", SILVER_STORIES)
+            old_members = existing(SILVER_ARTICLE_STORIES)
+            old_stories = existing(SILVER_STORIES)
             with timer.phase("components"):
                 # Checkpointed, not persisted: the MERGE into article_stories below makes Spark
                 # recompute cached plans that read that table, which would re-derive these frames
@@ -162,7 +166,7 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
                           .withColumn("text_source", F.lit(text_source))
                           .withColumn("stories_run_id", F.lit(ctx.run_id)))
             with timer.phase("write"):
-                _write(spark, paths, full_refresh, members, story_rows, absorbed, signatures)
+                _write(spark, root, full_refresh, members, story_rows, absorbed, signatures)
             for frame in (members, story_rows, absorbed, labels):
                 frame.unpersist()
         finally:
@@ -242,19 +246,18 @@ def _changed_members(signed: DataFrame, edges: DataFrame, labels: DataFrame, old
     )
 
 
-def _write(spark: SparkSession, paths: Dict[str, str], full_refresh: bool, members: DataFrame,
+def _write(spark: SparkSession, root: str, full_refresh: bool, members: DataFrame,
            story_rows: DataFrame, absorbed: DataFrame, signatures: DataFrame) -> None:
     if full_refresh:
-        io.overwrite(spark, paths["article_stories"], members, SILVER_ARTICLE_STORIES)
-        io.overwrite(spark, paths["stories"], story_rows, SILVER_STORIES)
-        io.overwrite(spark, paths["article_signatures"], signatures, SILVER_ARTICLE_SIGNATURES)
+        io.overwrite_rows(spark, root, SILVER_ARTICLE_STORIES, members)
+        io.overwrite_rows(spark, root, SILVER_STORIES, story_rows)
+        io.overwrite_rows(spark, root, SILVER_ARTICLE_SIGNATURES, signatures)
         return
-    every_column = {c: f"s.`{c}`" for c in SILVER_ARTICLE_STORIES.fieldNames()}
-    io.merge_insert_new(spark, paths["article_stories"], members, ["article_id"], SILVER_ARTICLE_STORIES,
-                        update_on_match=every_column)
-    io.upsert_and_delete(spark, paths["stories"], story_rows, absorbed, "story_id", SILVER_STORIES)
+    every_column = {c: f"s.`{c}`" for c in SILVER_ARTICLE_STORIES.schema.fieldNames()}
+    io.merge_new(spark, root, SILVER_ARTICLE_STORIES, members, update_on_match=every_column)
+    io.upsert_and_delete_rows(spark, root, SILVER_STORIES, story_rows, absorbed)
     # Last: a signature marks the article as done; a run that fails before this is redone.
-    io.merge_insert_new(spark, paths["article_signatures"], signatures, ["article_id"], SILVER_ARTICLE_SIGNATURES)
+    io.merge_new(spark, root, SILVER_ARTICLE_SIGNATURES, signatures)
 
 
 __all__ = ["run_stories", "sign_articles", "cluster_batch", "duplicate_pairs",
