@@ -48,9 +48,14 @@ def export_random_bert_base(out_dir: str, seed: int = 0) -> Dict[str, object]:
     base = finetune.base_model_dir()
     vocab = os.path.join(tempfile.mkdtemp(prefix="bert-base-vocab-"), "vocab.txt")
     finetune.write_marker_vocab(os.path.join(base, "vocab.txt"), vocab)
-    config = BertConfig(vocab_size=30522, max_position_embeddings=512, num_labels=3,
-                        id2label=dict(enumerate(SENTIMENT_LABELS)),
-                        label2id={l: i for i, l in enumerate(SENTIMENT_LABELS)}, **BERT_BASE)
+    config = BertConfig(
+        vocab_size=30522,
+        max_position_embeddings=512,
+        num_labels=3,
+        id2label=dict(enumerate(SENTIMENT_LABELS)),
+        label2id={label: i for i, label in enumerate(SENTIMENT_LABELS)},
+        **BERT_BASE,
+    )
     model = BertForSequenceClassification(config).eval()
     finetune.export_onnx(model, vocab, out_dir)
     return {"parameters": sum(p.numel() for p in model.parameters()), **BERT_BASE, "vocab_size": 30522}
@@ -84,8 +89,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--conf", default=str(ROOT / "conf" / "local.yaml"))
     parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--rows", type=int, default=2000, help="rows each model scores (default %(default)s)")
-    parser.add_argument("--bert-base-onnx", default=None,
-                        help="an exported BERT-base ONNX folder (default: build one with torch)")
+    parser.add_argument(
+        "--bert-base-onnx", default=None, help="an exported BERT-base ONNX folder (default: build one with torch)"
+    )
     parser.add_argument("--with-fast", action="store_true", help="time the fast tier on the same rows too")
     parser.add_argument("--json", default=None, help="also write the result here")
     return parser.parse_args(argv)
@@ -137,7 +143,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     result["minilm_over_bert_base_wall"] = round(mini["sentences_per_second"] / bert["sentences_per_second"], 2)
     if mini["sentences_per_cpu_second"] and bert["sentences_per_cpu_second"]:
         result["minilm_over_bert_base_cpu"] = round(
-            mini["sentences_per_cpu_second"] / bert["sentences_per_cpu_second"], 2)
+            mini["sentences_per_cpu_second"] / bert["sentences_per_cpu_second"], 2
+        )
     rows.unpersist()
     spark.stop()
     text = json.dumps(result, indent=2)
@@ -145,11 +152,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.json:
         Path(args.json).write_text(text + "\n", encoding="utf-8")
     for name, t in timings.items():
-        print(f"{name:>20}: {t['sentences_per_second']:8.1f} sentences/s wall, "
-              f"{t['sentences_per_cpu_second']} per CPU s ({t['rows']} rows, load {t['load_average_1m']})",
-              file=sys.stderr)
-    print(f"MiniLM-L6 / BERT-base: {result['minilm_over_bert_base_wall']}x (wall), "
-          f"{result.get('minilm_over_bert_base_cpu')}x (CPU)", file=sys.stderr)
+        print(
+            f"{name:>20}: {t['sentences_per_second']:8.1f} sentences/s wall, "
+            f"{t['sentences_per_cpu_second']} per CPU s ({t['rows']} rows, load {t['load_average_1m']})",
+            file=sys.stderr,
+        )
+    print(
+        f"MiniLM-L6 / BERT-base: {result['minilm_over_bert_base_wall']}x (wall), "
+        f"{result.get('minilm_over_bert_base_cpu')}x (CPU)",
+        file=sys.stderr,
+    )
     return 0
 
 

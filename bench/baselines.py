@@ -43,19 +43,38 @@ from pyspark.sql.types import DoubleType
 # Sentence ends: after . ! ? followed by white space, or at a blank line (a paragraph end).
 SENTENCE_SPLIT = r"(?<=[.!?])\s+|\n\s*\n"
 
-FLOOR_ARTICLE_COLUMNS = ("article_id", "title", "url", "source", "language", "published_at", "date_source",
-                         "iso_year", "iso_week", "week_start", "clean_text", "publisher_sentiment")
+FLOOR_ARTICLE_COLUMNS = (
+    "article_id",
+    "title",
+    "url",
+    "source",
+    "language",
+    "published_at",
+    "date_source",
+    "iso_year",
+    "iso_week",
+    "week_start",
+    "clean_text",
+    "publisher_sentiment",
+)
 
 
 # --- the I/O floor -----------------------------------------------------------------------------
+
 
 def regex_sentences(df: DataFrame, text_col: str = "clean_text") -> DataFrame:
     """The identity "NLP": requires ``article_id``, ``text_col``, ``published_at``, ``iso_year``,
     ``iso_week``, ``week_start``; one row per non-blank regex sentence with ``sentence_index``
     and ``sentence_text``."""
     return (
-        df.select("article_id", "published_at", "iso_year", "iso_week", "week_start",
-                  F.posexplode(F.split(F.col(text_col), SENTENCE_SPLIT)).alias("sentence_index", "sentence_text"))
+        df.select(
+            "article_id",
+            "published_at",
+            "iso_year",
+            "iso_week",
+            "week_start",
+            F.posexplode(F.split(F.col(text_col), SENTENCE_SPLIT)).alias("sentence_index", "sentence_text"),
+        )
         .withColumn("sentence_text", F.trim("sentence_text"))
         .filter(F.length("sentence_text") > 0)
         .withColumn("sentence_index", F.col("sentence_index").cast("int"))
@@ -68,13 +87,20 @@ def with_regex_sentence_count(df: DataFrame, text_col: str = "clean_text") -> Da
     return df.withColumn("sentences", F.size(parts).cast("int"))
 
 
-def run_io_floor(spark: SparkSession, bronze_path: str, out_dir: str, languages: Sequence[str],
-                 widget_pattern: str, chrome_line_patterns: Sequence[str]) -> int:
+def run_io_floor(
+    spark: SparkSession,
+    bronze_path: str,
+    out_dir: str,
+    languages: Sequence[str],
+    widget_pattern: str,
+    chrome_line_patterns: Sequence[str],
+) -> int:
     """Bronze -> ``out_dir/{sentences,articles}`` (Delta, overwritten); returns the articles read."""
     from newslake.silver import transform as S
 
     todo = (
-        spark.read.format("delta").load(bronze_path)
+        spark.read.format("delta")
+        .load(bronze_path)
         .transform(S.in_languages, list(languages))
         .transform(S.with_clean_text, widget_pattern, list(chrome_line_patterns))
         .transform(S.with_iso_week, "published_at")
@@ -82,16 +108,27 @@ def run_io_floor(spark: SparkSession, bronze_path: str, out_dir: str, languages:
     ).persist()
     try:
         articles = todo.count()
-        (todo.transform(regex_sentences).write.format("delta").mode("overwrite")
-         .partitionBy("iso_year").save(f"{out_dir}/sentences"))
-        (todo.transform(with_regex_sentence_count).write.format("delta").mode("overwrite")
-         .partitionBy("iso_year").save(f"{out_dir}/articles"))
+        (
+            todo.transform(regex_sentences)
+            .write.format("delta")
+            .mode("overwrite")
+            .partitionBy("iso_year")
+            .save(f"{out_dir}/sentences")
+        )
+        (
+            todo.transform(with_regex_sentence_count)
+            .write.format("delta")
+            .mode("overwrite")
+            .partitionBy("iso_year")
+            .save(f"{out_dir}/articles")
+        )
     finally:
         todo.unpersist()
     return articles
 
 
 # --- the naive PySpark + Python UDF + VADER baseline -----------------------------------------
+
 
 def vader_compound_udf():
     """A plain row-at-a-time Python UDF: VADER's compound score of a text."""
@@ -112,9 +149,11 @@ def run_naive_udf(spark: SparkSession, bronze_path: str, out_path: str) -> None:
     vader_compound = vader_compound_udf()
     bronze = spark.read.format("delta").load(bronze_path)
     weekly = (
-        bronze.select(F.weekofyear("published_at").alias("iso_week"),
-                      F.year(F.date_add(F.to_date(F.date_trunc("week", "published_at")), 3)).alias("iso_year"),
-                      vader_compound("body").alias("compound"))
+        bronze.select(
+            F.weekofyear("published_at").alias("iso_week"),
+            F.year(F.date_add(F.to_date(F.date_trunc("week", "published_at")), 3)).alias("iso_year"),
+            vader_compound("body").alias("compound"),
+        )
         .groupBy("iso_year", "iso_week")
         .agg(F.count(F.lit(1)).alias("articles"), F.avg("compound").alias("mean_compound"))
     )
@@ -127,6 +166,7 @@ def articles_in_weekly(spark: SparkSession, path: str) -> int:
 
 
 # --- the single-process pandas + VADER baseline ---------------------------------------------
+
 
 def pandas_vader(bronze_path: str, out_dir: str) -> Dict[str, float]:
     """Read bronze with delta-rs, score each body with VADER, group by ISO week, write a
@@ -201,8 +241,9 @@ def org_sentence_scores(docs, analyzer) -> tuple:
     return rows, sentences
 
 
-def spacy_vader(bronze_path: str, out_dir: str, n_process: int = 2, batch_size: int = 64,
-                model: str = SPACY_MODEL) -> Dict[str, float]:
+def spacy_vader(
+    bronze_path: str, out_dir: str, n_process: int = 2, batch_size: int = 64, model: str = SPACY_MODEL
+) -> Dict[str, float]:
     """Read bronze with delta-rs, run spaCy (senter + NER) over each body with ``n_process``
     processes, VADER on each sentence that names an ORG, mean per ISO week and organisation to
     Parquet; returns counts and the seconds of each step."""
@@ -220,8 +261,13 @@ def spacy_vader(bronze_path: str, out_dir: str, n_process: int = 2, batch_size: 
     scored = time.perf_counter()
     scores = pd.DataFrame(rows, columns=["article_id", "organisation", "compound"])
     iso = pd.to_datetime(frame["published_at"], utc=True).dt.isocalendar()
-    weeks = pd.DataFrame({"article_id": frame["article_id"], "iso_year": iso["year"].astype("int32"),
-                          "iso_week": iso["week"].astype("int32")})
+    weeks = pd.DataFrame(
+        {
+            "article_id": frame["article_id"],
+            "iso_year": iso["year"].astype("int32"),
+            "iso_week": iso["week"].astype("int32"),
+        }
+    )
     weekly = (
         scores.merge(weeks, on="article_id")
         .groupby(["iso_year", "iso_week", "organisation"], as_index=False)
@@ -253,8 +299,9 @@ def peak_rss_bytes(who: int = resource.RUSAGE_SELF) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.baselines",
-                                     description="Run a baseline that runs outside Spark, in its own process.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.baselines", description="Run a baseline that runs outside Spark, in its own process."
+    )
     sub = parser.add_subparsers(dest="baseline", required=True)
     pandas_cmd = sub.add_parser("pandas", help="pandas + VADER over a bronze Delta table")
     spacy_cmd = sub.add_parser("spacy", help="spaCy small English (senter + NER) + VADER per ORG sentence")

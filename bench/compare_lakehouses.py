@@ -44,9 +44,16 @@ def compare(spark, old_root: str, new_root: str, tables: Sequence[C.Table] = C.T
         ignored = set(RUN_COLUMNS.get(table.qualified_name, ()))
         columns = [name for name in table.schema.fieldNames() if name not in ignored]
         old, new = (io.read(spark, root, table).select(*columns) for root in (old_root, new_root))
-        results.append({"table": table.qualified_name, "old": old.count(), "new": new.count(),
-                        "only_old": old.exceptAll(new).count(), "only_new": new.exceptAll(old).count(),
-                        "ignored": sorted(ignored)})
+        results.append(
+            {
+                "table": table.qualified_name,
+                "old": old.count(),
+                "new": new.count(),
+                "only_old": old.exceptAll(new).count(),
+                "only_new": new.exceptAll(old).count(),
+                "ignored": sorted(ignored),
+            }
+        )
     return results
 
 

@@ -31,7 +31,6 @@ from typing import Callable, Dict, List, Optional, Sequence
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-
 LIBRARY_STEPS = ("Spark NLP", "sentiment model")
 """Steps whose cost is the libraries' (by the start of their name), not the project's code."""
 
@@ -64,12 +63,18 @@ def measure(spark, settings, articles_limit: Optional[int] = None, runs: int = 2
     bronze = io.read(spark, settings.lakehouse_root(), BRONZE_ARTICLES)
     if articles_limit:
         bronze = bronze.limit(articles_limit)
-    bronze = bronze.select("article_id", "body", "language").repartition(
-        settings.spark.shuffle_partitions, "article_id").persist()
+    bronze = (
+        bronze.select("article_id", "body", "language")
+        .repartition(settings.spark.shuffle_partitions, "article_id")
+        .persist()
+    )
     articles = bronze.count()
-    texts = (bronze.transform(S.in_languages, enrich.languages)
-             .transform(S.with_clean_text, enrich.widget_pattern, enrich.chrome_line_patterns)
-             .select("article_id", "clean_text").persist())
+    texts = (
+        bronze.transform(S.in_languages, enrich.languages)
+        .transform(S.with_clean_text, enrich.widget_pattern, enrich.chrome_line_patterns)
+        .select("article_id", "clean_text")
+        .persist()
+    )
     texts.count()
 
     steps: List[Dict[str, object]] = []
@@ -101,8 +106,9 @@ def measure(spark, settings, articles_limit: Optional[int] = None, runs: int = 2
             chain_before = chain
     model = load_configured_model(spark, settings.models_dir(), enrich.sentiment_model)
     scored = score_sentences(model, cached_sentences.select("article_id", "sentence_index", "sentence_text"))
-    record(f"sentiment model, sentence level ({enrich.sentiment_model})",
-           _best_of(runs, _sink(scored)) - sentences_only)
+    record(
+        f"sentiment model, sentence level ({enrich.sentiment_model})", _best_of(runs, _sink(scored)) - sentences_only
+    )
     naive = bronze.select("article_id", vader_compound_udf()("body").alias("compound"))
     naive_s = _best_of(runs, _sink(naive)) - _best_of(runs, _sink(bronze.select("article_id", "body")))
     cached_sentences.unpersist()
@@ -134,17 +140,22 @@ def summarize(articles: int, sentences: int, steps: List[Dict[str, object]], nai
 
 def format_report(result: Dict[str, object]) -> str:
     naive = result["naive_udf_vader_scoring"]
-    lines = [f"{result['articles']:,} articles, {result['sentences']:,} sentences; each step's wall seconds on "
-             f"the session's cores (best of two runs)", "",
-             f"{'step':52s} {'wall s':>8s} {'articles/s':>11s}"]
+    lines = [
+        f"{result['articles']:,} articles, {result['sentences']:,} sentences; each step's wall seconds on "
+        f"the session's cores (best of two runs)",
+        "",
+        f"{'step':52s} {'wall s':>8s} {'articles/s':>11s}",
+    ]
     for step in result["steps"]:
         lines.append(f"{step['step']:52s} {step['wall_s']:8.2f} {step['articles_per_s'] or 0:11,.1f}")
     floor = result["spark_nlp_and_model"]
-    lines += ["",
-              f"{'Spark NLP annotators + sentiment model, together':52s} {floor['wall_s']:8.2f} {floor['articles_per_s']:11,.1f}",
-              f"{'naive job: VADER in a Python UDF, per article':52s} {naive['wall_s']:8.2f} {naive['articles_per_s']:11,.1f}",
-              "",
-              f"annotators + model alone run at {floor['ratio_to_naive_udf_scoring']:.2f}x the naive job's articles/s"]
+    lines += [
+        "",
+        f"{'Spark NLP annotators + sentiment model, together':52s} {floor['wall_s']:8.2f} {floor['articles_per_s']:11,.1f}",
+        f"{'naive job: VADER in a Python UDF, per article':52s} {naive['wall_s']:8.2f} {naive['articles_per_s']:11,.1f}",
+        "",
+        f"annotators + model alone run at {floor['ratio_to_naive_udf_scoring']:.2f}x the naive job's articles/s",
+    ]
     return "\n".join(lines)
 
 
@@ -160,8 +171,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from newslake.config import load_settings
     from newslake.spark import build_spark
 
-    settings = load_settings(args.conf, {"spark.master": args.master, "paths.lakehouse": args.lakehouse,
-                                         "spark.extra": {"spark.ui.showConsoleProgress": "false"}})
+    settings = load_settings(
+        args.conf,
+        {
+            "spark.master": args.master,
+            "paths.lakehouse": args.lakehouse,
+            "spark.extra": {"spark.ui.showConsoleProgress": "false"},
+        },
+    )
     spark = build_spark(settings.spark, app_name="newslake-bench-components")
     try:
         result = measure(spark, settings, args.articles)

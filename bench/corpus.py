@@ -43,12 +43,12 @@ class Profile:
     """
 
     name: str
-    median_words: float            # article length: log-normal around this median ...
-    words_sigma: float             # ... with this sigma of log(words)
+    median_words: float  # article length: log-normal around this median ...
+    words_sigma: float  # ... with this sigma of log(words)
     min_words: int
     companies_per_article: Tuple[Tuple[int, float], ...]  # (companies named, weight)
-    legal_first_share: float       # first mentions written with the legal form ("Texaco Inc")
-    ticker_share: float            # first mentions followed by the ticker "(NASDAQ: TSLA)"
+    legal_first_share: float  # first mentions written with the legal form ("Texaco Inc")
+    ticker_share: float  # first mentions followed by the ticker "(NASDAQ: TSLA)"
     note: str = ""
 
 
@@ -61,94 +61,355 @@ PROFILES: Dict[str, Profile] = {
     # here, 0.17 in Reuters), since every generated story is about a company and its sentences
     # name one company at a time, where Reuters has stories that name none (commodities, the
     # economy) and deal stories that name two companies in one sentence.
-    "calibrated": Profile("calibrated", median_words=90, words_sigma=0.68, min_words=20,
-                          companies_per_article=((1, 0.50), (2, 0.30), (3, 0.15), (4, 0.05)),
-                          legal_first_share=0.85, ticker_share=0.35,
-                          note="fitted to Reuters-21578 by bench.corpus_stats"),
+    "calibrated": Profile(
+        "calibrated",
+        median_words=90,
+        words_sigma=0.68,
+        min_words=20,
+        companies_per_article=((1, 0.50), (2, 0.30), (3, 0.15), (4, 0.05)),
+        legal_first_share=0.85,
+        ticker_share=0.35,
+        note="fitted to Reuters-21578 by bench.corpus_stats",
+    ),
     # The profile before issue #17 (42 sentences an article), kept for comparison with earlier runs.
-    "legacy": Profile("legacy", median_words=600, words_sigma=0.6, min_words=80,
-                      companies_per_article=((1, 0.25), (2, 0.35), (3, 0.25), (4, 0.15)),
-                      legal_first_share=0.5, ticker_share=0.35,
-                      note="the generator before issue #17; byte-identical output"),
+    "legacy": Profile(
+        "legacy",
+        median_words=600,
+        words_sigma=0.6,
+        min_words=80,
+        companies_per_article=((1, 0.25), (2, 0.35), (3, 0.25), (4, 0.15)),
+        legal_first_share=0.5,
+        ticker_share=0.35,
+        note="the generator before issue #17; byte-identical output",
+    ),
 }
 DEFAULT_PROFILE = "calibrated"
 
 # Most-covered companies first; the rest follow in a fixed hash order (seed-independent).
 HEAD_COMPANIES = [
-    "tesla", "nvidia", "apple", "microsoft", "byd", "samsung-electronics", "tsmc", "amazon", "alphabet",
-    "volkswagen", "toyota", "meta-platforms", "alibaba", "tencent", "jpmorgan-chase", "hsbc", "shell",
-    "nestle", "lvmh", "siemens", "sony", "nio", "xpeng", "bp", "boeing", "intel", "novo-nordisk", "asml",
-    "sap", "bmw", "mercedes-benz", "stellantis", "general-motors", "ford", "exxonmobil", "walmart",
-    "netflix", "unilever", "airbus",
+    "tesla",
+    "nvidia",
+    "apple",
+    "microsoft",
+    "byd",
+    "samsung-electronics",
+    "tsmc",
+    "amazon",
+    "alphabet",
+    "volkswagen",
+    "toyota",
+    "meta-platforms",
+    "alibaba",
+    "tencent",
+    "jpmorgan-chase",
+    "hsbc",
+    "shell",
+    "nestle",
+    "lvmh",
+    "siemens",
+    "sony",
+    "nio",
+    "xpeng",
+    "bp",
+    "boeing",
+    "intel",
+    "novo-nordisk",
+    "asml",
+    "sap",
+    "bmw",
+    "mercedes-benz",
+    "stellantis",
+    "general-motors",
+    "ford",
+    "exxonmobil",
+    "walmart",
+    "netflix",
+    "unilever",
+    "airbus",
 ]
 HEAD_COUNTRIES = [
-    "US", "CN", "GB", "DE", "JP", "IN", "FR", "KR", "TW", "CH", "NL", "CA", "IT", "ES", "AU", "BR", "SA",
-    "AE", "SG", "HK", "SE", "MX", "ID", "TR", "PL", "NO", "DK", "BE", "IE", "IL", "ZA", "VN", "TH", "MY",
+    "US",
+    "CN",
+    "GB",
+    "DE",
+    "JP",
+    "IN",
+    "FR",
+    "KR",
+    "TW",
+    "CH",
+    "NL",
+    "CA",
+    "IT",
+    "ES",
+    "AU",
+    "BR",
+    "SA",
+    "AE",
+    "SG",
+    "HK",
+    "SE",
+    "MX",
+    "ID",
+    "TR",
+    "PL",
+    "NO",
+    "DK",
+    "BE",
+    "IE",
+    "IL",
+    "ZA",
+    "VN",
+    "TH",
+    "MY",
 ]
 
-AUTO_IDS = {"tesla", "byd", "toyota", "volkswagen", "bmw", "mercedes-benz", "stellantis", "general-motors",
-            "ford", "nio", "xpeng", "li-auto", "hyundai", "kia", "honda", "nissan", "renault", "porsche",
-            "ferrari", "volvo-cars", "geely", "lotus-technology", "rivian", "lucid", "mazda", "subaru", "suzuki",
-            "tata-motors", "mahindra-and-mahindra", "great-wall-motor", "leapmotor", "zeekr"}
-CHIP_IDS = {"nvidia", "tsmc", "intel", "amd", "advanced-micro-devices", "asml", "sk-hynix", "qualcomm",
-            "broadcom", "micron", "micron-technology", "infineon", "infineon-technologies",
-            "stmicroelectronics", "nxp-semiconductors", "texas-instruments", "arm", "arm-holdings",
-            "samsung-electronics", "applied-materials", "lam-research", "kla", "tokyo-electron", "mediatek",
-            "analog-devices", "microchip-technology", "on-semiconductor", "smic"}
+AUTO_IDS = {
+    "tesla",
+    "byd",
+    "toyota",
+    "volkswagen",
+    "bmw",
+    "mercedes-benz",
+    "stellantis",
+    "general-motors",
+    "ford",
+    "nio",
+    "xpeng",
+    "li-auto",
+    "hyundai",
+    "kia",
+    "honda",
+    "nissan",
+    "renault",
+    "porsche",
+    "ferrari",
+    "volvo-cars",
+    "geely",
+    "lotus-technology",
+    "rivian",
+    "lucid",
+    "mazda",
+    "subaru",
+    "suzuki",
+    "tata-motors",
+    "mahindra-and-mahindra",
+    "great-wall-motor",
+    "leapmotor",
+    "zeekr",
+}
+CHIP_IDS = {
+    "nvidia",
+    "tsmc",
+    "intel",
+    "amd",
+    "advanced-micro-devices",
+    "asml",
+    "sk-hynix",
+    "qualcomm",
+    "broadcom",
+    "micron",
+    "micron-technology",
+    "infineon",
+    "infineon-technologies",
+    "stmicroelectronics",
+    "nxp-semiconductors",
+    "texas-instruments",
+    "arm",
+    "arm-holdings",
+    "samsung-electronics",
+    "applied-materials",
+    "lam-research",
+    "kla",
+    "tokyo-electron",
+    "mediatek",
+    "analog-devices",
+    "microchip-technology",
+    "on-semiconductor",
+    "smic",
+}
 GROUPS = {  # sector nouns, products, what it ships, URL section
     "auto": (("automaker", "carmaker"), ("electric vehicles", "cars", "hybrid models", "SUVs"), "vehicles", "autos"),
-    "chip": (("chipmaker", "semiconductor group"), ("AI chips", "memory chips", "processors", "advanced chips"), "chips", "tech"),
-    "bank": (("bank", "lender"), ("mortgages", "corporate loans", "wealth management services", "credit cards"), "loans", "finance"),
-    "insurer": (("insurer",), ("insurance policies", "reinsurance cover", "life insurance products"), "policies", "finance"),
-    "Financials": (("financial group", "asset manager"), ("funds", "payment services", "investment products"), "accounts", "finance"),
-    "Health Care": (("drugmaker", "healthcare group"), ("weight-loss drugs", "cancer treatments", "vaccines", "medical devices"), "doses", "business"),
-    "Energy": (("energy group", "oil and gas producer"), ("oil", "liquefied natural gas", "fuels", "crude"), "barrels", "energy"),
-    "Information Technology": (("technology company", "tech group", "software maker"), ("cloud services", "software", "servers", "smartphones"), "devices", "tech"),
-    "Communication Services": (("telecoms group", "media company"), ("broadband services", "streaming subscriptions", "advertising", "mobile plans"), "subscribers", "tech"),
-    "Consumer Discretionary": (("consumer group", "retailer"), ("consumer products", "luxury goods", "clothing", "online orders"), "orders", "companies"),
-    "Consumer Staples": (("consumer goods maker", "food group"), ("packaged foods", "beverages", "household products", "snacks"), "cases", "companies"),
-    "Industrials": (("industrial group", "engineering group", "manufacturer"), ("aircraft", "turbines", "rail equipment", "automation systems"), "orders", "business"),
-    "Materials": (("materials group", "miner", "chemicals maker"), ("copper", "steel", "lithium", "specialty chemicals"), "tonnes", "markets"),
-    "Real Estate": (("property group", "real estate company"), ("office space", "warehouses", "rental homes"), "homes", "markets"),
-    "Utilities": (("utility", "power company"), ("electricity", "renewable power", "gas supply"), "customers", "energy"),
+    "chip": (
+        ("chipmaker", "semiconductor group"),
+        ("AI chips", "memory chips", "processors", "advanced chips"),
+        "chips",
+        "tech",
+    ),
+    "bank": (
+        ("bank", "lender"),
+        ("mortgages", "corporate loans", "wealth management services", "credit cards"),
+        "loans",
+        "finance",
+    ),
+    "insurer": (
+        ("insurer",),
+        ("insurance policies", "reinsurance cover", "life insurance products"),
+        "policies",
+        "finance",
+    ),
+    "Financials": (
+        ("financial group", "asset manager"),
+        ("funds", "payment services", "investment products"),
+        "accounts",
+        "finance",
+    ),
+    "Health Care": (
+        ("drugmaker", "healthcare group"),
+        ("weight-loss drugs", "cancer treatments", "vaccines", "medical devices"),
+        "doses",
+        "business",
+    ),
+    "Energy": (
+        ("energy group", "oil and gas producer"),
+        ("oil", "liquefied natural gas", "fuels", "crude"),
+        "barrels",
+        "energy",
+    ),
+    "Information Technology": (
+        ("technology company", "tech group", "software maker"),
+        ("cloud services", "software", "servers", "smartphones"),
+        "devices",
+        "tech",
+    ),
+    "Communication Services": (
+        ("telecoms group", "media company"),
+        ("broadband services", "streaming subscriptions", "advertising", "mobile plans"),
+        "subscribers",
+        "tech",
+    ),
+    "Consumer Discretionary": (
+        ("consumer group", "retailer"),
+        ("consumer products", "luxury goods", "clothing", "online orders"),
+        "orders",
+        "companies",
+    ),
+    "Consumer Staples": (
+        ("consumer goods maker", "food group"),
+        ("packaged foods", "beverages", "household products", "snacks"),
+        "cases",
+        "companies",
+    ),
+    "Industrials": (
+        ("industrial group", "engineering group", "manufacturer"),
+        ("aircraft", "turbines", "rail equipment", "automation systems"),
+        "orders",
+        "business",
+    ),
+    "Materials": (
+        ("materials group", "miner", "chemicals maker"),
+        ("copper", "steel", "lithium", "specialty chemicals"),
+        "tonnes",
+        "markets",
+    ),
+    "Real Estate": (
+        ("property group", "real estate company"),
+        ("office space", "warehouses", "rental homes"),
+        "homes",
+        "markets",
+    ),
+    "Utilities": (
+        ("utility", "power company"),
+        ("electricity", "renewable power", "gas supply"),
+        "customers",
+        "energy",
+    ),
 }
 EXCHANGE_CITY = {
-    "NYSE": "New York", "NASDAQ": "New York", "CBOE": "New York", "OTC": "New York", "TSX": "Toronto",
-    "LSE": "London", "XETRA": "Frankfurt", "EPA": "Paris", "AMS": "Amsterdam", "EBR": "Brussels",
-    "ELI": "Lisbon", "ISE": "Dublin", "BIT": "Milan", "BME": "Madrid", "SIX": "Zurich", "STO": "Stockholm",
-    "HEL": "Helsinki", "CPH": "Copenhagen", "OSL": "Oslo", "WBAG": "Vienna", "WSE": "Warsaw", "MOEX": "Moscow",
-    "BIST": "Istanbul", "TASE": "Tel Aviv", "TADAWUL": "Riyadh", "ADX": "Abu Dhabi", "DFM": "Dubai",
-    "QSE": "Doha", "JSE": "Johannesburg", "TSE": "Tokyo", "HKEX": "Hong Kong", "SSE": "Shanghai",
-    "SZSE": "Shenzhen", "TWSE": "Taipei", "KRX": "Seoul", "NSE": "Mumbai", "BSE": "Mumbai", "SGX": "Singapore",
-    "IDX": "Jakarta", "SET": "Bangkok", "MYX": "Kuala Lumpur", "HOSE": "Ho Chi Minh City", "ASX": "Sydney",
-    "B3": "Sao Paulo", "BMV": "Mexico City",
+    "NYSE": "New York",
+    "NASDAQ": "New York",
+    "CBOE": "New York",
+    "OTC": "New York",
+    "TSX": "Toronto",
+    "LSE": "London",
+    "XETRA": "Frankfurt",
+    "EPA": "Paris",
+    "AMS": "Amsterdam",
+    "EBR": "Brussels",
+    "ELI": "Lisbon",
+    "ISE": "Dublin",
+    "BIT": "Milan",
+    "BME": "Madrid",
+    "SIX": "Zurich",
+    "STO": "Stockholm",
+    "HEL": "Helsinki",
+    "CPH": "Copenhagen",
+    "OSL": "Oslo",
+    "WBAG": "Vienna",
+    "WSE": "Warsaw",
+    "MOEX": "Moscow",
+    "BIST": "Istanbul",
+    "TASE": "Tel Aviv",
+    "TADAWUL": "Riyadh",
+    "ADX": "Abu Dhabi",
+    "DFM": "Dubai",
+    "QSE": "Doha",
+    "JSE": "Johannesburg",
+    "TSE": "Tokyo",
+    "HKEX": "Hong Kong",
+    "SSE": "Shanghai",
+    "SZSE": "Shenzhen",
+    "TWSE": "Taipei",
+    "KRX": "Seoul",
+    "NSE": "Mumbai",
+    "BSE": "Mumbai",
+    "SGX": "Singapore",
+    "IDX": "Jakarta",
+    "SET": "Bangkok",
+    "MYX": "Kuala Lumpur",
+    "HOSE": "Ho Chi Minh City",
+    "ASX": "Sydney",
+    "B3": "Sao Paulo",
+    "BMV": "Mexico City",
 }
 EXCHANGE_INDEX = {
-    "NYSE": "the S&P 500", "NASDAQ": "the Nasdaq Composite", "LSE": "the FTSE 100", "XETRA": "the DAX",
-    "EPA": "the CAC 40", "AMS": "the AEX", "SIX": "the SMI", "TSE": "the Nikkei 225", "HKEX": "the Hang Seng",
-    "SSE": "the CSI 300", "SZSE": "the CSI 300", "KRX": "the Kospi", "TWSE": "the Taiex", "NSE": "the Nifty 50",
-    "BSE": "the Sensex", "ASX": "the S&P/ASX 200", "TSX": "the S&P/TSX Composite", "BME": "the Ibex 35",
-    "BIT": "the FTSE MIB", "STO": "the OMX Stockholm 30",
+    "NYSE": "the S&P 500",
+    "NASDAQ": "the Nasdaq Composite",
+    "LSE": "the FTSE 100",
+    "XETRA": "the DAX",
+    "EPA": "the CAC 40",
+    "AMS": "the AEX",
+    "SIX": "the SMI",
+    "TSE": "the Nikkei 225",
+    "HKEX": "the Hang Seng",
+    "SSE": "the CSI 300",
+    "SZSE": "the CSI 300",
+    "KRX": "the Kospi",
+    "TWSE": "the Taiex",
+    "NSE": "the Nifty 50",
+    "BSE": "the Sensex",
+    "ASX": "the S&P/ASX 200",
+    "TSX": "the S&P/TSX Composite",
+    "BME": "the Ibex 35",
+    "BIT": "the FTSE MIB",
+    "STO": "the OMX Stockholm 30",
 }
 EURO = {"DE", "FR", "NL", "IT", "ES", "BE", "IE", "FI", "AT", "PT", "LU", "GR"}
-LEGAL_FORM = re.compile(r"(?:\b(?:Inc|Corp|Co|Ltd|plc|AG|SA|S\.A|N\.V|SE|ASA|AB|Group|Holdings|Corporation|Company)\b\.?)$")
-THE_COUNTRY = re.compile(r"^(?:United |Czech Republic|Netherlands|Philippines|Bahamas|Gambia|Maldives|Comoros|"
-                         r"Seychelles|DR Congo|Dominican Republic|Central African Republic|.* Islands$)")
-ALIAS_SKIP = re.compile(r"\b(?:of|Republic|Kingdom|Federation|State|States of|Islamic|Democratic|Principality|"
-                        r"Commonwealth|Sultanate|Emirate|Union|People's|England|Scotland|Wales|Northern)\b")
+LEGAL_FORM = re.compile(
+    r"(?:\b(?:Inc|Corp|Co|Ltd|plc|AG|SA|S\.A|N\.V|SE|ASA|AB|Group|Holdings|Corporation|Company)\b\.?)$"
+)
+THE_COUNTRY = re.compile(
+    r"^(?:United |Czech Republic|Netherlands|Philippines|Bahamas|Gambia|Maldives|Comoros|"
+    r"Seychelles|DR Congo|Dominican Republic|Central African Republic|.* Islands$)"
+)
+ALIAS_SKIP = re.compile(
+    r"\b(?:of|Republic|Kingdom|Federation|State|States of|Islamic|Democratic|Principality|"
+    r"Commonwealth|Sultanate|Emirate|Union|People's|England|Scotland|Wales|Northern)\b"
+)
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 # --- gazetteer ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Company:
     id: str
     name: str
-    first_forms: Tuple[str, ...]   # first mention ("Tesla Inc.")
-    later_forms: Tuple[str, ...]   # other aliases for later mentions ("VW")
-    ticker: Optional[str]          # "NASDAQ: TSLA"
-    cashtag: Optional[str]         # "$TSLA" for US listings
+    first_forms: Tuple[str, ...]  # first mention ("Tesla Inc.")
+    later_forms: Tuple[str, ...]  # other aliases for later mentions ("VW")
+    ticker: Optional[str]  # "NASDAQ: TSLA"
+    cashtag: Optional[str]  # "$TSLA" for US listings
     country: str
     sector: str
     requires_context: bool
@@ -160,7 +421,7 @@ class Company:
 class Country:
     iso2: str
     name: str
-    forms: Tuple[str, ...]         # in-sentence forms, "the" included ("the U.S.")
+    forms: Tuple[str, ...]  # in-sentence forms, "the" included ("the U.S.")
     demonym: str
     capital: str
 
@@ -198,12 +459,21 @@ def load_companies(path: Path) -> List[Company]:
                 if exchange in ("NYSE", "NASDAQ") and symbol.isalpha():
                     cashtag = "$" + symbol
             requires_context = row["requires_context"] == "true"
-            companies.append(Company(
-                id=row["company_id"], name=name, first_forms=legal or (name,),
-                later_forms=() if requires_context else later, ticker=ticker, cashtag=cashtag,
-                country=row["country"], sector=row["sector"], requires_context=requires_context,
-                group=_group(row["company_id"], name, row["sector"]), possessive=_possessive(name),
-            ))
+            companies.append(
+                Company(
+                    id=row["company_id"],
+                    name=name,
+                    first_forms=legal or (name,),
+                    later_forms=() if requires_context else later,
+                    ticker=ticker,
+                    cashtag=cashtag,
+                    country=row["country"],
+                    sector=row["sector"],
+                    requires_context=requires_context,
+                    group=_group(row["company_id"], name, row["sector"]),
+                    possessive=_possessive(name),
+                )
+            )
     return companies
 
 
@@ -221,8 +491,9 @@ def load_countries(path: Path) -> List[Country]:
                 upper = alias.replace(".", "").isupper()
                 forms.append("the " + alias if upper or THE_COUNTRY.match(alias) else alias)
             demonyms = [d for d in row["demonyms"].split("|") if d]
-            countries.append(Country(row["iso2"], name, tuple(forms), demonyms[0] if demonyms else name,
-                                     capital or name))
+            countries.append(
+                Country(row["iso2"], name, tuple(forms), demonyms[0] if demonyms else name, capital or name)
+            )
     return countries
 
 
@@ -240,7 +511,7 @@ class Zipf:
         self.items = list(items)
         total, cum = 0.0, []
         for rank, _ in enumerate(self.items, start=1):
-            total += (factors[rank - 1] if factors else 1.0) / rank ** s
+            total += (factors[rank - 1] if factors else 1.0) / rank**s
             cum.append(total)
         self.cum, self.total = cum, total
 
@@ -253,13 +524,16 @@ class Gazetteer:
         companies = {c.id: c for c in load_companies(directory / "companies.csv")}
         countries = {c.iso2: c for c in load_countries(directory / "countries.csv")}
         order = _stable_order(list(companies), HEAD_COMPANIES)
-        self.companies = Zipf([companies[i] for i in order],
-                              factors=[REQUIRES_CONTEXT_WEIGHT if companies[i].requires_context else 1.0 for i in order])
+        self.companies = Zipf(
+            [companies[i] for i in order],
+            factors=[REQUIRES_CONTEXT_WEIGHT if companies[i].requires_context else 1.0 for i in order],
+        )
         self.countries = Zipf([countries[i] for i in _stable_order(list(countries), HEAD_COUNTRIES)])
         self.country_by_iso = countries
 
 
 # --- number and name pools ---------------------------------------------------------------------
+
 
 def _commas(n: int) -> str:
     return f"{n:,}"
@@ -305,28 +579,56 @@ class Pools:
         self.money = {c: [_money(rng, c, 150, 60000) for _ in range(size)] for c in self.CURRENCIES}
         self.money_small = {c: [_money(rng, c, 5, 900) for _ in range(size)] for c in self.CURRENCIES}
         eps_symbol = {"EUR": "€", "GBP": "£", "JPY": "¥"}
-        self.eps = {c: [(f"¥{rng.uniform(20, 900):.0f} a share" if c == "JPY" else
-                         f"{eps_symbol.get(c, '$')}{rng.uniform(0.05, 12):.2f} a share") for _ in range(size)]
-                    for c in self.CURRENCIES}
+        self.eps = {
+            c: [
+                (
+                    f"¥{rng.uniform(20, 900):.0f} a share"
+                    if c == "JPY"
+                    else f"{eps_symbol.get(c, '$')}{rng.uniform(0.05, 12):.2f} a share"
+                )
+                for _ in range(size)
+            ]
+            for c in self.CURRENCIES
+        }
         self.pct = [f"{rng.uniform(0.1, 9.9):.1f}" + ("%" if rng.random() < 0.9 else " percent") for _ in range(size)]
-        self.pct2 = [(f"{rng.uniform(10, 60):.1f}%" if rng.random() < 0.5 else f"{rng.randint(10, 60)}%")
-                     for _ in range(size)]
-        self.pts = [(f"{rng.randint(2, 30) / 10:.1f} percentage points" if rng.random() < 0.6
-                     else f"{rng.randint(2, 30) * 10} basis points") for _ in range(size)]
-        self.jobs = [_commas(int(math.exp(rng.uniform(math.log(150), math.log(20000))) // 50 * 50 + 50))
-                     for _ in range(size)]
-        self.numk = [(f"{rng.uniform(1.1, 9.5):.1f} million" if rng.random() < 0.4
-                      else _commas(int(rng.uniform(20, 990)) * 1000)) for _ in range(size)]
-        self.times = [f"{rng.randint(1, 11)}:{rng.choice(('00', '15', '30', '45'))} {rng.choice(('a.m.', 'p.m.'))}"
-                      for _ in range(size)]
-        self.people = [(f"{first} {last}", f"{title} {last}")
-                       for first, title in vocab.FIRST_NAMES for last in vocab.LAST_NAMES]
+        self.pct2 = [
+            (f"{rng.uniform(10, 60):.1f}%" if rng.random() < 0.5 else f"{rng.randint(10, 60)}%") for _ in range(size)
+        ]
+        self.pts = [
+            (
+                f"{rng.randint(2, 30) / 10:.1f} percentage points"
+                if rng.random() < 0.6
+                else f"{rng.randint(2, 30) * 10} basis points"
+            )
+            for _ in range(size)
+        ]
+        self.jobs = [
+            _commas(int(math.exp(rng.uniform(math.log(150), math.log(20000))) // 50 * 50 + 50)) for _ in range(size)
+        ]
+        self.numk = [
+            (
+                f"{rng.uniform(1.1, 9.5):.1f} million"
+                if rng.random() < 0.4
+                else _commas(int(rng.uniform(20, 990)) * 1000)
+            )
+            for _ in range(size)
+        ]
+        self.times = [
+            f"{rng.randint(1, 11)}:{rng.choice(('00', '15', '30', '45'))} {rng.choice(('a.m.', 'p.m.'))}"
+            for _ in range(size)
+        ]
+        self.people = [
+            (f"{first} {last}", f"{title} {last}") for first, title in vocab.FIRST_NAMES for last in vocab.LAST_NAMES
+        ]
         rng.shuffle(self.people)
-        self.firms = [f"{a} {b} {c}".replace("  ", " ") for a in vocab.FIRM_A for b in vocab.FIRM_B for c in vocab.FIRM_C]
+        self.firms = [
+            f"{a} {b} {c}".replace("  ", " ") for a in vocab.FIRM_A for b in vocab.FIRM_B for c in vocab.FIRM_C
+        ]
         rng.shuffle(self.firms)
 
 
 # --- slot filling ------------------------------------------------------------------------------
+
 
 def _pick(r: Callable[[], float], seq: Sequence):
     return seq[int(r() * len(seq))]
@@ -334,20 +636,72 @@ def _pick(r: Callable[[], float], seq: Sequence):
 
 # Slots that depend on the article and vary at each use: left as "{C}" in pre-rendered templates.
 ARTICLE_DYNAMIC = ("C", "Cs", "Cp", "Cps", "O", "Op", "X", "Xs", "M", "MS", "EPS")
-ARTICLE_CONSTANT = ("C1", "Cn", "N", "PROD", "UNIT", "XD", "CITY", "DAY", "WD", "Q", "QN", "YEAR", "NYEAR",
-                    "CEO", "CEOm", "TRADE", "IDX", "PERSON")
+ARTICLE_CONSTANT = (
+    "C1",
+    "Cn",
+    "N",
+    "PROD",
+    "UNIT",
+    "XD",
+    "CITY",
+    "DAY",
+    "WD",
+    "Q",
+    "QN",
+    "YEAR",
+    "NYEAR",
+    "CEO",
+    "CEOm",
+    "TRADE",
+    "IDX",
+    "PERSON",
+)
 # Typical word counts of slot values, to estimate a sentence's length before it is rendered.
-SLOT_WORDS = {"C1": 2, "CEO": 2, "AN": 2, "PERSON": 2, "FIRM": 3, "PTS": 3, "NUMK": 1.4, "PROD": 1.7,
-              "DAY": 2, "IDX": 2.5, "TIME": 2, "X": 1.3, "Xs": 1.3, "C": 1.3, "Cs": 1.3, "Q": 1, "QN": 2,
-              "TRADE": 1.3, "N": 1.5, "M": 1.2, "MS": 1.2, "EPS": 3, "CEOm": 2, "CITY": 1.1}
+SLOT_WORDS = {
+    "C1": 2,
+    "CEO": 2,
+    "AN": 2,
+    "PERSON": 2,
+    "FIRM": 3,
+    "PTS": 3,
+    "NUMK": 1.4,
+    "PROD": 1.7,
+    "DAY": 2,
+    "IDX": 2.5,
+    "TIME": 2,
+    "X": 1.3,
+    "Xs": 1.3,
+    "C": 1.3,
+    "Cs": 1.3,
+    "Q": 1,
+    "QN": 2,
+    "TRADE": 1.3,
+    "N": 1.5,
+    "M": 1.2,
+    "MS": 1.2,
+    "EPS": 3,
+    "CEOm": 2,
+    "CITY": 1.1,
+}
 VARIANTS = 24  # number/name fillings pre-rendered per template
 
 
 class Slots(dict):
     """Article constants in the dict; the dynamic slots are drawn afresh on every use."""
 
-    __slots__ = ("r", "name", "later", "the_noun", "possessive", "other_names", "other_possessives",
-                 "country_forms", "money", "money_small", "eps")
+    __slots__ = (
+        "r",
+        "name",
+        "later",
+        "the_noun",
+        "possessive",
+        "other_names",
+        "other_possessives",
+        "country_forms",
+        "money",
+        "money_small",
+        "eps",
+    )
 
     def __missing__(self, key: str) -> str:
         return _DYNAMIC[key](self)
@@ -410,9 +764,16 @@ class TemplateBank:
 
     def __init__(self, pools: "Pools", rng: random.Random):
         fill = {
-            "PCT": pools.pct, "PCT2": pools.pct2, "PTS": pools.pts, "JOBS": pools.jobs, "NUMK": pools.numk,
-            "AN": [p[0] for p in pools.people], "FIRM": pools.firms,
-            "TIME": pools.times, "MONTH": vocab.MONTHS, "NTH": vocab.ORDINALS,
+            "PCT": pools.pct,
+            "PCT2": pools.pct2,
+            "PTS": pools.pts,
+            "JOBS": pools.jobs,
+            "NUMK": pools.numk,
+            "AN": [p[0] for p in pools.people],
+            "FIRM": pools.firms,
+            "TIME": pools.times,
+            "MONTH": vocab.MONTHS,
+            "NTH": vocab.ORDINALS,
         }
         self.pools: Dict[str, Tuple[Template, ...]] = {}
         self.steps: Dict[str, Tuple[int, ...]] = {}
@@ -431,7 +792,7 @@ class TemplateBank:
                     raise ValueError(f"unknown slot(s) {sorted(unknown)} in template {text!r}")
                 for prefix in ("{C}", "{Cp}", "{X}"):  # sentence-initial: "The company", "The U.S."
                     if text.startswith(prefix):
-                        text = prefix[:-1] + "s}" + text[len(prefix):]
+                        text = prefix[:-1] + "s}" + text[len(prefix) :]
                 variants = [_SLOT.sub(draw, text) for _ in range(VARIANTS)]
                 words = text.count(" ") + 1 + sum(SLOT_WORDS.get(k, 1) - 1 for k in _SLOT.findall(text))
                 unique = tuple(dict.fromkeys(variants))
@@ -440,19 +801,25 @@ class TemplateBank:
             n = len(compiled)
             self.steps[key] = tuple(s for s in range(1, max(n, 2)) if math.gcd(s, n) == 1) or (1,)
 
-        for polarity, events in vocab.EVENTS.items():
+        for events in vocab.EVENTS.values():
             for name, event in events.items():
                 compile_pool(f"headline:{name}", event["headlines"])
                 compile_pool(f"lead:{name}", event["leads"])
                 compile_pool(f"detail:{name}", event["details"])
         compile_pool("background", vocab.BACKGROUND)
-        for kind, pool in (("quote", vocab.QUOTES), ("market", vocab.MARKET), ("outlook", vocab.OUTLOOK),
-                           ("macro", vocab.MACRO), ("competitor", vocab.COMPETITOR)):
+        for kind, pool in (
+            ("quote", vocab.QUOTES),
+            ("market", vocab.MARKET),
+            ("outlook", vocab.OUTLOOK),
+            ("macro", vocab.MACRO),
+            ("competitor", vocab.COMPETITOR),
+        ):
             for polarity, templates in pool.items():
                 compile_pool(f"{kind}:{polarity}", templates)
 
 
 # --- articles ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Site:
@@ -465,8 +832,10 @@ class Site:
     dated_url: bool
 
 
-SITES = tuple(Site(i, name, domain, vendor, timezone(timedelta(minutes=offset)), curly, dated)
-              for i, (name, domain, vendor, offset, curly, dated) in enumerate(vocab.SITES))
+SITES = tuple(
+    Site(i, name, domain, vendor, timezone(timedelta(minutes=offset)), curly, dated)
+    for i, (name, domain, vendor, offset, curly, dated) in enumerate(vocab.SITES)
+)
 
 
 @dataclass
@@ -475,7 +844,7 @@ class Story:
 
     story_no: int
     title: str
-    text: str                      # paragraphs separated by a blank line, footer excluded
+    text: str  # paragraphs separated by a blank line, footer excluded
     footer: Optional[str]
     author: str
     companies: Tuple[Company, ...]
@@ -508,8 +877,17 @@ def _cumulative(pairs) -> Tuple[Tuple, List[float]]:
 
 
 _EVENT_NAMES = {polarity: tuple(events) for polarity, events in vocab.EVENTS.items()}
-_PARAGRAPH_KINDS = _cumulative((("detail", 0.22), ("quote", 0.14), ("market", 0.09), ("outlook", 0.13),
-                                ("background", 0.14), ("macro", 0.14), ("competitor", 0.14)))
+_PARAGRAPH_KINDS = _cumulative(
+    (
+        ("detail", 0.22),
+        ("quote", 0.14),
+        ("market", 0.09),
+        ("outlook", 0.13),
+        ("background", 0.14),
+        ("macro", 0.14),
+        ("competitor", 0.14),
+    )
+)
 _SENTENCE_MIX = {polarity: _cumulative(mix) for polarity, mix in SENTENCE_MIX.items()}
 
 
@@ -571,19 +949,37 @@ class StoryMaker:
         slots.other_names = tuple(o.name for o in others) or (main.name,)
         slots.other_possessives = tuple(o.possessive for o in others) or (main.possessive,)
         slots.country_forms = country.forms
-        slots.money, slots.money_small, slots.eps = pools.money[currency], pools.money_small[currency], pools.eps[currency]
+        slots.money, slots.money_small, slots.eps = (
+            pools.money[currency],
+            pools.money_small[currency],
+            pools.eps[currency],
+        )
         first = _pick(r, main.first_forms) if (main.requires_context or r() < profile.legal_first_share) else main.name
         if main.ticker and (main.requires_context or r() < profile.ticker_share):
             first = f"{first} ({main.ticker})" if not main.cashtag or r() < 0.7 else f"{first} ({main.cashtag})"
         weekday = vocab.WEEKDAYS[local.weekday()]
-        slots.update({
-            "C1": first, "Cn": main.name, "N": noun, "PROD": _pick(r, prods), "UNIT": unit,
-            "XD": country.demonym, "CITY": country.capital, "DAY": "on " + weekday, "WD": weekday,
-            "Q": vocab.QUARTERS[quarter] + "-quarter", "QN": vocab.QUARTERS[quarter] + " quarter",
-            "YEAR": str(local.year), "NYEAR": str(local.year + 1), "CEO": ceo, "CEOm": ceo_m,
-            "TRADE": EXCHANGE_CITY.get(exchange, "New York"), "IDX": EXCHANGE_INDEX.get(exchange, "the wider market"),
-            "PERSON": _pick(r, pools.people)[0],
-        })
+        slots.update(
+            {
+                "C1": first,
+                "Cn": main.name,
+                "N": noun,
+                "PROD": _pick(r, prods),
+                "UNIT": unit,
+                "XD": country.demonym,
+                "CITY": country.capital,
+                "DAY": "on " + weekday,
+                "WD": weekday,
+                "Q": vocab.QUARTERS[quarter] + "-quarter",
+                "QN": vocab.QUARTERS[quarter] + " quarter",
+                "YEAR": str(local.year),
+                "NYEAR": str(local.year + 1),
+                "CEO": ceo,
+                "CEOm": ceo_m,
+                "TRADE": EXCHANGE_CITY.get(exchange, "New York"),
+                "IDX": EXCHANGE_INDEX.get(exchange, "the wider market"),
+                "PERSON": _pick(r, pools.people)[0],
+            }
+        )
 
         bank, steps = self.bank.pools, self.bank.steps
         leads = bank["lead:" + event_name]
@@ -647,11 +1043,26 @@ class StoryMaker:
         footer = None
         if r() < 0.3:
             footer = _pick(r, vocab.ORIGINAL_FOOTERS).format(
-                rep=_pick(r, pools.people)[0], ed=_pick(r, pools.people)[0], ed2=_pick(r, pools.people)[0],
-                city=country.capital, domain=site.domain, site=site.name)
+                rep=_pick(r, pools.people)[0],
+                ed=_pick(r, pools.people)[0],
+                ed2=_pick(r, pools.people)[0],
+                city=country.capital,
+                domain=site.domain,
+                site=site.name,
+            )
         author = _pick(r, pools.people)[0]
-        return Story(story_no, title[0].upper() + title[1:], text, footer, author, (main, *others), country,
-                     polarity, event_name, section)
+        return Story(
+            story_no,
+            title[0].upper() + title[1:],
+            text,
+            footer,
+            author,
+            (main, *others),
+            country,
+            polarity,
+            event_name,
+            section,
+        )
 
 
 def syndicate(story: Story, original_published: datetime, original_site: Site, rng: random.Random) -> Story:
@@ -682,8 +1093,18 @@ def syndicate(story: Story, original_published: datetime, original_site: Site, r
         footer = f"This story was syndicated from {original_site.name}. {footer}"
     u = r()
     title = story.title if u < 0.65 else (f"UPDATE 1-{story.title}" if u < 0.85 else f"{story.title} | {wire}")
-    return Story(story.story_no, title, "\n\n".join(paragraphs), footer, f"{wire} staff", story.companies,
-                 story.country, story.polarity, story.event, story.section)
+    return Story(
+        story.story_no,
+        title,
+        "\n\n".join(paragraphs),
+        footer,
+        f"{wire} staff",
+        story.companies,
+        story.country,
+        story.polarity,
+        story.event,
+        story.section,
+    )
 
 
 _CURLY_DOUBLE = re.compile(r'"([^"\n]*)"')
@@ -717,8 +1138,9 @@ WEEKDAY_VOLUME = (1.0, 1.05, 1.05, 1.0, 0.9, 0.35, 0.3)
 
 def day_counts(n: int, start: date, days: int, rng: random.Random) -> List[int]:
     """Articles per day: weekday-shaped volume with day-to-day noise; sums to ``n`` exactly."""
-    weights = [WEEKDAY_VOLUME[(start + timedelta(days=d)).weekday()] * math.exp(rng.gauss(0, 0.15))
-               for d in range(days)]
+    weights = [
+        WEEKDAY_VOLUME[(start + timedelta(days=d)).weekday()] * math.exp(rng.gauss(0, 0.15)) for d in range(days)
+    ]
     total = sum(weights)
     raw = [n * w / total for w in weights]
     counts = [int(x) for x in raw]

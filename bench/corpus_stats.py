@@ -56,7 +56,8 @@ _ABBREVIATIONS = frozenset(
     "Mr Mrs Ms Messrs Dr Prof Sen Rep Gov Gen Lt Col Capt Adm Rev St Jr Sr No Nos vs approx est "
     "Inc Corp Co Cos Ltd Bros Mfg Intl Assn Dept Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec "
     "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Ky La Md Mass Mich Minn Miss Mo Mont Neb Nev "
-    "Okla Ore Pa Penn Tenn Tex Va Vt Wash Wis Wyo".split())
+    "Okla Ore Pa Penn Tenn Tex Va Vt Wash Wis Wyo".split()
+)
 _CUT = re.compile(r"(?<=[.!?])([\"'\u201d\u2019)\]]*)\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?\.?")
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -70,7 +71,7 @@ def split_sentences(text: str) -> List[str]:
         paragraph = " ".join(paragraph.split())
         start = 0
         for cut in _CUT.finditer(paragraph):
-            head = paragraph[start:cut.end(1)]
+            head = paragraph[start : cut.end(1)]
             words = head.split()
             last = words[-1].rstrip(_CLOSERS) if words else ""
             if last.endswith(".") and (last[:-1] in _ABBREVIATIONS or _INITIALISM.fullmatch(last)):
@@ -85,14 +86,18 @@ def split_sentences(text: str) -> List[str]:
 
 # --- company mentions --------------------------------------------------------------------------
 
-_LEGAL_FORM = (r"(?:Inc|Incorporated|Corp|Corporation|Co|Cos|Company|Ltd|Limited|Plc|PLC|plc|AG|SA|S\.A|NV|"
-               r"N\.V|SE|ASA|AB|Oyj|SpA|GmbH|LP|L\.P|LLC|Bancorp|Group|Holdings?)")
+_LEGAL_FORM = (
+    r"(?:Inc|Incorporated|Corp|Corporation|Co|Cos|Company|Ltd|Limited|Plc|PLC|plc|AG|SA|S\.A|NV|"
+    r"N\.V|SE|ASA|AB|Oyj|SpA|GmbH|LP|L\.P|LLC|Bancorp|Group|Holdings?)"
+)
 _NAME_WORD = r"(?:[A-Z][\w&'\-]*|&)"
 _COMPANY = re.compile(
-    rf"\b((?:{_NAME_WORD} ){{1,4}}?){_LEGAL_FORM}\b\.?"          # Texaco Inc, National Westminster Bank Plc
-    rf"|\b((?:{_NAME_WORD} ){{0,3}}{_NAME_WORD}) \((?:[A-Z]+: ?[A-Z0-9.]+|\$[A-Z]+)\)")  # Tesla (NASDAQ: TSLA)
-_NOT_NAME_START = frozenset("The A An In Its Their His Her Shares But And Of At On For By To From As "
-                            "Analysts Rival Unit Units".split())
+    rf"\b((?:{_NAME_WORD} ){{1,4}}?){_LEGAL_FORM}\b\.?"  # Texaco Inc, National Westminster Bank Plc
+    rf"|\b((?:{_NAME_WORD} ){{0,3}}{_NAME_WORD}) \((?:[A-Z]+: ?[A-Z0-9.]+|\$[A-Z]+)\)"
+)  # Tesla (NASDAQ: TSLA)
+_NOT_NAME_START = frozenset(
+    "The A An In Its Their His Her Shares But And Of At On For By To From As Analysts Rival Unit Units".split()
+)
 
 
 def company_names(text: str) -> List[str]:
@@ -116,6 +121,7 @@ def sentence_mentions(sentences: Sequence[str], names: Sequence[str]) -> List[in
 
 
 # --- statistics --------------------------------------------------------------------------------
+
 
 def _quantile(sorted_values: Sequence[float], q: float) -> float:
     """Nearest-rank quantile of sorted values."""
@@ -147,13 +153,20 @@ def corpus_stats(bodies: Iterable[str]) -> Dict[str, object]:
     return {
         "articles": n,
         "sentences": s,
-        "sentences_per_article": {"median": statistics.median(per_article),
-                                  "mean": round(s / n, 2),
-                                  "p10": _quantile(per_article, 0.1), "p90": _quantile(per_article, 0.9)},
-        "words_per_article": {"median": statistics.median(words_per_article),
-                              "mean": round(sum(words_per_article) / n, 1)},
-        "words_per_sentence": {"median": statistics.median(words_per_sentence),
-                               "mean": round(sum(words_per_sentence) / s, 2)},
+        "sentences_per_article": {
+            "median": statistics.median(per_article),
+            "mean": round(s / n, 2),
+            "p10": _quantile(per_article, 0.1),
+            "p90": _quantile(per_article, 0.9),
+        },
+        "words_per_article": {
+            "median": statistics.median(words_per_article),
+            "mean": round(sum(words_per_article) / n, 1),
+        },
+        "words_per_sentence": {
+            "median": statistics.median(words_per_sentence),
+            "mean": round(sum(words_per_sentence) / s, 2),
+        },
         "company_mentions_per_sentence": round(mentions_total / s, 4),
         "company_mentions_per_article": round(mentions_total / n, 3),
         "share_of_sentences_with_company": round(with_company / s, 4),
@@ -163,11 +176,13 @@ def corpus_stats(bodies: Iterable[str]) -> Dict[str, object]:
 # Reuters-21578 by this measure (python -m bench.corpus_stats, 2026-12-07), so that a machine
 # without ../shared still knows what the calibrated profile aims at.
 REUTERS_21578 = {
-    "articles": 19043, "sentences": 124762,
+    "articles": 19043,
+    "sentences": 124762,
     "sentences_per_article": {"median": 5, "mean": 6.55, "p10": 2, "p90": 13},
     "words_per_article": {"median": 88, "mean": 133.8},
     "words_per_sentence": {"median": 20.0, "mean": 20.43},
-    "company_mentions_per_sentence": 0.2514, "company_mentions_per_article": 1.647,
+    "company_mentions_per_sentence": 0.2514,
+    "company_mentions_per_article": 1.647,
     "share_of_sentences_with_company": 0.172,
 }
 # How close the calibrated profile must come to those figures (relative error). The share of
@@ -183,8 +198,11 @@ TOLERANCES = {
 }
 
 
-def off_target(stats: Mapping[str, object], targets: Mapping[str, object] = REUTERS_21578,
-               tolerances: Mapping[Sequence[str], float] = TOLERANCES) -> Dict[str, Dict[str, float]]:
+def off_target(
+    stats: Mapping[str, object],
+    targets: Mapping[str, object] = REUTERS_21578,
+    tolerances: Mapping[Sequence[str], float] = TOLERANCES,
+) -> Dict[str, Dict[str, float]]:
     """The figures of ``stats`` further from ``targets`` than their tolerance (empty: on target)."""
     out = {}
     for path, tolerance in tolerances.items():
@@ -301,8 +319,9 @@ def corpus_bodies(corpus: Path, limit: Optional[int] = None) -> Iterator[str]:
                     return
 
 
-def compare(reuters: Optional[Path], profiles: Sequence[str], sample: int, seed: int,
-            corpus: Optional[Path] = None) -> Dict[str, Dict[str, object]]:
+def compare(
+    reuters: Optional[Path], profiles: Sequence[str], sample: int, seed: int, corpus: Optional[Path] = None
+) -> Dict[str, Dict[str, object]]:
     """Figures of Reuters (when present), each profile's sample and a written corpus."""
     columns: Dict[str, Dict[str, object]] = {}
     if reuters is not None:
@@ -323,8 +342,11 @@ def compare(reuters: Optional[Path], profiles: Sequence[str], sample: int, seed:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from bench.corpus import PROFILES
 
-    p = argparse.ArgumentParser(prog="python -m bench.corpus_stats", description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.corpus_stats",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     p.add_argument("--reuters", type=Path, default=DEFAULT_REUTERS, help="Reuters-21578 folder (reut2-*.sgm)")
     p.add_argument("--profiles", default=",".join(PROFILES), help="generator profiles to sample")
     p.add_argument("--sample", type=int, default=2000, help="articles per profile (and from --corpus)")

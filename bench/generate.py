@@ -42,10 +42,33 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bench import vocab
-from bench.corpus import (DEFAULT_PROFILE, MAX_WORDS, PROFILES, SITES, Gazetteer, Site, Story, StoryMaker,
-                          article_url, day_counts, render_body, seconds_of_day, slugify, syndicate)
-from bench.writers import (FormatStats, HtmlSink, JsonlSink, TruthSink, WarcSink, html_page, iso_local,
-                           jsonl_record, rfc822_local)
+from bench.corpus import (
+    DEFAULT_PROFILE,
+    MAX_WORDS,
+    PROFILES,
+    SITES,
+    Gazetteer,
+    Site,
+    Story,
+    StoryMaker,
+    article_url,
+    day_counts,
+    render_body,
+    seconds_of_day,
+    slugify,
+    syndicate,
+)
+from bench.writers import (
+    FormatStats,
+    HtmlSink,
+    JsonlSink,
+    TruthSink,
+    WarcSink,
+    html_page,
+    iso_local,
+    jsonl_record,
+    rfc822_local,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ("jsonl", "html", "warc")
@@ -90,8 +113,10 @@ class Config:
 
     def format_shares(self) -> List[Tuple[str, float]]:
         """(format, share of articles) for the selected formats; JSONL takes the remainder."""
-        shares = {"html": self.html_share if "html" in self.formats else 0.0,
-                  "warc": self.warc_share if "warc" in self.formats else 0.0}
+        shares = {
+            "html": self.html_share if "html" in self.formats else 0.0,
+            "warc": self.warc_share if "warc" in self.formats else 0.0,
+        }
         if "jsonl" in self.formats:
             shares["jsonl"] = max(0.0, 1.0 - shares["html"] - shares["warc"])
         total = sum(shares.values())
@@ -203,15 +228,31 @@ class Generator:
         else:
             page = self.page(story, site, body, url, published)
             if fmt == "html":
-                path, number = self.html.write(f"html/dt={published:%Y-%m-%d}/{slugify(story.title, 60)}-{uid}.html", page)
+                path, number = self.html.write(
+                    f"html/dt={published:%Y-%m-%d}/{slugify(story.title, 60)}-{uid}.html", page
+                )
             else:
                 fetched = published + timedelta(minutes=5 + int(self.rng.random() * 600))
                 path, number = self.warc.write(url, fetched, page, "text/html; charset=utf-8", slot)
         main = story.companies[0]
-        self.truth.stories.writerow([
-            url, story.story_id, int(is_copy), fmt, path, number, published.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            site.name, main.id, "|".join(c.id for c in story.companies), story.country.iso2, story.polarity,
-            story.event, words])
+        self.truth.stories.writerow(
+            [
+                url,
+                story.story_id,
+                int(is_copy),
+                fmt,
+                path,
+                number,
+                published.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                site.name,
+                main.id,
+                "|".join(c.id for c in story.companies),
+                story.country.iso2,
+                story.polarity,
+                story.event,
+                words,
+            ]
+        )
         self.good_by_format[fmt] += 1
         self.word_hist[min(words, len(self.word_hist) - 1)] += 1
         self.companies_seen.update(c.id for c in story.companies)
@@ -222,17 +263,20 @@ class Generator:
 
     def page(self, story: Story, site: Site, body: str, url: str, published: datetime) -> bytes:
         r = self.rng.random
-        related = [self.maker.gaz.companies.pick(r).name + " " + t for t in
-                   ("shares in focus", "results preview", "what analysts say")]
-        return html_page(story.title, body, url, iso_local(published, site.tz), site.name, story.author,
-                         story.section, related)
+        related = [
+            self.maker.gaz.companies.pick(r).name + " " + t
+            for t in ("shares in focus", "results preview", "what analysts say")
+        ]
+        return html_page(
+            story.title, body, url, iso_local(published, site.tz), site.name, story.author, story.section, related
+        )
 
     # --- bad records -------------------------------------------------------------------------
 
     def bad_record(self, slot: int, published: datetime) -> None:
         r = self.rng.random
         u = r()
-        for kind, reason, weight, fmt in self.bad_kinds:
+        for kind, reason, weight, fmt in self.bad_kinds:  # noqa: B007 - the entry picked is used after the loop
             u -= weight
             if u < 0:
                 break
@@ -301,10 +345,17 @@ class Generator:
             "iso_weeks": len(self.weeks_seen),
             "first_published": self.first.strftime("%Y-%m-%dT%H:%M:%SZ") if self.first else None,
             "last_published": self.last.strftime("%Y-%m-%dT%H:%M:%SZ") if self.last else None,
-            "settings": {"formats": list(cfg.formats), "bad_share": cfg.bad_share,
-                         "syndicated_share": cfg.syndicated_share, "html_share": cfg.html_share,
-                         "warc_share": cfg.warc_share, "start": cfg.start.isoformat(), "weeks": cfg.weeks,
-                         "jsonl_lines": cfg.jsonl_lines, "warc_records": cfg.warc_records},
+            "settings": {
+                "formats": list(cfg.formats),
+                "bad_share": cfg.bad_share,
+                "syndicated_share": cfg.syndicated_share,
+                "html_share": cfg.html_share,
+                "warc_share": cfg.warc_share,
+                "start": cfg.start.isoformat(),
+                "weeks": cfg.weeks,
+                "jsonl_lines": cfg.jsonl_lines,
+                "warc_records": cfg.warc_records,
+            },
             "command": "python -m bench.generate " + " ".join(argv),
             # the only fields that differ between two runs with one seed (TIMING_FIELDS):
             "seconds": round(seconds, 2),
@@ -354,14 +405,21 @@ def word_stats(hist: List[int]) -> dict:
 
 
 def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool, bool]:
-    p = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.generate",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     p.add_argument("--articles", type=int, required=True, help="records to write (good, copies and bad)")
     p.add_argument("--out", type=Path, required=True, help="output folder (must be empty or absent)")
     p.add_argument("--seed", type=int, default=42, help="same seed, same bytes")
     p.add_argument("--formats", default="jsonl,html,warc", help="comma-separated subset of jsonl,html,warc")
-    p.add_argument("--bad-share", type=float, default=0.02,
-                   help="share of records that are bad (written into JSONL and WARC files only)")
+    p.add_argument(
+        "--bad-share",
+        type=float,
+        default=0.02,
+        help="share of records that are bad (written into JSONL and WARC files only)",
+    )
     p.add_argument("--syndicated-share", type=float, default=0.15, help="share of good articles that are copies")
     p.add_argument("--html-share", type=float, default=0.05, help="share of articles written as HTML pages")
     p.add_argument("--warc-share", type=float, default=0.05, help="share of articles written into WARC files")
@@ -369,17 +427,32 @@ def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool, bool]:
     p.add_argument("--weeks", type=int, default=26, help="publication period in weeks")
     p.add_argument("--jsonl-lines", type=int, default=5000, help="lines per JSONL file at most")
     p.add_argument("--warc-records", type=int, default=1000, help="responses per WARC file at most")
-    p.add_argument("--gazetteer", type=Path, default=ROOT / "conf" / "gazetteer",
-                   help="folder with companies.csv and countries.csv")
+    p.add_argument(
+        "--gazetteer",
+        type=Path,
+        default=ROOT / "conf" / "gazetteer",
+        help="folder with companies.csv and countries.csv",
+    )
     p.add_argument("--flood-company", help="company id (conf/gazetteer) whose stories are copied most")
-    p.add_argument("--flood-share", type=float, default=0.0,
-                   help="with --flood-company: share of copies that copy that company's recent stories")
-    p.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE,
-                   help="article shape: 'calibrated' is fitted to Reuters-21578 (bench.corpus_stats); "
-                        "'legacy' is the generator before issue #17 (42 sentences an article)")
-    p.add_argument("--stats", action="store_true",
-                   help="also print the corpus statistics of the written corpus beside Reuters-21578's "
-                        "(bench.corpus_stats), and keep them in _truth/corpus_stats.json")
+    p.add_argument(
+        "--flood-share",
+        type=float,
+        default=0.0,
+        help="with --flood-company: share of copies that copy that company's recent stories",
+    )
+    p.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default=DEFAULT_PROFILE,
+        help="article shape: 'calibrated' is fitted to Reuters-21578 (bench.corpus_stats); "
+        "'legacy' is the generator before issue #17 (42 sentences an article)",
+    )
+    p.add_argument(
+        "--stats",
+        action="store_true",
+        help="also print the corpus statistics of the written corpus beside Reuters-21578's "
+        "(bench.corpus_stats), and keep them in _truth/corpus_stats.json",
+    )
     p.add_argument("--force", action="store_true", help="replace --out when it holds an earlier generated corpus")
     p.add_argument("--quiet", action="store_true", help="print no summary (it is in _truth/summary.json)")
     a = p.parse_args(argv)
@@ -392,11 +465,24 @@ def parse_args(argv: Sequence[str]) -> Tuple[Config, bool, bool, bool]:
             p.error(f"--{name.replace('_', '-')} must be in [0, 1)")
     if a.articles < 1 or a.weeks < 1 or a.jsonl_lines < 1 or a.warc_records < 1:
         p.error("--articles, --weeks, --jsonl-lines and --warc-records must be positive")
-    cfg = Config(articles=a.articles, out=a.out, seed=a.seed, formats=formats, bad_share=a.bad_share,
-                 syndicated_share=a.syndicated_share, html_share=a.html_share, warc_share=a.warc_share,
-                 start=a.start, weeks=a.weeks, jsonl_lines=a.jsonl_lines, warc_records=a.warc_records,
-                 gazetteer=a.gazetteer, flood_company=a.flood_company, flood_share=a.flood_share,
-                 profile=a.profile)
+    cfg = Config(
+        articles=a.articles,
+        out=a.out,
+        seed=a.seed,
+        formats=formats,
+        bad_share=a.bad_share,
+        syndicated_share=a.syndicated_share,
+        html_share=a.html_share,
+        warc_share=a.warc_share,
+        start=a.start,
+        weeks=a.weeks,
+        jsonl_lines=a.jsonl_lines,
+        warc_records=a.warc_records,
+        gazetteer=a.gazetteer,
+        flood_company=a.flood_company,
+        flood_share=a.flood_share,
+        profile=a.profile,
+    )
     return cfg, a.force, a.quiet, a.stats
 
 
@@ -424,23 +510,33 @@ def generate(cfg: Config, argv: Sequence[str] = ()) -> dict:
 
 
 def print_summary(s: dict, out: Path) -> None:
-    print(f"corpus written to {out} in {s['seconds']:.1f} s: {s['records_per_second']:,.0f} records/s "
-          f"({s['cpu_seconds']:.1f} s CPU, {s['records_per_cpu_second']:,.0f} records per CPU second)")
+    print(
+        f"corpus written to {out} in {s['seconds']:.1f} s: {s['records_per_second']:,.0f} records/s "
+        f"({s['cpu_seconds']:.1f} s CPU, {s['records_per_cpu_second']:,.0f} records per CPU second)"
+    )
     print(f"  profile          {s.get('profile', 'legacy'):>10}")
     print(f"  records          {s['records']:>10,}")
-    print(f"  good articles    {s['good_articles']:>10,}  (originals {s['originals']:,}, "
-          f"syndicated copies {s['syndicated_copies']:,} = {s['syndicated_share_of_good']:.1%})")
+    print(
+        f"  good articles    {s['good_articles']:>10,}  (originals {s['originals']:,}, "
+        f"syndicated copies {s['syndicated_copies']:,} = {s['syndicated_share_of_good']:.1%})"
+    )
     print(f"  bad records      {s['bad_records']:>10,}  {s['bad_by_reason']}")
     for fmt in FORMATS:
         if fmt in s["files_by_format"]:
-            print(f"  {fmt:<6} {s['records_by_format'].get(fmt, 0):>10,} records in {s['files_by_format'][fmt]:>7,} files, "
-                  f"{s['bytes_by_format'].get(fmt, 0) / 1e6:>9.1f} MB")
+            print(
+                f"  {fmt:<6} {s['records_by_format'].get(fmt, 0):>10,} records in {s['files_by_format'][fmt]:>7,} files, "
+                f"{s['bytes_by_format'].get(fmt, 0) / 1e6:>9.1f} MB"
+            )
     print(f"  total            {s['mb_written']:>10,.1f} MB")
     w = s["words"]
     if w:
-        print(f"  words/article    median {w['median']}, mean {w['mean']}, p90 {w['p90']}, p99 {w['p99']}, max {w['max']}")
-    print(f"  {s['companies_mentioned']} companies, {s['iso_weeks']} ISO weeks "
-          f"({s['first_published']} .. {s['last_published']})")
+        print(
+            f"  words/article    median {w['median']}, mean {w['mean']}, p90 {w['p90']}, p99 {w['p99']}, max {w['max']}"
+        )
+    print(
+        f"  {s['companies_mentioned']} companies, {s['iso_weeks']} ISO weeks "
+        f"({s['first_published']} .. {s['last_published']})"
+    )
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

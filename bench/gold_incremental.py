@@ -56,8 +56,11 @@ LATE_ARTICLE = {
 def gold_rows(spark: SparkSession, settings: Settings) -> Dict[str, DataFrame]:
     """Every gold table, checkpointed (gold rows carry no run ids or run times)."""
     root = settings.lakehouse_root()
-    return {table.name: io.read(spark, root, table).localCheckpoint()
-            for table in GOLD_TABLES if io.exists(spark, root, table)}
+    return {
+        table.name: io.read(spark, root, table).localCheckpoint()
+        for table in GOLD_TABLES
+        if io.exists(spark, root, table)
+    }
 
 
 def differing_rows(left: DataFrame, right: DataFrame) -> int:
@@ -71,11 +74,21 @@ def timed_aggregate(spark: SparkSession, settings: Settings, full_refresh: bool)
 
 
 def run(work_dir: Path, lakehouse: Optional[Path]) -> Dict[str, object]:
-    base = {"paths.models": str(ROOT / "models"), "paths.gazetteer": str(ROOT / "conf" / "gazetteer"),
-            "spark.master": "local[2]", "aggregate.charts_dir": ""}
+    base = {
+        "paths.models": str(ROOT / "models"),
+        "paths.gazetteer": str(ROOT / "conf" / "gazetteer"),
+        "spark.master": "local[2]",
+        "aggregate.charts_dir": "",
+    }
     conf = str(ROOT / "conf" / "local.yaml")
-    settings = load_settings(conf, {**base, "paths.lakehouse": str(lakehouse or work_dir / "lake"),
-                                    "paths.input": str(ROOT / "data" / "sample_corpus")})
+    settings = load_settings(
+        conf,
+        {
+            **base,
+            "paths.lakehouse": str(lakehouse or work_dir / "lake"),
+            "paths.input": str(ROOT / "data" / "sample_corpus"),
+        },
+    )
     spark = build_spark(settings.spark)
     # An existing lakehouse gets one aggregate run first (nothing to do when gold is current; a
     # rebuild when it was written by an older gold layout), so the timed run is incremental.
@@ -85,24 +98,27 @@ def run(work_dir: Path, lakehouse: Optional[Path]) -> Dict[str, object]:
     late = work_dir / "late" / "dt=2024-05-14"
     late.mkdir(parents=True)
     (late / "articles.jsonl").write_text(json.dumps(LATE_ARTICLE) + "\n", encoding="utf-8")
-    settings = load_settings(conf, {**base, "paths.lakehouse": settings.paths.lakehouse,
-                                    "paths.input": str(work_dir / "late")})
+    settings = load_settings(
+        conf, {**base, "paths.lakehouse": settings.paths.lakehouse, "paths.input": str(work_dir / "late")}
+    )
     ingest = run_stage(spark, settings, "ingest").counts
     enrich = run_stage(spark, settings, "enrich").figures()
 
     root = settings.lakehouse_root()
-    before = io.read(spark, root, GOLD_SENTIMENT_WEEKLY, empty_if_missing=False) \
-        .select("week_start").distinct().count()
+    before = io.read(spark, root, GOLD_SENTIMENT_WEEKLY, empty_if_missing=False).select("week_start").distinct().count()
     incremental = timed_aggregate(spark, settings, full_refresh=False)
     after_incremental = gold_rows(spark, settings)
     full = timed_aggregate(spark, settings, full_refresh=True)
     after_full = gold_rows(spark, settings)
     differences = {name: differing_rows(after_incremental[name], after_full[name]) for name in after_full}
-    late_week = (io.read(spark, root, GOLD_SENTIMENT_WEEKLY, empty_if_missing=False)
-                 .filter(F.col("company") == "Siemens")
-                 .filter(F.col("week_start") == F.lit("2024-03-18").cast("date"))
-                 .select("company", "country", "iso_year", "iso_week", "articles", "mentions", "mean_score")
-                 .orderBy("country").collect())
+    late_week = (
+        io.read(spark, root, GOLD_SENTIMENT_WEEKLY, empty_if_missing=False)
+        .filter(F.col("company") == "Siemens")
+        .filter(F.col("week_start") == F.lit("2024-03-18").cast("date"))
+        .select("company", "country", "iso_year", "iso_week", "articles", "mentions", "mean_score")
+        .orderBy("country")
+        .collect()
+    )
     spark.stop()
     return {
         "late_article": {"published": LATE_ARTICLE["published"], "ingest": ingest, "enrich": enrich},
@@ -118,8 +134,10 @@ def run(work_dir: Path, lakehouse: Optional[Path]) -> Dict[str, object]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lakehouse", help="an existing lakehouse with silver and gold built (default: the "
-                        "sample corpus in a scratch lakehouse)")
+    parser.add_argument(
+        "--lakehouse",
+        help="an existing lakehouse with silver and gold built (default: the sample corpus in a scratch lakehouse)",
+    )
     parser.add_argument("--work-dir", help="scratch folder (default: a new temporary folder, removed after)")
     parser.add_argument("--json", help="also write the result document here")
     args = parser.parse_args(argv)

@@ -162,7 +162,7 @@ def cycle_through(adjacency: Dict[str, Set[str]], component: Sequence[str]) -> L
 
 
 def _short(module: str) -> str:
-    return module[len(PACKAGE) + 1:] if module.startswith(PACKAGE + ".") else module
+    return module[len(PACKAGE) + 1 :] if module.startswith(PACKAGE + ".") else module
 
 
 def edge_lines(edges: Sequence[Import]) -> List[str]:
@@ -193,8 +193,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("\n".join(edge_lines(edges)))
         print(f"# cycles: {len(found)}")
         for component in found:
-            print(f"# {', '.join(map(_short, component))}: e.g. "
-                  + " -> ".join(map(_short, cycle_through(modules, component))))
+            print(
+                f"# {', '.join(map(_short, component))}: e.g. "
+                + " -> ".join(map(_short, cycle_through(modules, component)))
+            )
     return 1 if found else 0
 
 

@@ -84,6 +84,7 @@ class PeakTracker:
 
 def combine(probes: List[Probe]) -> Probe:
     """One probe whose reading merges several (a failing probe contributes nothing)."""
+
     def read() -> Dict[str, float]:
         merged: Dict[str, float] = {}
         for probe in probes:
@@ -92,6 +93,7 @@ def combine(probes: List[Probe]) -> Probe:
             except Exception:  # a process that just exited, a JVM shutting down
                 continue
         return merged
+
     return read
 
 

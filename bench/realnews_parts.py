@@ -42,7 +42,9 @@ def figures(scored: DataFrame) -> Dict[str, object]:
         .orderBy("phenomenon")
         .collect()
     )
-    out["accuracy_by_phenomenon"] = {r["phenomenon"]: {"n": r["n"], "accuracy": round(r["acc"], 3)} for r in by_phenomenon}
+    out["accuracy_by_phenomenon"] = {
+        r["phenomenon"]: {"n": r["n"], "accuracy": round(r["acc"], 3)} for r in by_phenomenon
+    }
     seed = scored.filter(F.col("text").startswith(SEED_SENTENCE) & (F.col("entity") == "Tesla"))
     out["seed_lifted_restrictions_tesla"] = [
         {"label": r["label"], "predicted": r["sentiment_label"], "score": round(r["sentiment_score"], 3)}
@@ -52,8 +54,8 @@ def figures(scored: DataFrame) -> Dict[str, object]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from newslake.json_stdout import stdout_kept_for_result
     from newslake.config import load_settings
+    from newslake.json_stdout import stdout_kept_for_result
     from newslake.nlp.sentiment import ModelNotBuiltError, load_sentiment_model
     from newslake.spark import build_spark
     from newslake.training import datasets
@@ -63,7 +65,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--conf", default="conf/local.yaml")
     parser.add_argument("--model", default="fast", choices=sorted(MODEL_TIERS))
     parser.add_argument("--path", default="tests/data/labeled/realnews_entity.jsonl")
-    parser.add_argument("--data-dir", default=None, help="the shared data (default: $NEWSLAKE_SHARED_DATA or ../shared/data)")
+    parser.add_argument(
+        "--data-dir", default=None, help="the shared data (default: $NEWSLAKE_SHARED_DATA or ../shared/data)"
+    )
     args = parser.parse_args(argv)
     settings = load_settings(args.conf)
     try:

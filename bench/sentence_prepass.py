@@ -26,8 +26,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def module_at(revision: str) -> types.ModuleType:
     """``newslake.nlp.sentences`` as of ``revision``, loaded as a separate module."""
-    source = subprocess.run(["git", "show", f"{revision}:lib/newslake/nlp/sentences.py"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout
+    source = subprocess.run(
+        ["git", "show", f"{revision}:lib/newslake/nlp/sentences.py"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     module = types.ModuleType(f"sentences_{revision}")
     exec(compile(source, f"{revision}:sentences.py", "exec"), module.__dict__)
     return module
@@ -39,8 +44,9 @@ def _jvm_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(spark, corpus: str, versions: Dict[str, types.ModuleType], articles: Optional[int],
-            rounds: int) -> Dict[str, object]:
+def measure(
+    spark, corpus: str, versions: Dict[str, types.ModuleType], articles: Optional[int], rounds: int
+) -> Dict[str, object]:
     from pyspark.sql import functions as F
 
     pid = spark._jvm.java.lang.ProcessHandle.current().pid()
@@ -62,7 +68,7 @@ def measure(spark, corpus: str, versions: Dict[str, types.ModuleType], articles:
     names = list(versions)
     for i in range(rounds):
         runs["cached read"].append(timed(bodies))
-        for name in (names if i % 2 == 0 else names[::-1]):
+        for name in names if i % 2 == 0 else names[::-1]:
             runs[name].append(timed(bodies.select(versions[name].sentence_marked_text(F.col("text")))))
     read_wall = min(w for w, _ in runs["cached read"])
     read_cpu = min(c for _, c in runs["cached read"])
@@ -70,9 +76,13 @@ def measure(spark, corpus: str, versions: Dict[str, types.ModuleType], articles:
     for name in names:
         walls = sorted(w - read_wall for w, _ in runs[name])
         cpus = sorted(c - read_cpu for _, c in runs[name])
-        summary[name] = {"rules": len(versions[name]._rules()), "cpu_s_best": round(cpus[0], 2),
-                         "cpu_s_median": round(cpus[len(cpus) // 2], 2), "wall_s_best": round(walls[0], 2),
-                         "wall_s_median": round(walls[len(walls) // 2], 2)}
+        summary[name] = {
+            "rules": len(versions[name]._rules()),
+            "cpu_s_best": round(cpus[0], 2),
+            "cpu_s_median": round(cpus[len(cpus) // 2], 2),
+            "wall_s_best": round(walls[0], 2),
+            "wall_s_median": round(walls[len(walls) // 2], 2),
+        }
     bodies.unpersist()
     return {"articles": count, "characters": chars, "rounds": rounds, "versions": summary}
 
@@ -90,19 +100,30 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from newslake.nlp import sentences
     from newslake.spark import build_spark
 
-    settings = load_settings(os.path.join(ROOT, "conf", "local.yaml"),
-                             {"spark.master": args.master, "spark.extra": {"spark.ui.showConsoleProgress": "false"}})
+    settings = load_settings(
+        os.path.join(ROOT, "conf", "local.yaml"),
+        {"spark.master": args.master, "spark.extra": {"spark.ui.showConsoleProgress": "false"}},
+    )
     spark = build_spark(settings.spark, app_name="newslake-bench-sentence-prepass")
     try:
-        result = measure(spark, args.corpus, {f"baseline {args.baseline_rev}": module_at(args.baseline_rev),
-                                              "working tree": sentences}, args.articles, args.rounds)
+        result = measure(
+            spark,
+            args.corpus,
+            {f"baseline {args.baseline_rev}": module_at(args.baseline_rev), "working tree": sentences},
+            args.articles,
+            args.rounds,
+        )
     finally:
         spark.stop()
-    print(f"{result['articles']:,} bodies, {result['characters']:,} characters, {result['rounds']} rounds "
-          f"(seconds over the cached read)")
+    print(
+        f"{result['articles']:,} bodies, {result['characters']:,} characters, {result['rounds']} rounds "
+        f"(seconds over the cached read)"
+    )
     for name, row in result["versions"].items():
-        print(f"{name:24s} {row['rules']:3d} rules  JVM CPU best {row['cpu_s_best']:7.2f} median {row['cpu_s_median']:7.2f}"
-              f"  wall best {row['wall_s_best']:7.2f} median {row['wall_s_median']:7.2f}")
+        print(
+            f"{name:24s} {row['rules']:3d} rules  JVM CPU best {row['cpu_s_best']:7.2f} median {row['cpu_s_median']:7.2f}"
+            f"  wall best {row['wall_s_best']:7.2f} median {row['wall_s_median']:7.2f}"
+        )
     return 0
 
 

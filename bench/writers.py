@@ -97,11 +97,17 @@ def rfc822_local(published: datetime, tz) -> str:
     return format_datetime(local)
 
 
-def jsonl_record(vendor: str, title: Optional[str], body: str, url: str, published: Optional[str],
-                 site_name: str, author: Optional[str]) -> bytes:
+def jsonl_record(
+    vendor: str,
+    title: Optional[str],
+    body: str,
+    url: str,
+    published: Optional[str],
+    site_name: str,
+    author: Optional[str],
+) -> bytes:
     if vendor == "a":
-        obj = {"title": title, "body": body, "url": url, "published": published, "source": site_name,
-               "language": "en"}
+        obj = {"title": title, "body": body, "url": url, "published": published, "source": site_name, "language": "en"}
         if author:
             obj["author"] = author
     else:
@@ -113,13 +119,22 @@ _NAV = "".join(f'<li><a href="/{n.lower()}">{n}</a></li>' for n in vocab.NAV)
 _STYLE = "body{font-family:Georgia,serif;margin:0}nav ul{list-style:none}nav li{display:inline;margin:0 8px}"
 
 
-def html_page(title: str, body: str, url: str, published_iso: str, site_name: str, author: str,
-              section: str, related: List[str]) -> bytes:
+def html_page(
+    title: str, body: str, url: str, published_iso: str, site_name: str, author: str, section: str, related: List[str]
+) -> bytes:
     """A news page: head metadata, nav, cookie banner, the <article>, related links, footer, scripts."""
     e = html.escape
-    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-                     "datePublished": published_iso, "author": {"@type": "Person", "name": author},
-                     "publisher": {"@type": "Organization", "name": site_name}}, ensure_ascii=False)
+    ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "datePublished": published_iso,
+            "author": {"@type": "Person", "name": author},
+            "publisher": {"@type": "Organization", "name": site_name},
+        },
+        ensure_ascii=False,
+    )
     ld = ld.replace("</", "<\\/")
     paragraphs = "<p>" + e(body, quote=False).replace("\n\n", "</p>\n<p>") + "</p>"
     nav = _NAV
@@ -206,13 +221,22 @@ class WarcSink:
         self.handle = open(self.dirs.file(self.rel), "xb", buffering=1 << 20)
         self.buffer = io.BytesIO()
         self.writer = WARCWriter(self.buffer, gzip=False)
-        info = b"software: newslake bench.generate\r\nformat: WARC File Format 1.0\r\n" \
-               b"description: synthetic news corpus (invented text)\r\n"
+        info = (
+            b"software: newslake bench.generate\r\nformat: WARC File Format 1.0\r\n"
+            b"description: synthetic news corpus (invented text)\r\n"
+        )
         record = self.writer.create_warc_record(
-            "", "warcinfo", payload=io.BytesIO(info), length=len(info),
+            "",
+            "warcinfo",
+            payload=io.BytesIO(info),
+            length=len(info),
             warc_content_type="application/warc-fields",
-            warc_headers_dict={"WARC-Record-ID": record_id(self.seed, "warcinfo", self.serial),
-                               "WARC-Date": warc_date(fetched), "WARC-Filename": name})
+            warc_headers_dict={
+                "WARC-Record-ID": record_id(self.seed, "warcinfo", self.serial),
+                "WARC-Date": warc_date(fetched),
+                "WARC-Filename": name,
+            },
+        )
         self._write(record)
         self.serial += 1
         self.count = 0
@@ -221,14 +245,27 @@ class WarcSink:
     def write(self, url: str, fetched: datetime, payload: bytes, content_type: str, key: object) -> Tuple[str, int]:
         if self.writer is None or self.count >= self.max_records:
             self._open(fetched)
-        http_headers = StatusAndHeaders("200 OK", [
-            ("Content-Type", content_type), ("Content-Length", str(len(payload))),
-            ("Date", format_datetime(fetched.astimezone(timezone.utc), usegmt=True)), ("Server", "nginx"),
-        ], protocol="HTTP/1.1")
+        http_headers = StatusAndHeaders(
+            "200 OK",
+            [
+                ("Content-Type", content_type),
+                ("Content-Length", str(len(payload))),
+                ("Date", format_datetime(fetched.astimezone(timezone.utc), usegmt=True)),
+                ("Server", "nginx"),
+            ],
+            protocol="HTTP/1.1",
+        )
         record = self.writer.create_warc_record(
-            url, "response", payload=io.BytesIO(payload), length=len(payload), http_headers=http_headers,
-            warc_headers_dict={"WARC-Record-ID": record_id(self.seed, "response", key),
-                               "WARC-Date": warc_date(fetched)})
+            url,
+            "response",
+            payload=io.BytesIO(payload),
+            length=len(payload),
+            http_headers=http_headers,
+            warc_headers_dict={
+                "WARC-Record-ID": record_id(self.seed, "response", key),
+                "WARC-Date": warc_date(fetched),
+            },
+        )
         self._write(record)
         self.count += 1
         self.stats.add("warc", records=1)
@@ -251,15 +288,31 @@ class WarcSink:
 
 
 class TruthSink:
-    STORY_COLUMNS = ["url", "story_id", "is_copy", "source_format", "path", "record_number", "published_utc",
-                     "site", "main_company_id", "company_ids", "country", "polarity", "event", "words"]
+    STORY_COLUMNS = [
+        "url",
+        "story_id",
+        "is_copy",
+        "source_format",
+        "path",
+        "record_number",
+        "published_utc",
+        "site",
+        "main_company_id",
+        "company_ids",
+        "country",
+        "polarity",
+        "event",
+        "words",
+    ]
     BAD_COLUMNS = ["path", "record_number", "source_format", "kind", "expected_reason", "url", "published_raw"]
 
     def __init__(self, root: Path) -> None:
         truth = root / "_truth"
         truth.mkdir(parents=True, exist_ok=True)
-        self._files = [open(truth / "stories.csv", "w", encoding="utf-8", newline="", buffering=1 << 20),
-                       open(truth / "bad_records.csv", "w", encoding="utf-8", newline="")]
+        self._files = [
+            open(truth / "stories.csv", "w", encoding="utf-8", newline="", buffering=1 << 20),
+            open(truth / "bad_records.csv", "w", encoding="utf-8", newline=""),
+        ]
         self.stories = csv.writer(self._files[0], lineterminator="\n")
         self.bad = csv.writer(self._files[1], lineterminator="\n")
         self.stories.writerow(self.STORY_COLUMNS)

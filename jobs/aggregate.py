@@ -4,6 +4,7 @@
     spark-submit --packages com.johnsnowlabs.nlp:spark-nlp_2.12:5.5.3,io.delta:delta-spark_2.12:3.3.2 \
         --py-files dist/newslake-0.1.0-py3-none-any.whl jobs/aggregate.py --conf conf/cluster.yaml
 """
+
 from newslake.cli import aggregate_main, entry
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ hand-labeled sets, FinEntity span recall and Reuters-21578 country P/R.
 The hand-labeled sets are the repository's tests/data/labeled and the public data its sibling
 folder ../shared/data, unless --labeled-dir and --shared-data say otherwise.
 """
+
 import os
 import sys
 
@@ -15,5 +16,9 @@ from newslake.evaluation.job import main
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 if __name__ == "__main__":
-    sys.exit(main(labeled_dir=os.path.join(REPOSITORY, "tests", "data", "labeled"),
-                  shared_data=os.path.join(os.path.dirname(REPOSITORY), "shared", "data")))
+    sys.exit(
+        main(
+            labeled_dir=os.path.join(REPOSITORY, "tests", "data", "labeled"),
+            shared_data=os.path.join(os.path.dirname(REPOSITORY), "shared", "data"),
+        )
+    )

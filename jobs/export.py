@@ -5,6 +5,7 @@
         --py-files dist/newslake-0.1.0-py3-none-any.whl jobs/export.py --conf conf/cluster.yaml \
         --table gold/sentiment_weekly --format parquet --out s3a://my-news-bucket/exports
 """
+
 from newslake.cli import entry
 from newslake.gold.export import export_main
 

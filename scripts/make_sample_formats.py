@@ -33,9 +33,9 @@ import html
 import io
 import json
 import uuid
-from urllib.parse import quote
 from pathlib import Path
 from typing import Dict, List
+from urllib.parse import quote
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -384,10 +384,15 @@ def make_vendor_d(out: Path) -> None:
     for index, art in enumerate(VENDOR_D):
         if index == VENDOR_D_BAD_INDEX:
             items.append(VENDOR_D_BAD_ITEM)
-        items.append({
-            "headline": art["headline"], "text": "\n\n".join(art["text"]), "link": art["link"],
-            "date": art["date"], "publisher": art["publisher"],
-        })
+        items.append(
+            {
+                "headline": art["headline"],
+                "text": "\n\n".join(art["text"]),
+                "link": art["link"],
+                "date": art["date"],
+                "publisher": art["publisher"],
+            }
+        )
     text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     write_bytes(out / "vendor_d" / f"dt={VENDOR_D_DUMP}" / "articles.json", text.encode("utf-8"))
 
@@ -398,7 +403,9 @@ def make_vendor_d(out: Path) -> None:
 
 SITES: Dict[str, Dict[str, object]] = {
     "copperfield": {
-        "name": "The Copperfield Post", "host": "www.copperfieldpost.example", "tag": "CP-7731",
+        "name": "The Copperfield Post",
+        "host": "www.copperfieldpost.example",
+        "tag": "CP-7731",
         "nav": ["Home", "World", "Business", "Markets", "Tech", "Climate", "Opinion", "Podcasts"],
         "most_read": [
             ("Oil prices climb as Middle East tensions flare", "/markets/oil-prices-climb"),
@@ -407,7 +414,9 @@ SITES: Dict[str, Dict[str, object]] = {
         ],
     },
     "orbital": {
-        "name": "Orbital Tech Report", "host": "www.orbitaltech.example", "tag": "OT-1208",
+        "name": "Orbital Tech Report",
+        "host": "www.orbitaltech.example",
+        "tag": "OT-1208",
         "nav": ["Home", "Chips", "AI", "Gadgets", "Cloud", "Security", "Newsletters"],
         "most_read": [
             ("Hands-on with the new wave of AI laptops", "/gadgets/ai-laptops-hands-on"),
@@ -416,7 +425,9 @@ SITES: Dict[str, Dict[str, object]] = {
         ],
     },
     "riverbank": {
-        "name": "Riverbank Finance Journal", "host": "www.riverbankfinance.example", "tag": "RF-5520",
+        "name": "Riverbank Finance Journal",
+        "host": "www.riverbankfinance.example",
+        "tag": "RF-5520",
         "nav": ["Home", "Companies", "Autos", "Tech", "Markets", "Personal Finance", "Video"],
         "most_read": [
             ("Bond traders dial back bets on summer rate cuts", "/markets/rate-cut-bets"),
@@ -425,7 +436,9 @@ SITES: Dict[str, Dict[str, object]] = {
         ],
     },
     "marlow": {
-        "name": "The Marlow Street Tribune", "host": "www.marlowstreet.example", "tag": "MS-0904",
+        "name": "The Marlow Street Tribune",
+        "host": "www.marlowstreet.example",
+        "tag": "MS-0904",
         "nav": ["Home", "Companies", "Economy", "Markets", "Energy", "Lex", "Events"],
         "most_read": [
             ("Sterling edges higher ahead of Bank of England decision", "/markets/sterling-boe"),
@@ -439,14 +452,20 @@ HTML_DUMP = "2024-04-24"
 
 HTML_PAGES = [
     {
-        "slug": "tsmc-a16-chip-process-2026", "site": "orbital", "section": "Chips",
+        "slug": "tsmc-a16-chip-process-2026",
+        "site": "orbital",
+        "section": "Chips",
         "path": "/chips/2024/04/24/tsmc-a16-chip-process-2026",
         "title": "TSMC unveils A16 chipmaking process, targets 2026 production",
         "standfirst": "The Taiwanese chipmaker says its next technology will deliver faster, more efficient AI chips",
-        "author": "Mei-Ling Ho", "published": "2024-04-24T08:30:00+00:00", "display_date": "24 April 2024",
-        "related": [("TSMC April sales beat forecasts", "/chips/tsmc-april-sales"),
-                    ("Intel bets its future on the 18A process", "/chips/intel-18a-bet"),
-                    ("Inside the race for backside power delivery", "/chips/backside-power")],
+        "author": "Mei-Ling Ho",
+        "published": "2024-04-24T08:30:00+00:00",
+        "display_date": "24 April 2024",
+        "related": [
+            ("TSMC April sales beat forecasts", "/chips/tsmc-april-sales"),
+            ("Intel bets its future on the 18A process", "/chips/intel-18a-bet"),
+            ("Inside the race for backside power delivery", "/chips/backside-power"),
+        ],
         "body": paras("""
             TSMC on Wednesday unveiled a new chipmaking technology called A16, which it said would go
             into volume production in the second half of 2026, in a move that could keep the
@@ -474,14 +493,20 @@ HTML_PAGES = [
         """),
     },
     {
-        "slug": "tesla-shanghai-production-cut", "site": "copperfield", "section": "Business",
+        "slug": "tesla-shanghai-production-cut",
+        "site": "copperfield",
+        "section": "Business",
         "path": "/business/tesla-shanghai-production-cut",
         "title": "Tesla trims Shanghai output as China demand cools",
         "standfirst": "The carmaker’s biggest factory has moved to a five-day week as local rivals cut prices",
-        "author": "Daniel Hsu", "published": "2024-04-23T11:05:00+00:00", "display_date": "23 April 2024",
-        "related": [("Chinese EV makers bring price war to Europe", "/business/china-ev-price-war-europe"),
-                    ("Musk’s robotaxi promise, explained", "/tech/robotaxi-explained"),
-                    ("BYD sales jump as hybrids win over buyers", "/business/byd-hybrids")],
+        "author": "Daniel Hsu",
+        "published": "2024-04-23T11:05:00+00:00",
+        "display_date": "23 April 2024",
+        "related": [
+            ("Chinese EV makers bring price war to Europe", "/business/china-ev-price-war-europe"),
+            ("Musk’s robotaxi promise, explained", "/tech/robotaxi-explained"),
+            ("BYD sales jump as hybrids win over buyers", "/business/byd-hybrids"),
+        ],
         "body": paras("""
             Tesla has cut production of its Model Y and Model 3 at its Shanghai factory, the
             automaker's biggest, as sales in China slow and competition from local brands intensifies,
@@ -507,14 +532,20 @@ HTML_PAGES = [
         """),
     },
     {
-        "slug": "nvidia-to-buy-kubit", "site": "orbital", "section": "AI",
+        "slug": "nvidia-to-buy-kubit",
+        "site": "orbital",
+        "section": "AI",
         "path": "/ai/2024/04/24/nvidia-to-buy-kubit",
         "title": "Nvidia to buy Israeli AI software start-up Kubit for $700mn",
         "standfirst": "The chip giant adds tools that help customers squeeze more out of their GPUs",
-        "author": "Noa Peretz", "published": "2024-04-24T14:10:00+00:00", "display_date": "24 April 2024",
-        "related": [("Nvidia’s next chip is a monster. Can anyone afford it?", "/chips/nvidia-next-chip"),
-                    ("Israel’s AI start-ups keep raising money", "/ai/israel-ai-funding"),
-                    ("Cloud giants design their own AI chips", "/cloud/custom-ai-chips")],
+        "author": "Noa Peretz",
+        "published": "2024-04-24T14:10:00+00:00",
+        "display_date": "24 April 2024",
+        "related": [
+            ("Nvidia’s next chip is a monster. Can anyone afford it?", "/chips/nvidia-next-chip"),
+            ("Israel’s AI start-ups keep raising money", "/ai/israel-ai-funding"),
+            ("Cloud giants design their own AI chips", "/cloud/custom-ai-chips"),
+        ],
         "body": paras("""
             Nvidia has agreed to buy Kubit, an Israeli start-up whose software helps companies share
             expensive AI chips more efficiently, for about $700mn, its second acquisition in Israel in
@@ -539,14 +570,20 @@ HTML_PAGES = [
         """),
     },
     {
-        "slug": "volkswagen-cariad-delay-shares", "site": "copperfield", "section": "Business",
+        "slug": "volkswagen-cariad-delay-shares",
+        "site": "copperfield",
+        "section": "Business",
         "path": "/business/volkswagen-cariad-delay-shares",
         "title": "Volkswagen shares slide as software problems delay new Audi and Porsche models",
         "standfirst": "The carmaker’s Cariad unit needs more time to finish the software for premium electric cars",
-        "author": "Anna Becker", "published": "2024-04-24T06:45:00+00:00", "display_date": "24 April 2024",
-        "related": [("Europe’s carmakers brace for EU tariffs on Chinese EVs", "/business/eu-ev-tariffs"),
-                    ("Porsche’s electric Macan finally arrives", "/business/porsche-macan-ev"),
-                    ("Can Germany fix its car industry?", "/opinion/germany-car-industry")],
+        "author": "Anna Becker",
+        "published": "2024-04-24T06:45:00+00:00",
+        "display_date": "24 April 2024",
+        "related": [
+            ("Europe’s carmakers brace for EU tariffs on Chinese EVs", "/business/eu-ev-tariffs"),
+            ("Porsche’s electric Macan finally arrives", "/business/porsche-macan-ev"),
+            ("Can Germany fix its car industry?", "/opinion/germany-car-industry"),
+        ],
         "body": paras("""
             Shares in Volkswagen fell 4% on Wednesday after the German carmaker said problems at its
             Cariad software unit would delay the launch of several new Audi and Porsche models by up
@@ -576,7 +613,9 @@ HTML_PAGES = [
 # A live-blog shell: navigation, consent banner and scripts only; the updates are loaded by
 # JavaScript, so the saved page holds no article text (quarantined as empty/too short).
 HTML_EMPTY_PAGE = {
-    "slug": "markets-live", "site": "copperfield", "path": "/markets/live",
+    "slug": "markets-live",
+    "site": "copperfield",
+    "path": "/markets/live",
     "title": "Markets live: stocks, bonds and currencies",
 }
 
@@ -584,14 +623,20 @@ WARC_DUMP = "2024-05-06"
 
 WARC_PAGES = [
     {
-        "site": "riverbank", "section": "Autos", "path": "/autos/nio-recalls-es8-suspension",
+        "site": "riverbank",
+        "section": "Autos",
+        "path": "/autos/nio-recalls-es8-suspension",
         "title": "Nio recalls 1,400 ES8 SUVs over faulty rear suspension",
         "standfirst": "The recall adds to the Chinese EV maker’s troubles as it battles slowing sales",
-        "author": "Grace Lin", "published": "2024-05-05T09:20:00+00:00", "display_date": "5 May 2024",
+        "author": "Grace Lin",
+        "published": "2024-05-05T09:20:00+00:00",
+        "display_date": "5 May 2024",
         "crawled": "2024-05-06T15:02:11Z",
-        "related": [("China’s EV price war: who can survive?", "/autos/ev-price-war-survivors"),
-                    ("Battery swapping, explained", "/autos/battery-swapping-explained"),
-                    ("Abu Dhabi doubles down on Chinese carmakers", "/companies/abu-dhabi-ev-bets")],
+        "related": [
+            ("China’s EV price war: who can survive?", "/autos/ev-price-war-survivors"),
+            ("Battery swapping, explained", "/autos/battery-swapping-explained"),
+            ("Abu Dhabi doubles down on Chinese carmakers", "/companies/abu-dhabi-ev-bets"),
+        ],
         "body": paras("""
             Nio will recall more than 1,400 of its ES8 electric SUVs in China because a rear
             suspension part may crack, China's market regulator said on Sunday, adding to the
@@ -615,14 +660,20 @@ WARC_PAGES = [
         """),
     },
     {
-        "site": "marlow", "section": "Companies", "path": "/companies/tesla-gruenheide-expansion-vote",
+        "site": "marlow",
+        "section": "Companies",
+        "path": "/companies/tesla-gruenheide-expansion-vote",
         "title": "Tesla wins local backing to expand German gigafactory",
         "standfirst": "Councillors approve a smaller plan after months of protests over forest clearing",
-        "author": "Henrike Vogt", "published": "2024-05-05T14:40:00+00:00", "display_date": "5 May 2024",
+        "author": "Henrike Vogt",
+        "published": "2024-05-05T14:40:00+00:00",
+        "display_date": "5 May 2024",
         "crawled": "2024-05-06T15:02:48Z",
-        "related": [("Tesla’s Berlin plant restarts after arson attack", "/companies/tesla-berlin-restart"),
-                    ("Europe’s EV sales stall as subsidies end", "/economy/europe-ev-sales"),
-                    ("Musk’s pay package goes back to shareholders", "/companies/musk-pay-vote")],
+        "related": [
+            ("Tesla’s Berlin plant restarts after arson attack", "/companies/tesla-berlin-restart"),
+            ("Europe’s EV sales stall as subsidies end", "/economy/europe-ev-sales"),
+            ("Musk’s pay package goes back to shareholders", "/companies/musk-pay-vote"),
+        ],
         "body": paras("""
             Tesla has won the backing of local councillors to expand its only European car factory,
             near Berlin, clearing a key hurdle for the automaker after months of protests by
@@ -646,14 +697,20 @@ WARC_PAGES = [
         """),
     },
     {
-        "site": "riverbank", "section": "Tech", "path": "/tech/apple-ipad-event-ai-strategy",
+        "site": "riverbank",
+        "section": "Tech",
+        "path": "/tech/apple-ipad-event-ai-strategy",
         "title": "Apple readies iPad launch as investors wait for its AI plans",
         "standfirst": "New tablets are expected on Tuesday, but the bigger test comes at the developer conference in June",
-        "author": "Marcus Reed", "published": "2024-05-06T10:00:00+00:00", "display_date": "6 May 2024",
+        "author": "Marcus Reed",
+        "published": "2024-05-06T10:00:00+00:00",
+        "display_date": "6 May 2024",
         "crawled": "2024-05-06T15:03:30Z",
-        "related": [("Apple’s record buyback, by the numbers", "/tech/apple-buyback-numbers"),
-                    ("The iPhone’s China problem", "/tech/iphone-china-problem"),
-                    ("Why tablets stopped growing", "/tech/why-tablets-stopped-growing")],
+        "related": [
+            ("Apple’s record buyback, by the numbers", "/tech/apple-buyback-numbers"),
+            ("The iPhone’s China problem", "/tech/iphone-china-problem"),
+            ("Why tablets stopped growing", "/tech/why-tablets-stopped-growing"),
+        ],
         "body": paras("""
             Apple will unveil new iPad Pro and iPad Air models on Tuesday, its first new tablets in a
             year and a half, but investors are more interested in what the company will say about
@@ -675,14 +732,20 @@ WARC_PAGES = [
         """),
     },
     {
-        "site": "marlow", "section": "Companies", "path": "/companies/siemens-data-centre-order",
+        "site": "marlow",
+        "section": "Companies",
+        "path": "/companies/siemens-data-centre-order",
         "title": "Siemens wins €900mn order to power new European data centres",
         "standfirst": "The AI boom is lifting demand for switchgear, transformers and building software",
-        "author": "Oliver Grant", "published": "2024-05-06T07:30:00+00:00", "display_date": "6 May 2024",
+        "author": "Oliver Grant",
+        "published": "2024-05-06T07:30:00+00:00",
+        "display_date": "6 May 2024",
         "crawled": "2024-05-06T15:04:05Z",
-        "related": [("Europe’s grid needs €500bn, says industry group", "/energy/grid-investment"),
-                    ("Data centres are eating Ireland’s power supply", "/energy/ireland-data-centres"),
-                    ("Schneider and ABB ride the electrification wave", "/companies/electrification-wave")],
+        "related": [
+            ("Europe’s grid needs €500bn, says industry group", "/energy/grid-investment"),
+            ("Data centres are eating Ireland’s power supply", "/energy/ireland-data-centres"),
+            ("Schneider and ABB ride the electrification wave", "/companies/electrification-wave"),
+        ],
         "body": paras("""
             Siemens has won an order worth about €900mn to supply electrical equipment and building
             technology for a network of new data centres in Germany, the Netherlands and Ireland, the
@@ -710,7 +773,9 @@ WARC_PAGES = [
 # The image the crawler also fetched (the Nio story's photo): a response whose Content-Type is
 # image/jpeg, quarantined as non_text_content. Inserted as the third response in the archive.
 WARC_IMAGE = {
-    "site": "riverbank", "path": "/media/2024/05/nio-es8-recall.jpg", "crawled": "2024-05-06T15:03:02Z",
+    "site": "riverbank",
+    "path": "/media/2024/05/nio-es8-recall.jpg",
+    "crawled": "2024-05-06T15:03:02Z",
 }
 WARC_IMAGE_INDEX = 2  # 0-based position among the responses, i.e. response 3
 
@@ -723,39 +788,47 @@ def page_html(site_key: str, page: Dict[str, object]) -> str:
     url = f"https://{site['host']}{page['path']}"
     nav = "\n".join(
         f'        <li><a href="/{"" if item == "Home" else item.lower().replace(" ", "-")}">{e(item)}</a></li>'
-        for item in site["nav"])
+        for item in site["nav"]
+    )
     related = "\n".join(f'        <li><a href="{e(href)}">{e(text)}</a></li>' for text, href in page["related"])
     most_read = "\n".join(f'        <li><a href="{e(href)}">{e(text)}</a></li>' for text, href in site["most_read"])
     body = "\n".join(f"      <p>{e(p, quote=False)}</p>" for p in page["body"])
-    ld = json.dumps({
-        "@context": "https://schema.org", "@type": "NewsArticle", "headline": page["title"],
-        "datePublished": page["published"], "author": {"@type": "Person", "name": page["author"]},
-        "publisher": {"@type": "Organization", "name": site["name"]}, "mainEntityOfPage": url,
-    }, ensure_ascii=False)
+    ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": page["title"],
+            "datePublished": page["published"],
+            "author": {"@type": "Person", "name": page["author"]},
+            "publisher": {"@type": "Organization", "name": site["name"]},
+            "mainEntityOfPage": url,
+        },
+        ensure_ascii=False,
+    )
     share_text = quote(page["title"], safe="")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{e(page['title'])} | {e(site['name'])}</title>
-  <meta name="description" content="{e(page['standfirst'])}">
-  <meta name="author" content="{e(page['author'])}">
+  <title>{e(page["title"])} | {e(site["name"])}</title>
+  <meta name="description" content="{e(page["standfirst"])}">
+  <meta name="author" content="{e(page["author"])}">
   <meta property="og:type" content="article">
-  <meta property="og:title" content="{e(page['title'])}">
-  <meta property="og:description" content="{e(page['standfirst'])}">
+  <meta property="og:title" content="{e(page["title"])}">
+  <meta property="og:description" content="{e(page["standfirst"])}">
   <meta property="og:url" content="{url}">
-  <meta property="og:site_name" content="{e(site['name'])}">
-  <meta property="article:published_time" content="{page['published']}">
-  <meta property="article:section" content="{e(page['section'])}">
+  <meta property="og:site_name" content="{e(site["name"])}">
+  <meta property="article:published_time" content="{page["published"]}">
+  <meta property="article:section" content="{e(page["section"])}">
   <link rel="canonical" href="{url}">
   <link rel="stylesheet" href="/static/css/main.3f9a1c.css">
-  <script async src="https://tags.adnetwork.example/gtag.js?id={site['tag']}"></script>
+  <script async src="https://tags.adnetwork.example/gtag.js?id={site["tag"]}"></script>
   <script>
     window.dataLayer = window.dataLayer || [];
     function gtag(){{dataLayer.push(arguments);}}
     gtag('js', new Date());
-    gtag('config', '{site['tag']}', {{'content_group': '{e(page['section'])}'}});
+    gtag('config', '{site["tag"]}', {{'content_group': '{e(page["section"])}'}});
   </script>
   <script type="application/ld+json">{ld}</script>
 </head>
@@ -767,7 +840,7 @@ def page_html(site_key: str, page: Dict[str, object]) -> str:
     <button id="manage-cookies" type="button">Manage preferences</button>
   </div>
   <header class="site-header">
-    <a class="logo" href="/">{e(site['name'])}</a>
+    <a class="logo" href="/">{e(site["name"])}</a>
     <nav class="main-nav" aria-label="Main">
       <ul>
 {nav}
@@ -778,11 +851,11 @@ def page_html(site_key: str, page: Dict[str, object]) -> str:
     <a class="button sign-in" href="/login">Sign in</a>
   </header>
   <main id="content">
-    <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/">Home</a> › <a href="/{page['section'].lower()}">{e(page['section'])}</a></nav>
+    <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/">Home</a> › <a href="/{page["section"].lower()}">{e(page["section"])}</a></nav>
     <header class="story-header">
-      <h1>{e(page['title'])}</h1>
-      <div class="byline">By <a rel="author" href="/authors/{page['author'].lower().replace(' ', '-')}">{e(page['author'])}</a>
-        · <time datetime="{page['published']}">{page['display_date']}</time></div>
+      <h1>{e(page["title"])}</h1>
+      <div class="byline">By <a rel="author" href="/authors/{page["author"].lower().replace(" ", "-")}">{e(page["author"])}</a>
+        · <time datetime="{page["published"]}">{page["display_date"]}</time></div>
       <div class="share-buttons">
         <a class="share x" href="https://x.example/intent/post?url={url}&amp;text={share_text}">Share on X</a>
         <a class="share linkedin" href="https://linkedin.example/shareArticle?url={url}">Share on LinkedIn</a>
@@ -807,7 +880,7 @@ def page_html(site_key: str, page: Dict[str, object]) -> str:
       </ol>
       </section>
       <div class="newsletter-promo">Get the morning briefing in your inbox. <a href="/newsletters">Sign up</a></div>
-      <div class="ad-slot" id="ad-sidebar-1" data-ad-unit="/{site['tag']}/sidebar"></div>
+      <div class="ad-slot" id="ad-sidebar-1" data-ad-unit="/{site["tag"]}/sidebar"></div>
     </aside>
   </main>
   <footer class="site-footer">
@@ -819,7 +892,7 @@ def page_html(site_key: str, page: Dict[str, object]) -> str:
       <li><a href="/cookies">Cookie settings</a></li>
       <li><a href="/terms">Terms of use</a></li>
     </ul>
-    <p>© 2024 {e(site['name'])}. All rights reserved.</p>
+    <p>© 2024 {e(site["name"])}. All rights reserved.</p>
   </footer>
   <script src="/static/js/app.8c1d2e.js" defer></script>
   <script>
@@ -839,23 +912,24 @@ def empty_page_html(site_key: str, page: Dict[str, str]) -> str:
     e = html.escape
     nav = "\n".join(
         f'        <li><a href="/{"" if item == "Home" else item.lower().replace(" ", "-")}">{e(item)}</a></li>'
-        for item in site["nav"])
+        for item in site["nav"]
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{e(page['title'])} | {e(site['name'])}</title>
-  <meta property="og:title" content="{e(page['title'])}">
-  <meta property="og:site_name" content="{e(site['name'])}">
-  <link rel="canonical" href="https://{site['host']}{page['path']}">
+  <title>{e(page["title"])} | {e(site["name"])}</title>
+  <meta property="og:title" content="{e(page["title"])}">
+  <meta property="og:site_name" content="{e(site["name"])}">
+  <link rel="canonical" href="https://{site["host"]}{page["path"]}">
   <link rel="stylesheet" href="/static/css/main.3f9a1c.css">
-  <script async src="https://tags.adnetwork.example/gtag.js?id={site['tag']}"></script>
+  <script async src="https://tags.adnetwork.example/gtag.js?id={site["tag"]}"></script>
   <script>
     window.dataLayer = window.dataLayer || [];
     function gtag(){{dataLayer.push(arguments);}}
     gtag('js', new Date());
-    gtag('config', '{site['tag']}');
+    gtag('config', '{site["tag"]}');
   </script>
   <script>window.__LIVE_CONFIG__ = {{"feed": "/api/live/markets", "poll": 30000, "locale": "en-GB"}};</script>
 </head>
@@ -865,7 +939,7 @@ def empty_page_html(site_key: str, page: Dict[str, str]) -> str:
     <button id="manage-cookies" type="button">Manage preferences</button>
   </div>
   <header class="site-header">
-    <a class="logo" href="/">{e(site['name'])}</a>
+    <a class="logo" href="/">{e(site["name"])}</a>
     <nav class="main-nav" aria-label="Main">
       <ul>
 {nav}
@@ -897,13 +971,16 @@ def make_html(out: Path) -> None:
     folder = out / "html" / f"dt={HTML_DUMP}"
     for page in HTML_PAGES:
         write_bytes(folder / f"{page['slug']}.html", page_html(page["site"], page).encode("utf-8"))
-    write_bytes(folder / f"{HTML_EMPTY_PAGE['slug']}.html",
-                empty_page_html(HTML_EMPTY_PAGE["site"], HTML_EMPTY_PAGE).encode("utf-8"))
+    write_bytes(
+        folder / f"{HTML_EMPTY_PAGE['slug']}.html",
+        empty_page_html(HTML_EMPTY_PAGE["site"], HTML_EMPTY_PAGE).encode("utf-8"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # WARC crawl
 # ---------------------------------------------------------------------------------------------
+
 
 def _record_id(name: str) -> str:
     return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'newslake-sample-crawl/' + name)}>"
@@ -911,6 +988,7 @@ def _record_id(name: str) -> str:
 
 def _http_date(warc_date: str) -> str:
     from datetime import datetime
+
     moment = datetime.strptime(warc_date, "%Y-%m-%dT%H:%M:%SZ")
     return moment.strftime("%a, %d %b %Y %H:%M:%S GMT")
 
@@ -922,33 +1000,53 @@ def _fake_jpeg() -> bytes:
     return head + filler + bytes.fromhex("ffd9")
 
 
-def _write_exchange(writer: WARCWriter, name: str, host: str, path: str, crawled: str,
-                    ctype: str, payload: bytes) -> None:
+def _write_exchange(
+    writer: WARCWriter, name: str, host: str, path: str, crawled: str, ctype: str, payload: bytes
+) -> None:
     url = f"https://{host}{path}"
     resp_id, req_id = _record_id(name + "/response"), _record_id(name + "/request")
-    http_resp = StatusAndHeaders("200 OK", [
-        ("Date", _http_date(crawled)),
-        ("Server", "nginx"),
-        ("Content-Type", ctype),
-        ("Content-Length", str(len(payload))),
-        ("Cache-Control", "max-age=300"),
-        ("Connection", "close"),
-    ], protocol="HTTP/1.1")
+    http_resp = StatusAndHeaders(
+        "200 OK",
+        [
+            ("Date", _http_date(crawled)),
+            ("Server", "nginx"),
+            ("Content-Type", ctype),
+            ("Content-Length", str(len(payload))),
+            ("Cache-Control", "max-age=300"),
+            ("Connection", "close"),
+        ],
+        protocol="HTTP/1.1",
+    )
     response = writer.create_warc_record(
-        url, "response", payload=io.BytesIO(payload), length=len(payload), http_headers=http_resp,
-        warc_headers_dict={"WARC-Record-ID": resp_id, "WARC-Date": crawled, "WARC-IP-Address": "192.0.2.10"})
-    accept = "image/avif,image/webp,image/*,*/*;q=0.8" if ctype.startswith("image/") else \
-        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    http_req = StatusAndHeaders(f"GET {path} HTTP/1.1", [
-        ("Host", host),
-        ("User-Agent", "newslake-sample-crawler/0.1 (+https://newslake.example/crawler)"),
-        ("Accept", accept),
-        ("Accept-Encoding", "identity"),
-        ("Connection", "close"),
-    ], is_http_request=True)
+        url,
+        "response",
+        payload=io.BytesIO(payload),
+        length=len(payload),
+        http_headers=http_resp,
+        warc_headers_dict={"WARC-Record-ID": resp_id, "WARC-Date": crawled, "WARC-IP-Address": "192.0.2.10"},
+    )
+    accept = (
+        "image/avif,image/webp,image/*,*/*;q=0.8"
+        if ctype.startswith("image/")
+        else "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    )
+    http_req = StatusAndHeaders(
+        f"GET {path} HTTP/1.1",
+        [
+            ("Host", host),
+            ("User-Agent", "newslake-sample-crawler/0.1 (+https://newslake.example/crawler)"),
+            ("Accept", accept),
+            ("Accept-Encoding", "identity"),
+            ("Connection", "close"),
+        ],
+        is_http_request=True,
+    )
     request = writer.create_warc_record(
-        url, "request", http_headers=http_req,
-        warc_headers_dict={"WARC-Record-ID": req_id, "WARC-Date": crawled, "WARC-Concurrent-To": resp_id})
+        url,
+        "request",
+        http_headers=http_req,
+        warc_headers_dict={"WARC-Record-ID": req_id, "WARC-Date": crawled, "WARC-Concurrent-To": resp_id},
+    )
     writer.write_record(request)
     writer.write_record(response)
 
@@ -956,26 +1054,43 @@ def _write_exchange(writer: WARCWriter, name: str, host: str, path: str, crawled
 def make_warc(out: Path) -> None:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version="1.0")
-    info = writer.create_warcinfo_record("crawl.warc.gz", {
-        "software": "newslake scripts/make_sample_formats.py (warcio WARCWriter)",
-        "format": "WARC File Format 1.0",
-        "conformsTo": "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf",
-        "isPartOf": f"newslake-sample-crawl-{WARC_DUMP}",
-        "description": "Invented sample crawl for newslake tests; all article text is fictional.",
-        "robots": "obey",
-        "operator": "newslake maintainers",
-    })
+    info = writer.create_warcinfo_record(
+        "crawl.warc.gz",
+        {
+            "software": "newslake scripts/make_sample_formats.py (warcio WARCWriter)",
+            "format": "WARC File Format 1.0",
+            "conformsTo": "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf",
+            "isPartOf": f"newslake-sample-crawl-{WARC_DUMP}",
+            "description": "Invented sample crawl for newslake tests; all article text is fictional.",
+            "robots": "obey",
+            "operator": "newslake maintainers",
+        },
+    )
     info.rec_headers.replace_header("WARC-Record-ID", _record_id("warcinfo"))
     info.rec_headers.replace_header("WARC-Date", f"{WARC_DUMP}T15:00:00Z")
     writer.write_record(info)
     for index, page in enumerate(WARC_PAGES):
         if index == WARC_IMAGE_INDEX:
             site = SITES[WARC_IMAGE["site"]]
-            _write_exchange(writer, "image" + WARC_IMAGE["path"], site["host"], WARC_IMAGE["path"],
-                            WARC_IMAGE["crawled"], "image/jpeg", _fake_jpeg())
+            _write_exchange(
+                writer,
+                "image" + WARC_IMAGE["path"],
+                site["host"],
+                WARC_IMAGE["path"],
+                WARC_IMAGE["crawled"],
+                "image/jpeg",
+                _fake_jpeg(),
+            )
         site = SITES[page["site"]]
-        _write_exchange(writer, "page" + page["path"], site["host"], page["path"], page["crawled"],
-                        "text/html; charset=utf-8", page_html(page["site"], page).encode("utf-8"))
+        _write_exchange(
+            writer,
+            "page" + page["path"],
+            site["host"],
+            page["path"],
+            page["crawled"],
+            "text/html; charset=utf-8",
+            page_html(page["site"], page).encode("utf-8"),
+        )
     write_bytes(out / "warc" / f"dt={WARC_DUMP}" / "crawl.warc.gz", buf.getvalue())
 
 
@@ -1108,11 +1223,13 @@ def make_vendor_e(out: Path) -> None:
         record = dict(art, body="\n\n".join(art["body"]))
         lines.append(json.dumps(record, ensure_ascii=False))
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    write_bytes(out / "vendor_e" / f"dt={VENDOR_E_DUMP}" / "articles.jsonl.gz",
-                gzip.compress(data, compresslevel=9, mtime=0))
+    write_bytes(
+        out / "vendor_e" / f"dt={VENDOR_E_DUMP}" / "articles.jsonl.gz", gzip.compress(data, compresslevel=9, mtime=0)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)

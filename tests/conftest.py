@@ -36,6 +36,8 @@ def local_conf_with_models(tmp_path, models_dir) -> str:
     path = tmp_path / "conf.yaml"
     path.write_text(yaml.safe_dump(tree), encoding="utf-8")
     return str(path)
+
+
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
@@ -129,7 +131,8 @@ def tiny_sentiment_model(spark):
     """The fast sentiment model trained once for the session on ``test_sentiment_model.TINY``
     (18 sentences, entity pairs among them): the model tests score with it and the job tests
     save it as ``sentiment_fast``. Tests read it; none refits it."""
-    from newslake.training.fast_model import train_sentiment
     from test_sentiment_model import PARAMS, TINY, TINY_DDL
+
+    from newslake.training.fast_model import train_sentiment
 
     return train_sentiment(spark.createDataFrame(TINY, TINY_DDL), PARAMS)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from chispa import assert_approx_df_equality
+from conftest import TINY_LABELED_CSV, local_conf_with_models
 from pyspark.sql import functions as F
 
-from conftest import TINY_LABELED_CSV, local_conf_with_models
 from newslake.nlp import sequence_classifier as SC
 from newslake.nlp.sentiment import (
     BUILD_COMMANDS,
@@ -66,8 +66,11 @@ def test_pipeline_is_spark_nlp_bert_classifier_on_onnx(accurate_model):
 def test_imported_model_labels_the_rows_it_was_fitted_on(spark, accurate_model):
     rows = spark.createDataFrame(tiny.TINY_ROWS, DDL)
     scored = score_sentences(accurate_model, rows, "text", entity_col="entity")
-    wrong = scored.filter(F.col("label") != F.col("sentiment_label")).select("text", "entity", "label",
-                                                                            "sentiment_label").collect()
+    wrong = (
+        scored.filter(F.col("label") != F.col("sentiment_label"))
+        .select("text", "entity", "label", "sentiment_label")
+        .collect()
+    )
     # The tiny model fits its rows (torch said so when it was made); Spark NLP must agree,
     # entity rows included: the same sentence is positive toward one company, negative toward the other.
     assert wrong == []
@@ -75,8 +78,13 @@ def test_imported_model_labels_the_rows_it_was_fitted_on(spark, accurate_model):
 
 def test_score_sentences_contract(spark, accurate_model):
     df = spark.createDataFrame(
-        [(1, "Profit rose and sales increased", None), (2, None, None), (3, "   ", None),
-         (4, "Acme rose while Zeta fell", "Zeta"), (5, "Zeta jumped while Acme slumped", "Nobody")],
+        [
+            (1, "Profit rose and sales increased", None),
+            (2, None, None),
+            (3, "   ", None),
+            (4, "Acme rose while Zeta fell", "Zeta"),
+            (5, "Zeta jumped while Acme slumped", "Nobody"),
+        ],
         "id int, sentence_text string, company string",
     )
     scored = score_sentences(accurate_model, df, entity_col="company")
@@ -90,14 +98,16 @@ def test_score_sentences_contract(spark, accurate_model):
     assert rows[1]["sentiment_label"] == "positive" and rows[1]["sentiment_score"] > 0
     assert rows[1]["sentiment_confidence"] > 1 / 3
     for blank in (2, 3):
-        assert (rows[blank]["sentiment_label"], rows[blank]["sentiment_score"],
-                rows[blank]["sentiment_confidence"]) == ("neutral", 0.0, 0.0)
+        assert (
+            rows[blank]["sentiment_label"],
+            rows[blank]["sentiment_score"],
+            rows[blank]["sentiment_confidence"],
+        ) == ("neutral", 0.0, 0.0)
     assert rows[4]["sentiment_label"] == "negative" and rows[4]["sentiment_score"] < 0
 
 
 def test_probabilities_are_in_label_order_and_sum_to_one(spark, accurate_model):
-    df = spark.createDataFrame([("Shares slumped on a net loss",), ("The office is in Helsinki",)],
-                               "__snt_text string")
+    df = spark.createDataFrame([("Shares slumped on a net loss",), ("The office is in Helsinki",)], "__snt_text string")
     probs = [r[SC.PROBABILITY_COL] for r in accurate_model.transform(df).collect()]
     predictions = [r[SC.PREDICTION_COL] for r in accurate_model.transform(df).collect()]
     for p in probs:
@@ -143,9 +153,25 @@ def test_evaluate_accurate_prints_the_json(spark, tmp_path, models_dir):
     # A process of its own: its stdout must hold the JSON alone, though the JVM it starts
     # prints on its stdout (Spark NLP's ONNX wrapper says "Using CPUs").
     done = subprocess.run(
-        [sys.executable, "-m", "jobs.evaluate", "--conf", local_conf_with_models(tmp_path, models_dir), "--format", "csv",
-         "--path", str(data), "--model", "accurate", "--throughput-rows", "200"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "jobs.evaluate",
+            "--conf",
+            local_conf_with_models(tmp_path, models_dir),
+            "--format",
+            "csv",
+            "--path",
+            str(data),
+            "--model",
+            "accurate",
+            "--throughput-rows",
+            "200",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout)
@@ -182,8 +208,9 @@ def test_marker_is_one_word_piece(tmp_path):
     from newslake.training import finetune
 
     base = tmp_path / "base.txt"
-    base.write_text("\n".join(["[PAD]", "[unused0]", "[UNK]", "[CLS]", "[SEP]", "t", "##g", "##t", "rose"]) + "\n",
-                    encoding="utf-8")
+    base.write_text(
+        "\n".join(["[PAD]", "[unused0]", "[UNK]", "[CLS]", "[SEP]", "t", "##g", "##t", "rose"]) + "\n", encoding="utf-8"
+    )
     vocab = tmp_path / "vocab.txt"
     assert finetune.write_marker_vocab(str(base), str(vocab)) == 1
     tokenizer = finetune.load_tokenizer(str(vocab))

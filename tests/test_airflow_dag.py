@@ -14,11 +14,10 @@ import subprocess
 from datetime import date
 
 import pytest
+from conftest import ROOT
 
 from newslake.cli import build_parser
 from newslake.stages import STAGES
-
-from conftest import ROOT
 
 AIRFLOW_PYTHON = os.environ.get("NEWSLAKE_AIRFLOW_PYTHON", str(ROOT / ".cache" / "airflow-venv" / "bin" / "python"))
 
@@ -73,8 +72,11 @@ DAG_FILE = ROOT / "orchestration" / "airflow" / "newslake_daily.py"
 def test_dag_stage_list_is_the_registry():
     """The DAG file keeps its own list (Airflow parses it without newslake): the registry's order."""
     tree = ast.parse(DAG_FILE.read_text(encoding="utf-8"))
-    lists = [ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
-             and any(isinstance(t, ast.Name) and t.id == "STAGES" for t in node.targets)]
+    lists = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "STAGES" for t in node.targets)
+    ]
     assert lists == [tuple(STAGES)]
 
 
@@ -86,13 +88,22 @@ def loaded(tmp_path_factory):
         pytest.skip(f"no Airflow interpreter at {AIRFLOW_PYTHON}: ./scripts/setup.sh --airflow makes it")
     home = tmp_path_factory.mktemp("airflow_home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "PYSPARK", "SPARK"))}
-    env.update(AIRFLOW_HOME=str(home), AIRFLOW__CORE__LOAD_EXAMPLES="False",
-               AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "orchestration" / "airflow"))
-    done = subprocess.run([AIRFLOW_PYTHON, "-c", LOAD_DAG, str(ROOT / "orchestration" / "airflow")],
-                          env=env, cwd=home, capture_output=True, text=True, timeout=300)
+    env.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "orchestration" / "airflow"),
+    )
+    done = subprocess.run(
+        [AIRFLOW_PYTHON, "-c", LOAD_DAG, str(ROOT / "orchestration" / "airflow")],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
-    line = next(l for l in done.stdout.splitlines() if l.startswith("DAGJSON "))
-    return json.loads(line[len("DAGJSON "):])
+    line = next(text for text in done.stdout.splitlines() if text.startswith("DAGJSON "))
+    return json.loads(line[len("DAGJSON ") :])
 
 
 def test_dag_loads_without_import_errors(loaded):
@@ -112,7 +123,12 @@ def test_three_stages_in_order_with_retries(loaded):
     assert loaded["order"] == ["ingest", "enrich", "stories", "aggregate"]
     assert loaded["order"] == list(STAGES)  # the registry's order
     tasks = loaded["tasks"]
-    assert [tasks[s]["upstream"] for s in ("ingest", "enrich", "stories", "aggregate")] == [[], ["ingest"], ["enrich"], ["stories"]]
+    assert [tasks[s]["upstream"] for s in ("ingest", "enrich", "stories", "aggregate")] == [
+        [],
+        ["ingest"],
+        ["enrich"],
+        ["stories"],
+    ]
     for stage, task in tasks.items():
         assert task["retries"] == 3
         assert task["operator"] == "BashOperator"

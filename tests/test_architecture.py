@@ -46,8 +46,10 @@ def test_cycle_finder_sees_a_cycle_through_a_function_level_import(tmp_path):
     _write(tmp_path, "pkg/sub/c.py", "from ..b import helper\nimport pkg.a\n")
     edges = G.imports(str(tmp_path), "pkg")
     assert {(e.importer, e.imported, e.in_function) for e in edges} == {
-        ("pkg.a", "pkg.b", False), ("pkg.b", "pkg.a", True),
-        ("pkg.sub.c", "pkg.b", False), ("pkg.sub.c", "pkg.a", False),
+        ("pkg.a", "pkg.b", False),
+        ("pkg.b", "pkg.a", True),
+        ("pkg.sub.c", "pkg.b", False),
+        ("pkg.sub.c", "pkg.a", False),
     }
     modules = G.graph(edges)
     assert G.tangles(modules) == [["pkg.a", "pkg.b"]]
@@ -57,8 +59,11 @@ def test_cycle_finder_sees_a_cycle_through_a_function_level_import(tmp_path):
 
 def _documentation(tree: ast.AST) -> set:
     """ids of the string constants that are documentation: docstrings and other bare strings."""
-    return {id(node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    }
 
 
 def _is_tests_path(text: str) -> bool:
@@ -82,8 +87,13 @@ def _levels_up(node: ast.AST) -> int:
             inner, up = _levels_up(node.args[0]), int(name == "dirname")
     elif isinstance(node, ast.Attribute) and node.attr == "parent":
         inner, up = _levels_up(node.value), 1
-    elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "parents"
-          and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int)):
+    elif (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "parents"
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, int)
+    ):
         inner, up = _levels_up(node.value.value), node.slice.value + 1
     return inner + up if inner >= 0 else -1
 

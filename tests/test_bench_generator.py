@@ -79,9 +79,19 @@ def _expected_reason(record, path: str):
 def _skip_extraction(monkeypatch):
     """Reason codes are decided before HTML extraction and language detection: stub both (the
     slow parts: trafilatura, py3langid) so the reason tests stay fast."""
-    monkeypatch.setattr(formats, "_html_fields", lambda html, url=None: {
-        "title": "t", "body": "b" * 100, "url": url, "source": None, "published": "2024-01-01",
-        "author": None, "language": None})
+    monkeypatch.setattr(
+        formats,
+        "_html_fields",
+        lambda html, url=None: {
+            "title": "t",
+            "body": "b" * 100,
+            "url": url,
+            "source": None,
+            "published": "2024-01-01",
+            "author": None,
+            "language": None,
+        },
+    )
     monkeypatch.setattr(formats, "detect_language", lambda title, body: "en")
 
 
@@ -182,7 +192,9 @@ def test_shares_of_copies_and_bad_records(corpus, truth):
     assert len(originals) == len(stories) - len(copies)
     for copy in copies:
         original = originals[copy["story_id"]]
-        delay = datetime.fromisoformat(copy["published_utc"][:-1]) - datetime.fromisoformat(original["published_utc"][:-1])
+        delay = datetime.fromisoformat(copy["published_utc"][:-1]) - datetime.fromisoformat(
+            original["published_utc"][:-1]
+        )
         assert timedelta(0) <= delay <= timedelta(days=3)
         assert copy["site"] != original["site"] and copy["url"] != original["url"]
         assert copy["main_company_id"] == original["main_company_id"]
@@ -193,13 +205,18 @@ def test_copies_are_near_duplicates(corpus, truth):
     root, _ = corpus
     stories, _ = truth
     originals = {s["story_id"]: s for s in stories if s["is_copy"] == "0" and s["source_format"] == "jsonl"}
-    pairs = [(s, originals[s["story_id"]]) for s in stories
-             if s["is_copy"] == "1" and s["source_format"] == "jsonl" and s["story_id"] in originals][:20]
+    pairs = [
+        (s, originals[s["story_id"]])
+        for s in stories
+        if s["is_copy"] == "1" and s["source_format"] == "jsonl" and s["story_id"] in originals
+    ][:20]
     assert len(pairs) >= 10
 
     def body(s):
         obj = json.loads((root / s["path"]).read_bytes().split(b"\n")[int(s["record_number"]) - 1])
-        return (obj.get("body") or obj.get("content")).replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+        return (
+            (obj.get("body") or obj.get("content")).replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+        )
 
     for copy, original in pairs:
         a, b = body(copy).split("\n\n"), body(original).split("\n\n")
@@ -254,12 +271,30 @@ def test_parse_file_gives_the_expected_reason(corpus, truth, monkeypatch):
 
 def test_bad_kinds_each_get_their_reason(tmp_path, monkeypatch):
     out = tmp_path / "bad"
-    summary = generate(Config(articles=400, out=out, seed=7, bad_share=0.5, formats=("jsonl", "warc"),
-                              warc_share=0.05, warc_records=50, weeks=1))
+    summary = generate(
+        Config(
+            articles=400,
+            out=out,
+            seed=7,
+            bad_share=0.5,
+            formats=("jsonl", "warc"),
+            warc_share=0.05,
+            warc_records=50,
+            weeks=1,
+        )
+    )
     _skip_extraction(monkeypatch)
     bad = _read_csv(out / "_truth" / "bad_records.csv")
-    assert set(summary["bad_by_kind"]) == {"truncated_json", "error_page", "binary_junk", "json_not_object",
-                                           "empty_body", "body_too_short", "epoch_date", "non_html_response"}
+    assert set(summary["bad_by_kind"]) == {
+        "truncated_json",
+        "error_page",
+        "binary_junk",
+        "json_not_object",
+        "empty_body",
+        "body_too_short",
+        "epoch_date",
+        "non_html_response",
+    }
     parsed = {}
     for b in bad:
         records = parsed.setdefault(b["path"], _parse(out, b["path"]))
@@ -280,8 +315,9 @@ def test_html_and_warc_pages_extract(tmp_path):
         assert record["parse_error"] is None and record["url"] == s["url"]
         assert len(record["body"]) > 200 and record["title"]
         assert record.get("detected_language", "en") == "en"
-        assert record["published_parsed"].date() in {date.fromisoformat(s["published_utc"][:10]) + timedelta(days=d)
-                                                     for d in (-1, 0, 1)}
+        assert record["published_parsed"].date() in {
+            date.fromisoformat(s["published_utc"][:10]) + timedelta(days=d) for d in (-1, 0, 1)
+        }
 
 
 def test_entities_dates_and_layout(corpus, truth):
@@ -310,8 +346,21 @@ def test_entities_dates_and_layout(corpus, truth):
 
 def test_cli_writes_a_summary_and_refuses_a_foreign_folder(tmp_path):
     out = tmp_path / "cli"
-    cmd = [sys.executable, "-m", "bench.generate", "--articles", "40", "--out", str(out), "--seed", "5",
-           "--formats", "jsonl", "--weeks", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.generate",
+        "--articles",
+        "40",
+        "--out",
+        str(out),
+        "--seed",
+        "5",
+        "--formats",
+        "jsonl",
+        "--weeks",
+        "1",
+    ]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "records" in done.stdout and json.loads((out / "_truth" / "summary.json").read_text())["records"] == 40

@@ -22,8 +22,8 @@ from bench import memory as M  # noqa: E402
 from bench import run as R  # noqa: E402
 from bench.baselines import regex_sentences, with_regex_sentence_count  # noqa: E402
 
-
 # --- memory ----------------------------------------------------------------------------------
+
 
 def test_peak_tracker_keeps_maxima_per_open_phase():
     t = M.PeakTracker()
@@ -89,9 +89,11 @@ def test_sampler_rejects_a_nonpositive_interval():
 def test_process_tree_probe_groups_processes_by_their_parent():
     # A child that allocates ~80 MiB, starts a Python grandchild and waits. Named as the "JVM",
     # the grandchild is one of its "Python workers"; unnamed, both are a "subprocess".
-    code = ("import subprocess, sys, time; b = bytearray(80 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); "
-            "g = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)']); time.sleep(0.5); "
-            "print(g.pid, flush=True); time.sleep(30)")
+    code = (
+        "import subprocess, sys, time; b = bytearray(80 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); "
+        "g = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)']); time.sleep(0.5); "
+        "print(g.pid, flush=True); time.sleep(30)"
+    )
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     grandchild = None
     try:
@@ -123,14 +125,16 @@ def test_to_mib_orders_and_converts():
 
 # --- arithmetic ------------------------------------------------------------------------------
 
+
 def test_rates_costs_and_ratios():
     assert R.per_second(1000, 4.0) == 250.0
     assert R.per_second(1000, 0.0) is None and R.per_second(None, 1.0) is None
     assert R.cost_per_1k(30.0, 10_000) == 3.0
     assert R.cost_per_1k(30.0, 0) is None
     assert R.ratio(6.0, 3.0) == 2.0 and R.ratio(1.0, 0) is None and R.ratio(None, 1.0) is None
-    f = R.phase_figures(20.0, 1000, 30_000, cpu_s=30.0, cores=2, memory={"jvm_rss_peak_mib": 900.0},
-                        run_counts={"rows_in": 1000})
+    f = R.phase_figures(
+        20.0, 1000, 30_000, cpu_s=30.0, cores=2, memory={"jvm_rss_peak_mib": 900.0}, run_counts={"rows_in": 1000}
+    )
     assert f["articles_per_s"] == 50.0
     assert f["sentences_per_s"] == 1500.0
     assert f["cost_per_1k_articles_s"] == 20.0
@@ -139,11 +143,14 @@ def test_rates_costs_and_ratios():
     assert f["run_counts"] == {"rows_in": 1000}
 
 
-@pytest.mark.parametrize("text, sizes", [
-    ("10000,40000,160000", [10000, 40000, 160000]),
-    ("160k, 10k,40_000,10k", [10000, 40000, 160000]),
-    ("1m", [1_000_000]),
-])
+@pytest.mark.parametrize(
+    "text, sizes",
+    [
+        ("10000,40000,160000", [10000, 40000, 160000]),
+        ("160k, 10k,40_000,10k", [10000, 40000, 160000]),
+        ("1m", [1_000_000]),
+    ],
+)
 def test_parse_sizes(text, sizes):
     assert R.parse_sizes(text) == sizes
 
@@ -172,43 +179,92 @@ def test_parse_args_defaults_and_formats():
 
 # --- a fake run ------------------------------------------------------------------------------
 
+
 def _fake_size(records: int, scale: float, driver_mib: float = 300.0) -> dict:
     """A size result like bench_size writes: pipeline cost grows with ``scale``."""
     articles = int(records * 0.98)
     sentences = articles * 30
 
     def fig(wall, n=articles, s=None, jvm=1000.0):
-        return R.phase_figures(wall, n, s, cpu_s=wall * 1.5, cores=2,
-                               memory={"jvm_rss_peak_mib": jvm, "jvm_heap_used_peak_mib": jvm / 2,
-                                       "python_workers_rss_peak_mib": 200.0, "driver_python_rss_peak_mib": driver_mib})
+        return R.phase_figures(
+            wall,
+            n,
+            s,
+            cpu_s=wall * 1.5,
+            cores=2,
+            memory={
+                "jvm_rss_peak_mib": jvm,
+                "jvm_heap_used_peak_mib": jvm / 2,
+                "python_workers_rss_peak_mib": 200.0,
+                "driver_python_rss_peak_mib": driver_mib,
+            },
+        )
 
     k = records / 1000.0
     enrich, ingest, stories, aggregate = 10.0 * k * scale, 4.0 * k * scale, 1.0 * k * scale, 2.0 * k * scale
-    stats = {"articles": 3000, "sentences_per_article": {"median": 5, "mean": 6.4, "p10": 2, "p90": 13},
-             "words_per_article": {"median": 88.0}, "words_per_sentence": {"mean": 17.4},
-             "company_mentions_per_sentence": 0.26, "company_mentions_per_article": 1.67,
-             "share_of_sentences_with_company": 0.25}
-    silver = {"ruler": "the project's", "sentences_per_article": 6.78, "company_rows_per_sentence": 0.583,
-              "share_of_sentences_with_company": 0.5667, "link_methods": {"alias": 5605}}
+    stats = {
+        "articles": 3000,
+        "sentences_per_article": {"median": 5, "mean": 6.4, "p10": 2, "p90": 13},
+        "words_per_article": {"median": 88.0},
+        "words_per_sentence": {"mean": 17.4},
+        "company_mentions_per_sentence": 0.26,
+        "company_mentions_per_article": 1.67,
+        "share_of_sentences_with_company": 0.25,
+    }
+    silver = {
+        "ruler": "the project's",
+        "sentences_per_article": 6.78,
+        "company_rows_per_sentence": 0.583,
+        "share_of_sentences_with_company": 0.5667,
+        "link_methods": {"alias": 5605},
+    }
     return {
-        "records": records, "status": "ok",
-        "corpus": {"action": "generated", "seconds": 1.0, "profile": "calibrated", "stats": stats,
-                   "silver_figures": silver},
+        "records": records,
+        "status": "ok",
+        "corpus": {
+            "action": "generated",
+            "seconds": 1.0,
+            "profile": "calibrated",
+            "stats": stats,
+            "silver_figures": silver,
+        },
         "counts": {"silver/articles": articles, "silver/sentences": sentences, "bronze/quarantine": records - articles},
-        "session_start_s": 8.0, "load_average_before": [1.0, 1.0, 1.0], "load_average_after": [1.0, 1.0, 1.0],
-        "stages": {"ingest": fig(ingest, records), "enrich": fig(enrich, s=sentences), "stories": fig(stories),
-                   "aggregate": fig(aggregate), "pipeline": fig(ingest + enrich + stories + aggregate, s=sentences)},
-        "baselines": {"io_floor": fig(enrich / 4, s=sentences), "naive_udf_vader": fig(enrich * 2),
-                      "pandas_vader": fig(enrich * 3), "spacy_vader": fig(enrich * 12, s=sentences)},
+        "session_start_s": 8.0,
+        "load_average_before": [1.0, 1.0, 1.0],
+        "load_average_after": [1.0, 1.0, 1.0],
+        "stages": {
+            "ingest": fig(ingest, records),
+            "enrich": fig(enrich, s=sentences),
+            "stories": fig(stories),
+            "aggregate": fig(aggregate),
+            "pipeline": fig(ingest + enrich + stories + aggregate, s=sentences),
+        },
+        "baselines": {
+            "io_floor": fig(enrich / 4, s=sentences),
+            "naive_udf_vader": fig(enrich * 2),
+            "pandas_vader": fig(enrich * 3),
+            "spacy_vader": fig(enrich * 12, s=sentences),
+        },
     }
 
 
 def _doc(results, argv=("--sizes", "1000,4000", "--json", "out.json")):
-    options = {"sizes": [r["records"] for r in results], "seed": 42, "master": "local[2]", "cores": 2,
-               "sample_interval_s": 0.5, "profile": "calibrated"}
+    options = {
+        "sizes": [r["records"] for r in results],
+        "seed": 42,
+        "master": "local[2]",
+        "cores": 2,
+        "sample_interval_s": 0.5,
+        "profile": "calibrated",
+    }
     machine = {"logical_cores": 2, "cpu_model": "Fake CPU", "memory_gib": 16.0, "load_average_at_start": [0.5]}
-    versions = {"python": "3.11.0", "pyspark": "3.5.7", "spark-nlp": "5.5.3", "delta-spark": "3.3.2",
-                "newslake": "0.1.0"}
+    versions = {
+        "python": "3.11.0",
+        "pyspark": "3.5.7",
+        "spark-nlp": "5.5.3",
+        "delta-spark": "3.3.2",
+        "newslake": "0.1.0",
+    }
     return R.build_document(results, list(argv), options, machine, versions, "2025-01-01T00:00:00+00:00")
 
 
@@ -229,7 +285,9 @@ def test_size_ratios_without_baselines_are_none():
     r = _fake_size(1000, 1.0)
     r["baselines"] = {}
     ratios = R.size_ratios(r)
-    assert ratios["nlp_overhead"] is None and ratios["enrich_vs_naive_udf"] is None and ratios["enrich_vs_spacy"] is None
+    assert (
+        ratios["nlp_overhead"] is None and ratios["enrich_vs_naive_udf"] is None and ratios["enrich_vs_spacy"] is None
+    )
     assert "io_floor" not in ratios
 
 
@@ -283,8 +341,20 @@ def test_pipeline_target_uses_the_160k_size():
 def test_document_keys_and_json_round_trip():
     failed = {"records": 16000, "status": "failed", "failed_phase": "enrich", "error": "RuntimeError: boom"}
     doc = _doc([_fake_size(4000, 1.0), failed, _fake_size(1000, 1.0)])
-    assert set(doc) >= {"schema_version", "date", "command", "options", "machine", "versions", "notes", "sizes",
-                        "corpus_statistics", "scaling", "targets", "status"}
+    assert set(doc) >= {
+        "schema_version",
+        "date",
+        "command",
+        "options",
+        "machine",
+        "versions",
+        "notes",
+        "sizes",
+        "corpus_statistics",
+        "scaling",
+        "targets",
+        "status",
+    }
     assert doc["command"] == "python -m bench --sizes 1000,4000 --json out.json"
     assert [r["records"] for r in doc["sizes"]] == [1000, 4000, 16000]
     assert doc["status"] == "failed"
@@ -293,10 +363,23 @@ def test_document_keys_and_json_round_trip():
     ok = doc["sizes"][0]
     assert set(ok["stages"]) == {"ingest", "enrich", "stories", "aggregate", "pipeline"}
     assert set(ok["baselines"]) == {"io_floor", "naive_udf_vader", "pandas_vader", "spacy_vader"}
-    assert set(ok["stages"]["enrich"]) >= {"wall_s", "articles_per_s", "sentences_per_s", "cost_per_1k_articles_s",
-                                           "memory_mib", "cpu_s"}
-    assert set(ok["ratios"]) >= {"io_floor", "naive_udf_vader", "pandas_vader", "spacy_vader", "nlp_overhead",
-                                 "enrich_vs_naive_udf", "enrich_vs_spacy"}
+    assert set(ok["stages"]["enrich"]) >= {
+        "wall_s",
+        "articles_per_s",
+        "sentences_per_s",
+        "cost_per_1k_articles_s",
+        "memory_mib",
+        "cpu_s",
+    }
+    assert set(ok["ratios"]) >= {
+        "io_floor",
+        "naive_udf_vader",
+        "pandas_vader",
+        "spacy_vader",
+        "nlp_overhead",
+        "enrich_vs_naive_udf",
+        "enrich_vs_spacy",
+    }
     stats = doc["corpus_statistics"]
     assert set(stats["sizes"]) == {"1000", "4000"}  # the failed size has no corpus statistics
     assert "recorded figures" in stats["reuters-21578"]["source"]  # _doc passes no Reuters figures
@@ -310,13 +393,31 @@ def test_report_prints_every_phase_ratio_and_target():
     doc = _doc([_fake_size(1000, 1.0), _fake_size(4000, 1.2)])
     doc["sizes"][1]["stages"]["enrich_accurate"] = {"skipped": "model not built: models/sentiment_accurate"}
     text = R.format_report(doc)
-    for label in ("ingest", "enrich (fast model)", "stories", "aggregate", "pipeline (all stages)", "I/O floor",
-                  "naive UDF + VADER", "pandas + VADER", "spaCy sm + VADER (ORG)", "enrich vs spaCy + VADER: 12.00x",
-                  "NLP overhead", "scaling", "targets (issue #17)", "1.20x", "skipped: model not built", "Fake CPU",
-                  "python -m bench --sizes", "corpus statistics", "reuters-21578", "4,000 records",
-                  "sentences/article, median",
-                  "4,000 records through the project's own splitter and linker: 6.78 sentences/article, "
-                  "0.583 (sentence, company) rows/sentence, 0.5667 of sentences with a company"):
+    for label in (
+        "ingest",
+        "enrich (fast model)",
+        "stories",
+        "aggregate",
+        "pipeline (all stages)",
+        "I/O floor",
+        "naive UDF + VADER",
+        "pandas + VADER",
+        "spaCy sm + VADER (ORG)",
+        "enrich vs spaCy + VADER: 12.00x",
+        "NLP overhead",
+        "scaling",
+        "targets (issue #17)",
+        "1.20x",
+        "skipped: model not built",
+        "Fake CPU",
+        "python -m bench --sizes",
+        "corpus statistics",
+        "reuters-21578",
+        "4,000 records",
+        "sentences/article, median",
+        "4,000 records through the project's own splitter and linker: 6.78 sentences/article, "
+        "0.583 (sentence, company) rows/sentence, 0.5667 of sentences with a company",
+    ):
         assert label in text, label
     assert "not measured" in text  # no 160k size, no 5,000-record size
     assert "NOT met" in R.format_report(_doc([_fake_size(1000, 1.0), _fake_size(4000, 1.5)]))  # linearity
@@ -354,8 +455,10 @@ def test_spacy_peer_scores_each_sentence_naming_an_org_once():
 
     nlp = baselines.load_spacy()
     assert "senter" in nlp.pipe_names and "ner" in nlp.pipe_names and "parser" not in nlp.pipe_names
-    texts = [("Apple Inc. reported strong growth and Microsoft Corp. gained. The weather was nice.", "a1"),
-             ("Rain fell all day.", "a2")]
+    texts = [
+        ("Apple Inc. reported strong growth and Microsoft Corp. gained. The weather was nice.", "a1"),
+        ("Rain fell all day.", "a2"),
+    ]
     rows, sentences = baselines.org_sentence_scores(nlp.pipe(texts, as_tuples=True), SentimentIntensityAnalyzer())
     assert sentences == 3
     orgs = {org for article, org, _ in rows}
@@ -373,18 +476,21 @@ def test_report_says_why_the_spacy_peer_was_skipped():
 
 
 def test_report_shows_a_failed_size():
-    text = R.format_report(_doc([{"records": 200, "status": "failed", "failed_phase": "ingest",
-                                  "error": "FileNotFoundError: x"}]))
+    text = R.format_report(
+        _doc([{"records": 200, "status": "failed", "failed_phase": "ingest", "error": "FileNotFoundError: x"}])
+    )
     assert "200 records: FAILED in ingest: FileNotFoundError: x" in text
 
 
 # --- the I/O floor's identity "NLP" ----------------------------------------------------------
 
+
 def test_regex_sentences_split_like_a_sentence_table(spark):
     text = "Tesla rose 5%. Analysts cheered!\n\nVW fell? Yes.  \n\n  "
     df = spark.createDataFrame(
         [("a1", text, 2024, 3, "2024-01-15", "2024-01-16 10:00:00")],
-        "article_id string, clean_text string, iso_year int, iso_week int, week_start string, published_at string")
+        "article_id string, clean_text string, iso_year int, iso_week int, week_start string, published_at string",
+    )
     rows = regex_sentences(df).orderBy("sentence_index").collect()
     assert [r.sentence_text for r in rows] == ["Tesla rose 5%.", "Analysts cheered!", "VW fell?", "Yes."]
     assert [r.sentence_index for r in rows] == [0, 1, 2, 3]
@@ -398,7 +504,8 @@ def test_silver_figures_count_sentences_that_name_a_company(spark, tmp_path):
     settings = load_settings(str(ROOT / "conf" / "local.yaml"), {"paths.lakehouse": str(tmp_path)})
     mentions = spark.createDataFrame(
         [("a1", 0, "alias"), ("a1", 0, "coreference"), ("a1", 2, "alias"), ("a2", 0, "ticker")],
-        "article_id string, sentence_index int, link_method string")
+        "article_id string, sentence_index int, link_method string",
+    )
     mentions.write.format("delta").save(catalogue.SILVER_MENTIONS.path(settings.lakehouse_root()))
     tables = {"silver/articles": 2, "silver/sentences": 8, "silver/mentions": 4}
     figures = R._silver_figures(spark, settings, tables)
@@ -411,13 +518,18 @@ def test_silver_figures_count_sentences_that_name_a_company(spark, tmp_path):
 
 def test_report_of_a_size_that_failed_midway_keeps_what_it_measured():
     r = _fake_size(1000, 1.0)
-    r.update(status="failed", failed_phase="enrich",
-             error="PythonException: \n  An exception was thrown from the Python worker.\nTraceback ...\n"
-                   "ModuleNotFoundError: No module named 'newslake'")
+    r.update(
+        status="failed",
+        failed_phase="enrich",
+        error="PythonException: \n  An exception was thrown from the Python worker.\nTraceback ...\n"
+        "ModuleNotFoundError: No module named 'newslake'",
+    )
     r["stages"] = {"ingest": r["stages"]["ingest"], "enrich": {"error": "AnalysisException: boom", "wall_s": 3.0}}
     r["baselines"] = {}
     text = R.format_report(_doc([r]))
-    assert "1,000 records: FAILED in enrich: PythonException: ... ModuleNotFoundError: No module named 'newslake'" in text
+    assert (
+        "1,000 records: FAILED in enrich: PythonException: ... ModuleNotFoundError: No module named 'newslake'" in text
+    )
     assert "FAILED: AnalysisException: boom" in text
     assert any(line.strip().startswith("ingest") for line in text.splitlines())
 
@@ -425,10 +537,12 @@ def test_report_of_a_size_that_failed_midway_keeps_what_it_measured():
 def test_components_floor_sums_the_library_steps_only():
     from bench.components import format_report, summarize
 
-    steps = [{"step": "sentence pre-pass (Spark SQL regexes)", "wall_s": 4.0},
-             {"step": "Spark NLP Tokenizer", "wall_s": 5.0},
-             {"step": "Spark NLP RegexMatcher", "wall_s": 3.0},
-             {"step": "sentiment model, sentence level (sentiment_fast)", "wall_s": 2.0}]
+    steps = [
+        {"step": "sentence pre-pass (Spark SQL regexes)", "wall_s": 4.0},
+        {"step": "Spark NLP Tokenizer", "wall_s": 5.0},
+        {"step": "Spark NLP RegexMatcher", "wall_s": 3.0},
+        {"step": "sentiment model, sentence level (sentiment_fast)", "wall_s": 2.0},
+    ]
     result = summarize(1000, 40000, steps, naive_s=5.0)
     assert result["spark_nlp_and_model"] == {"wall_s": 10.0, "articles_per_s": 100.0, "ratio_to_naive_udf_scoring": 0.5}
     assert [s["articles_per_s"] for s in result["steps"]] == [250.0, 200.0, 333.3, 500.0]

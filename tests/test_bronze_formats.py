@@ -13,17 +13,22 @@ SEED = Path(__file__).resolve().parents[1] / "data" / "sample_corpus" / "scraped
 OPTS = ParseOptions()
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2024-04-02T17:40:00+08:00", datetime(2024, 4, 2, 9, 40)),
-    ("2024-04-02T09:15:00Z", datetime(2024, 4, 2, 9, 15)),
-    ("Tue, 09 Apr 2024 14:30:00 GMT", datetime(2024, 4, 9, 14, 30)),
-    ("Tue, 09 Apr 2024 14:30:00 +0100", datetime(2024, 4, 9, 13, 30)),
-    ("April 2, 2024 5:40 PM EDT", datetime(2024, 4, 2, 21, 40)),
-    ("2024-04-02", datetime(2024, 4, 2)),
-    ("1712068800", datetime(2024, 4, 2, 14, 40)),
-    ("1712068800000", datetime(2024, 4, 2, 14, 40)),
-    ("not a date", None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2024-04-02T17:40:00+08:00", datetime(2024, 4, 2, 9, 40)),
+        ("2024-04-02T09:15:00Z", datetime(2024, 4, 2, 9, 15)),
+        ("Tue, 09 Apr 2024 14:30:00 GMT", datetime(2024, 4, 9, 14, 30)),
+        ("Tue, 09 Apr 2024 14:30:00 +0100", datetime(2024, 4, 9, 13, 30)),
+        ("April 2, 2024 5:40 PM EDT", datetime(2024, 4, 2, 21, 40)),
+        ("2024-04-02", datetime(2024, 4, 2)),
+        ("1712068800", datetime(2024, 4, 2, 14, 40)),
+        ("1712068800000", datetime(2024, 4, 2, 14, 40)),
+        ("not a date", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_parse_published(raw, expected):
     assert parse_published(raw) == expected
 
@@ -37,7 +42,9 @@ def test_seed_page_title_and_body():
 
 
 def test_text_page_headers():
-    page = parse_text_page("Title: Nio cuts prices\nBy: A. Writer\nDate: 2024-04-02\n\nNio said on Tuesday it cut prices.")
+    page = parse_text_page(
+        "Title: Nio cuts prices\nBy: A. Writer\nDate: 2024-04-02\n\nNio said on Tuesday it cut prices."
+    )
     assert (page["title"], page["author"], page["published"]) == ("Nio cuts prices", "A. Writer", "2024-04-02")
     assert page["body"] == "Nio said on Tuesday it cut prices."
 
@@ -47,8 +54,11 @@ def test_text_page_header_names_come_from_conf_and_datelines_give_dates():
     from newslake.config import IngestSettings
 
     opts = parse_options(IngestSettings(text_headers={"title": ["Überschrift"], "published": ["Datum"]}))
-    page = parse_text_page("Überschrift: Siemens wächst\nDatum: 2024-04-02\n\nSiemens hat mehr verkauft.",
-                           opts.text_headers, opts.dateline_pattern)
+    page = parse_text_page(
+        "Überschrift: Siemens wächst\nDatum: 2024-04-02\n\nSiemens hat mehr verkauft.",
+        opts.text_headers,
+        opts.dateline_pattern,
+    )
     assert (page["title"], page["published"]) == ("Siemens wächst", "2024-04-02")
     wire = "Title: VW cuts outlook\n\nWOLFSBURG, April 3, 2024 (Autos Wire) - Volkswagen cut its outlook."
     page = parse_text_page(wire, parse_options(IngestSettings()).text_headers, IngestSettings().dateline_pattern)
@@ -57,8 +67,13 @@ def test_text_page_header_names_come_from_conf_and_datelines_give_dates():
 
 
 def test_jsonl_good_broken_and_offsets():
-    lines = [json.dumps({"headline": "A", "content": "x" * 80, "link": "https://a.example/1", "pubDate": "2024-04-02"}),
-             '{"title": "cut', "", "[1, 2]", "<html>502</html>"]
+    lines = [
+        json.dumps({"headline": "A", "content": "x" * 80, "link": "https://a.example/1", "pubDate": "2024-04-02"}),
+        '{"title": "cut',
+        "",
+        "[1, 2]",
+        "<html>502</html>",
+    ]
     data = ("\n".join(lines) + "\n").encode()
     records = parse_file("dump/a.jsonl", data, None, OPTS)
     assert [r["record_number"] for r in records] == [1, 2, 3, 4]
@@ -92,7 +107,10 @@ def test_compressed_inputs_are_transparent():
 def test_encodings():
     assert decode_bytes("Nestlé".encode("utf-16"))[0] == "Nestlé"
     assert decode_bytes("Nestlé".encode("latin-1"))[0] == "Nestlé"
-    assert decode_bytes(b"Nest\x00l\xc3\xa9 reported higher sales this quarter")[0] == "Nestlé reported higher sales this quarter"
+    assert (
+        decode_bytes(b"Nest\x00l\xc3\xa9 reported higher sales this quarter")[0]
+        == "Nestlé reported higher sales this quarter"
+    )
     assert decode_bytes(bytes(range(0, 32)) * 20) == (None, "undecodable_bytes")
 
 

@@ -18,8 +18,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_stage_command_line_parses_the_common_and_the_stage_options():
     args = cli.build_parser("jobs.enrich", "enrich").parse_args(
-        ["--conf", "conf/local.yaml", "--lakehouse", "/tmp/lh", "--input", "data/sample",
-         "--set", "spark.shuffle_partitions=2", "--set", "spark.app_name=t", "--run-date", "2024-01-02"])
+        [
+            "--conf",
+            "conf/local.yaml",
+            "--lakehouse",
+            "/tmp/lh",
+            "--input",
+            "data/sample",
+            "--set",
+            "spark.shuffle_partitions=2",
+            "--set",
+            "spark.app_name=t",
+            "--run-date",
+            "2024-01-02",
+        ]
+    )
     assert (args.conf, args.lakehouse, args.input, args.models) == ("conf/local.yaml", "/tmp/lh", "data/sample", None)
     assert args.set == ["spark.shuffle_partitions=2", "spark.app_name=t"]
     assert cli.window_from_args(args)[0].isoformat() == "2024-01-02"
@@ -28,10 +41,27 @@ def test_stage_command_line_parses_the_common_and_the_stage_options():
 
 
 def test_evaluate_command_line_as_pinned():
-    args = evaluate.parse_args(["--conf", "conf/local.yaml", "--format", "sentfin", "--path", "f.csv",
-                                "--model", "accurate", "--split", "validation"])
+    args = evaluate.parse_args(
+        [
+            "--conf",
+            "conf/local.yaml",
+            "--format",
+            "sentfin",
+            "--path",
+            "f.csv",
+            "--model",
+            "accurate",
+            "--split",
+            "validation",
+        ]
+    )
     assert (args.conf, args.format, args.path, args.model, args.split) == (
-        "conf/local.yaml", "sentfin", "f.csv", "accurate", "validation")
+        "conf/local.yaml",
+        "sentfin",
+        "f.csv",
+        "accurate",
+        "validation",
+    )
     with pytest.raises(SystemExit):
         evaluate.parse_args(["--format", "csv", "--path", "f.csv"])  # --conf is required
 
@@ -51,8 +81,10 @@ def test_evaluate_silver_takes_its_labeled_folder_from_the_jobs_entry_point(monk
     with pytest.raises(SystemExit) as done:
         runpy.run_path(str(ROOT / "jobs" / "evaluate_silver.py"), run_name="__main__")
     assert done.value.code == 0
-    assert seen == {"labeled_dir": str(ROOT / "tests" / "data" / "labeled"),
-                    "shared_data": str(ROOT.parent / "shared" / "data")}
+    assert seen == {
+        "labeled_dir": str(ROOT / "tests" / "data" / "labeled"),
+        "shared_data": str(ROOT.parent / "shared" / "data"),
+    }
     args = silver_job.parse_args([], **seen)
     assert (args.conf, args.labeled_dir, args.set) == ("conf/local.yaml", seen["labeled_dir"], [])
 
@@ -64,7 +96,10 @@ def test_only_the_builder_makes_parsers_with_the_common_options():
     direct = set()
     for path in (ROOT / "lib").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "ArgumentParser":
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", getattr(node.func, "id", "")) == "ArgumentParser"
+            ):
                 direct.add(path.relative_to(ROOT / "lib").as_posix())
     assert "newslake/arguments.py" in direct
     assert direct <= allowed

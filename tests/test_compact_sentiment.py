@@ -7,12 +7,11 @@ import shutil
 import numpy as np
 import pytest
 from chispa import assert_approx_df_equality
+from conftest import ROOT, make_test_settings
 from pyspark.sql import functions as F
 
 from newslake.nlp import compact
 from newslake.nlp.sentiment import load_sentiment_model, score_sentences
-
-from conftest import ROOT, make_test_settings
 
 SHIPPED = ROOT / "models" / compact.SHIPPED_DIR / compact.TIER
 ASSEMBLED = ROOT / "models" / compact.TIER
@@ -21,11 +20,14 @@ BASE_WHEELS = ROOT / ".cache" / "wheels"
 # From the seed page (data/sample_corpus/scraped/dt=2024-04-28/seed_article.txt), whose
 # publisher labels it positive, and plain wire-style sentences with an unambiguous reading.
 ENTITY_ROWS = [
-    ("Chinese authorities have lifted restrictions on Tesla vehicles after the company "
-     "demonstrated compliance with China's rigorous data security regulations.", "Tesla", "positive"),
+    (
+        "Chinese authorities have lifted restrictions on Tesla vehicles after the company "
+        "demonstrated compliance with China's rigorous data security regulations.",
+        "Tesla",
+        "positive",
+    ),
     ("Tesla shares surged after the company beat analysts' delivery estimates.", "Tesla", "positive"),
-    ("Volkswagen cut its profit forecast after sales in Germany slumped for a third month.",
-     "Volkswagen", "negative"),
+    ("Volkswagen cut its profit forecast after sales in Germany slumped for a third month.", "Volkswagen", "negative"),
     ("Boeing settled the lawsuit and raised its full-year guidance.", "Boeing", "positive"),
     ("Intel said it would cut 15,000 jobs as losses widened.", "Intel", "negative"),
 ]
@@ -34,8 +36,10 @@ ENTITY_ROWS = [
 @pytest.fixture(scope="module")
 def compact_model(spark):
     if not (ASSEMBLED / "stages").is_dir():
-        pytest.fail(f"{ASSEMBLED} is missing: scripts/setup.sh assembles it "
-                    "(python -m jobs.assemble_compact_sentiment --conf conf/local.yaml)")
+        pytest.fail(
+            f"{ASSEMBLED} is missing: scripts/setup.sh assembles it "
+            "(python -m jobs.assemble_compact_sentiment --conf conf/local.yaml)"
+        )
     return load_sentiment_model(str(ASSEMBLED))
 
 
@@ -61,7 +65,9 @@ def test_real_news_sentences_read_the_right_way_toward_their_company(spark, comp
 def test_two_companies_in_one_sentence_get_their_own_sentiment(spark, compact_model):
     text = "Ford's sales jumped 20% while General Motors reported a steep drop in deliveries."
     rows = spark.createDataFrame([(text, "Ford"), (text, "General Motors")], "text string, entity string")
-    labels = {r.entity: r.sentiment_label for r in score_sentences(compact_model, rows, "text", entity_col="entity").collect()}
+    labels = {
+        r.entity: r.sentiment_label for r in score_sentences(compact_model, rows, "text", entity_col="entity").collect()
+    }
     assert labels == {"Ford": "positive", "General Motors": "negative"}
 
 
@@ -69,13 +75,15 @@ def test_distinct_inputs_score_like_every_row(spark, compact_model):
     rows = spark.createDataFrame(
         [(i, text, entity) for i, (text, entity, _) in enumerate(ENTITY_ROWS * 3)]
         + [(100, None, "Tesla"), (101, "   ", None)],
-        "id int, text string, entity string")
+        "id int, text string, entity string",
+    )
     every = score_sentences(compact_model, rows, "text", entity_col="entity")
     once = score_sentences(compact_model, rows, "text", entity_col="entity", distinct_inputs=True)
     assert once.columns == every.columns
     assert_approx_df_equality(once, every, 1e-9, ignore_row_order=True)
     assert once.filter(F.col("id") >= 100).select("sentiment_label", "sentiment_score").distinct().collect() == [
-        ("neutral", 0.0)]
+        ("neutral", 0.0)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +106,9 @@ def test_assembly_puts_back_the_base_table_with_the_trained_marker_row(assembled
     differs = np.flatnonzero(np.any(table != base, axis=1)).tolist()
     assert differs == [spec["marker_id"]]
     assert np.array_equal(table[spec["marker_id"]], np.asarray(spec["marker_row"], dtype=np.float32))
-    assert (assembled_onnx / "assets" / "vocab.txt").read_text(encoding="utf-8").splitlines()[spec["marker_id"]] == "tgt"
+    assert (assembled_onnx / "assets" / "vocab.txt").read_text(encoding="utf-8").splitlines()[
+        spec["marker_id"]
+    ] == "tgt"
 
 
 def test_other_base_weights_are_refused(tmp_path):

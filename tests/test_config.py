@@ -15,8 +15,10 @@ def test_file_then_env_then_cli(tmp_path):
     assert settings.paths.lakehouse == "from-cli"
     assert settings.paths.input == "in-file"
     assert settings.spark.shuffle_partitions == 5
-    assert catalogue.GOLD_SENTIMENT_WEEKLY.path(settings.lakehouse_root()) == \
-        os.path.abspath("from-cli") + "/gold/sentiment_weekly"
+    assert (
+        catalogue.GOLD_SENTIMENT_WEEKLY.path(settings.lakehouse_root())
+        == os.path.abspath("from-cli") + "/gold/sentiment_weekly"
+    )
     s3 = load_settings(None, {"paths.lakehouse": "s3a://b/lake/"}, environ={})
     assert catalogue.BRONZE_ARTICLES.path(s3.lakehouse_root()) == "s3a://b/lake/bronze/articles"
 
@@ -84,14 +86,17 @@ def test_job_refuses_empty_or_root_lakehouse_before_spark(lakehouse, tmp_path, c
     assert "configuration error" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("item, message", [
-    ("quality.on_failure=ignroe", "'fail' or 'warn'"),
-    ("spark.shuffle_partitions=-3", "greater than or equal to 1"),
-    ("enrich.neutral_band=7.5", "less than 1"),
-    ("aggregate.min_mentions_to_trust=-1", "greater than or equal to 1"),
-    ("ingest.max_future_days=-100", "greater than or equal to 0"),
-    ("spark.jar_source=bogus", "'auto', 'jars', 'packages' or 'provided'"),
-])
+@pytest.mark.parametrize(
+    "item, message",
+    [
+        ("quality.on_failure=ignroe", "'fail' or 'warn'"),
+        ("spark.shuffle_partitions=-3", "greater than or equal to 1"),
+        ("enrich.neutral_band=7.5", "less than 1"),
+        ("aggregate.min_mentions_to_trust=-1", "greater than or equal to 1"),
+        ("ingest.max_future_days=-100", "greater than or equal to 0"),
+        ("spark.jar_source=bogus", "'auto', 'jars', 'packages' or 'provided'"),
+    ],
+)
 def test_nonsense_settings_are_refused_naming_the_set_option(item, message):
     key, value = parse_set_option(item)
     with pytest.raises(ConfigurationError) as raised:
@@ -135,8 +140,16 @@ def test_set_can_name_a_spark_key_with_dots(tmp_path):
 def test_missing_input_folder_is_a_configuration_error_before_spark(tmp_path, capsys):
     from newslake.cli import ingest_main
 
-    code = ingest_main(["--conf", "conf/local.yaml", "--lakehouse", str(tmp_path / "lake"),
-                        "--input", str(tmp_path / "no-such-folder")])
+    code = ingest_main(
+        [
+            "--conf",
+            "conf/local.yaml",
+            "--lakehouse",
+            str(tmp_path / "lake"),
+            "--input",
+            str(tmp_path / "no-such-folder"),
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "configuration error" in err and "no-such-folder" in err
@@ -144,6 +157,7 @@ def test_missing_input_folder_is_a_configuration_error_before_spark(tmp_path, ca
 
 
 # --- linguistic rule data: defaults read from newslake/nlp/rules.yaml ---------------------------
+
 
 def test_rule_data_defaults_are_the_known_values():
     """Known values of the defaults that live in the data file (not in code), one of each shape:
@@ -200,9 +214,16 @@ def test_rule_data_is_found_in_a_zipped_package(tmp_path):
         for path in (lib / "newslake").rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 zipped.write(path, path.relative_to(lib).as_posix())
-    code = ("import newslake.config as c; assert '.zip' in c.__file__, c.__file__; "
-            "print(len(c.Settings().enrich.ticker_exchanges))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
-                         env={**os.environ, "PYTHONPATH": str(archive)})
+    code = (
+        "import newslake.config as c; assert '.zip' in c.__file__, c.__file__; "
+        "print(len(c.Settings().enrich.ticker_exchanges))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(archive)},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "41"

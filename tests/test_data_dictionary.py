@@ -1,8 +1,8 @@
 import re
 
-from newslake import catalogue
-
 from conftest import ROOT
+
+from newslake import catalogue
 
 
 def test_every_table_and_column_is_documented():

@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import TINY_LABELED_CSV, local_conf_with_models
+
 from newslake.training import datasets as D
 from newslake.training import evaluate
 
@@ -32,13 +32,20 @@ def test_evaluate_prints_one_json_object(spark, tmp_path, tiny_models_dir, capsy
     data.write_text(TINY_LABELED_CSV, encoding="utf-8")
     code, out, err = _run(
         capsys,
-        ["--conf", local_conf_with_models(tmp_path, tiny_models_dir), "--format", "csv", "--path", str(data),
-         "--throughput-rows", "200"],
+        [
+            "--conf",
+            local_conf_with_models(tmp_path, tiny_models_dir),
+            "--format",
+            "csv",
+            "--path",
+            str(data),
+            "--throughput-rows",
+            "200",
+        ],
     )
     assert code == 0, err
     result = json.loads(out)  # the whole of stdout is one JSON object
-    for key in ("n", "accuracy", "macro_f1", "per_class", "labels", "confusion_matrix",
-                "sentences_per_second"):
+    for key in ("n", "accuracy", "macro_f1", "per_class", "labels", "confusion_matrix", "sentences_per_second"):
         assert key in result
     assert result["n"] == 5
     assert result["split"] == "all" and result["entity_level"] is True
@@ -55,8 +62,16 @@ def test_evaluate_accurate_without_model_fails_clearly(spark, tmp_path, tiny_mod
     data.write_text("Profit rose,positive\n", encoding="utf-8")
     code, out, err = _run(
         capsys,
-        ["--conf", local_conf_with_models(tmp_path, tiny_models_dir), "--format", "csv", "--path", str(data),
-         "--model", "accurate"],
+        [
+            "--conf",
+            local_conf_with_models(tmp_path, tiny_models_dir),
+            "--format",
+            "csv",
+            "--path",
+            str(data),
+            "--model",
+            "accurate",
+        ],
     )
     assert code != 0 and out == ""
     assert "no accurate sentiment model" in err and "sentiment_accurate" in err
@@ -80,8 +95,16 @@ def test_shared_file_defaults_to_the_validation_split(spark, tmp_path, shared_da
     path = shared_data / D.PHRASEBANK_LEVELS["all"]
     code, out, err = _run(
         capsys,
-        ["--conf", local_conf_with_models(tmp_path, ROOT / "models"), "--format", "phrasebank", "--path", str(path),
-         "--throughput-rows", "200"],
+        [
+            "--conf",
+            local_conf_with_models(tmp_path, ROOT / "models"),
+            "--format",
+            "phrasebank",
+            "--path",
+            str(path),
+            "--throughput-rows",
+            "200",
+        ],
     )
     assert code == 0, err
     result = json.loads(out)

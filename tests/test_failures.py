@@ -7,9 +7,9 @@ import os
 import subprocess
 import sys
 
-from newslake.cli import ingest_main
-
 from conftest import ROOT, local_conf_with_models
+
+from newslake.cli import ingest_main
 
 BODY = "Siemens said on Monday that orders for its factory automation business rose 12% in the quarter."
 
@@ -17,8 +17,9 @@ BODY = "Siemens said on Monday that orders for its factory automation business r
 def corpus(tmp_path):
     day = tmp_path / "raw" / "dt=2024-04-24"
     day.mkdir(parents=True)
-    (day / "a.jsonl").write_text(json.dumps({"title": "S", "body": BODY, "url": "https://f.example/1"}) + "\n",
-                                 encoding="utf-8")
+    (day / "a.jsonl").write_text(
+        json.dumps({"title": "S", "body": BODY, "url": "https://f.example/1"}) + "\n", encoding="utf-8"
+    )
     return tmp_path / "raw"
 
 
@@ -49,9 +50,26 @@ def test_missing_jvm_classes_say_what_to_pass(tmp_path):
     object is not callable"; the job now exits 2 naming the packages to pass."""
     raw, conf = corpus(tmp_path), local_conf_with_models(tmp_path, ROOT / "models")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "lib"), str(ROOT)])}
-    done = subprocess.run([sys.executable, "-m", "jobs.ingest", "--conf", conf, "--lakehouse", str(tmp_path / "lake"),
-                           "--input", str(raw), "--set", "spark.jar_source=provided"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jobs.ingest",
+            "--conf",
+            conf,
+            "--lakehouse",
+            str(tmp_path / "lake"),
+            "--input",
+            str(raw),
+            "--set",
+            "spark.jar_source=provided",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 2, done.stderr[-3000:]
     errors = error_lines(done.stderr)
     assert errors and "JavaPackage" not in done.stderr

@@ -1,10 +1,9 @@
 from chispa import assert_df_equality
+from conftest import ROOT
 
 from newslake.gold.dimensions import COMPANY_ROW, companies_dimension, company_rows, country_rows
 from newslake.nlp.gazetteer import CompanyEntry, CountryEntry, read_companies, read_countries
 from newslake.schemas import GOLD_COMPANIES, GOLD_COUNTRIES
-
-from conftest import ROOT
 
 COMPANIES = [
     CompanyEntry("tesla", "Tesla", ("Tesla",), ("NASDAQ:TSLA",), "US", "Consumer Discretionary", False, ()),
@@ -23,20 +22,43 @@ def test_rows_from_gazetteer_entries():
         ("openai", "OpenAI", None, [], None, "US"),
         ("tesla", "Tesla", "NASDAQ:TSLA", ["NASDAQ:TSLA"], "Consumer Discretionary", "US"),
     ]
-    assert country_rows(COUNTRIES) == [("CN", "China", "Eastern Asia"), ("US", "United States", "Northern America"),
-                                       ("ZZ", "Unknown", None)]
+    assert country_rows(COUNTRIES) == [
+        ("CN", "China", "Eastern Asia"),
+        ("US", "United States", "Northern America"),
+        ("ZZ", "Unknown", None),
+    ]
 
 
 def test_companies_dimension_adds_hq_country_and_region(spark):
     countries = spark.createDataFrame(country_rows(COUNTRIES), GOLD_COUNTRIES)
     companies = spark.createDataFrame(company_rows(COMPANIES), COMPANY_ROW)
     actual = companies_dimension(companies, countries).select(*GOLD_COMPANIES.fieldNames())
-    expected = spark.createDataFrame([
-        ("byd", "BYD", "HKEX:1211", ["HKEX:1211", "SZSE:002594"], "Consumer Discretionary", "CN", "China", "Eastern Asia"),
-        ("openai", "OpenAI", None, [], None, "US", "United States", "Northern America"),
-        ("tesla", "Tesla", "NASDAQ:TSLA", ["NASDAQ:TSLA"], "Consumer Discretionary", "US", "United States",
-         "Northern America"),
-    ], GOLD_COMPANIES)
+    expected = spark.createDataFrame(
+        [
+            (
+                "byd",
+                "BYD",
+                "HKEX:1211",
+                ["HKEX:1211", "SZSE:002594"],
+                "Consumer Discretionary",
+                "CN",
+                "China",
+                "Eastern Asia",
+            ),
+            ("openai", "OpenAI", None, [], None, "US", "United States", "Northern America"),
+            (
+                "tesla",
+                "Tesla",
+                "NASDAQ:TSLA",
+                ["NASDAQ:TSLA"],
+                "Consumer Discretionary",
+                "US",
+                "United States",
+                "Northern America",
+            ),
+        ],
+        GOLD_COMPANIES,
+    )
     assert_df_equality(actual, expected, ignore_row_order=True, ignore_nullable=True)
 
 

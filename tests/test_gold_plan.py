@@ -34,8 +34,10 @@ def test_settings_fingerprint_follows_what_gold_depends_on(tmp_path):
     assert plan.settings_fingerprint(_settings(gazetteer, **{"aggregate.min_mentions_to_trust": 4})) != base
     assert plan.settings_fingerprint(_settings(gazetteer, **{"stories.weighting": "sqrt"})) != base
     # Where things are and how they are maintained is not what gold holds.
-    assert plan.settings_fingerprint(_settings(gazetteer, **{"aggregate.optimize": True,
-                                                                   "paths.lakehouse": "/elsewhere"})) == base
+    assert (
+        plan.settings_fingerprint(_settings(gazetteer, **{"aggregate.optimize": True, "paths.lakehouse": "/elsewhere"}))
+        == base
+    )
     (gazetteer / "countries.csv").write_text(COUNTRIES + "DE,Germany,\n", encoding="utf-8")
     assert plan.settings_fingerprint(_settings(gazetteer)) != base
 

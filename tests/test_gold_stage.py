@@ -6,6 +6,7 @@ import random
 from datetime import date, datetime, timedelta
 
 import pytest
+from conftest import ROOT
 from pyspark.sql import functions as F
 
 from newslake import catalogue, io
@@ -13,8 +14,6 @@ from newslake.gold import maintenance
 from newslake.gold import stage as gold_stage
 from newslake.gold.export import export_main
 from newslake.runs import RunContext
-
-from conftest import ROOT
 
 NAMES = {"tesla": "Tesla", "byd": "BYD", "nio": "Nio", "volkswagen": "Volkswagen"}
 COUNTRY_NAMES = {"CN": "China", "US": "the United States", "DE": "Germany"}
@@ -24,10 +23,16 @@ W15, W16 = date(2024, 4, 8), date(2024, 4, 15)
 
 # --- silver, built inline ---------------------------------------------------------------------
 
+
 def article(article_id, published, sentences, dominant="ZZ", title=None):
     """``sentences``: (text, score, company ids, country codes) tuples."""
-    return {"article_id": article_id, "published_at": published, "sentences": sentences,
-            "dominant": dominant, "title": title or f"Article {article_id}"}
+    return {
+        "article_id": article_id,
+        "published_at": published,
+        "sentences": sentences,
+        "dominant": dominant,
+        "title": title or f"Article {article_id}",
+    }
 
 
 def _label(score):
@@ -42,37 +47,83 @@ def silver_rows(articles):
     for a in articles:
         ts = a["published_at"]
         iso_year, iso_week, _ = ts.date().isocalendar()
-        week = {"published_at": ts, "iso_year": iso_year, "iso_week": iso_week,
-                "week_start": ts.date() - timedelta(days=ts.weekday())}
+        week = {
+            "published_at": ts,
+            "iso_year": iso_year,
+            "iso_week": iso_week,
+            "week_start": ts.date() - timedelta(days=ts.weekday()),
+        }
         text, offsets = "", []
         for s_text, *_ in a["sentences"]:
-            text += ("\n\n" if text else "")
+            text += "\n\n" if text else ""
             offsets.append((len(text), len(text) + len(s_text) - 1))
             text += s_text
         mean = round(sum(s[1] for s in a["sentences"]) / len(a["sentences"]), 6)
-        arts.append({"article_id": a["article_id"], "title": a["title"], "url": f"https://news.example/{a['article_id']}",
-                     "source": "News Example", "language": "en", "date_source": "article", **week,
-                     "clean_text": text, "publisher_sentiment": None, "sentences": len(a["sentences"]),
-                     "sentiment_label": _label(mean), "sentiment_score": mean,
-                     "countries": sorted({c for *_, cs in a["sentences"] for c in cs}),
-                     "dominant_country": a["dominant"]})
+        arts.append(
+            {
+                "article_id": a["article_id"],
+                "title": a["title"],
+                "url": f"https://news.example/{a['article_id']}",
+                "source": "News Example",
+                "language": "en",
+                "date_source": "article",
+                **week,
+                "clean_text": text,
+                "publisher_sentiment": None,
+                "sentences": len(a["sentences"]),
+                "sentiment_label": _label(mean),
+                "sentiment_score": mean,
+                "countries": sorted({c for *_, cs in a["sentences"] for c in cs}),
+                "dominant_country": a["dominant"],
+            }
+        )
         lead = set(a["sentences"][0][2])
         for company_id in sorted({c for _, _, cs, _ in a["sentences"] for c in cs}):
-            ents.append({"article_id": a["article_id"], "company_id": company_id, "company": NAMES[company_id],
-                         "relevance": 1.0 if company_id in lead else 0.4, **week})
+            ents.append(
+                {
+                    "article_id": a["article_id"],
+                    "company_id": company_id,
+                    "company": NAMES[company_id],
+                    "relevance": 1.0 if company_id in lead else 0.4,
+                    **week,
+                }
+            )
         for i, ((s_text, score, companies, ctry), (begin, end)) in enumerate(zip(a["sentences"], offsets)):
-            sents.append({"article_id": a["article_id"], "sentence_index": i, "char_begin": begin, "char_end": end,
-                          "sentence_text": s_text, "sentiment_label": _label(score), "sentiment_score": score,
-                          "sentiment_confidence": 0.9, "companies": sorted(companies), "countries": sorted(ctry),
-                          **week})
+            sents.append(
+                {
+                    "article_id": a["article_id"],
+                    "sentence_index": i,
+                    "char_begin": begin,
+                    "char_end": end,
+                    "sentence_text": s_text,
+                    "sentiment_label": _label(score),
+                    "sentiment_score": score,
+                    "sentiment_confidence": 0.9,
+                    "companies": sorted(companies),
+                    "countries": sorted(ctry),
+                    **week,
+                }
+            )
             for company_id in companies:
-                for country in (sorted(ctry) or [a["dominant"]]):
-                    ments.append({"article_id": a["article_id"], "sentence_index": i, "company_id": company_id,
-                                  "company": NAMES[company_id], "matched_text": NAMES[company_id],
-                                  "char_begin": begin, "char_end": begin + len(NAMES[company_id]) - 1,
-                                  "country": country,
-                                  "country_source": "sentence" if ctry else ("article" if a["dominant"] != "ZZ" else "unknown"),
-                                  "sentiment_label": _label(score), "sentiment_score": score, **week})
+                for country in sorted(ctry) or [a["dominant"]]:
+                    ments.append(
+                        {
+                            "article_id": a["article_id"],
+                            "sentence_index": i,
+                            "company_id": company_id,
+                            "company": NAMES[company_id],
+                            "matched_text": NAMES[company_id],
+                            "char_begin": begin,
+                            "char_end": begin + len(NAMES[company_id]) - 1,
+                            "country": country,
+                            "country_source": "sentence"
+                            if ctry
+                            else ("article" if a["dominant"] != "ZZ" else "unknown"),
+                            "sentiment_label": _label(score),
+                            "sentiment_score": score,
+                            **week,
+                        }
+                    )
     return {"articles": arts, "sentences": sents, "mentions": ments, "article_entities": ents}
 
 
@@ -82,10 +133,12 @@ _DEFAULTS = {"string": "test", "int": 0, "bigint": 0, "double": 0.0, "boolean": 
 def _frame(spark, rows, schema):
     """``rows`` (dicts) as a frame of the silver ``schema``; columns the rows do not name (added to
     silver since) get a neutral value of their type."""
+
     def value(row, field):
         if field.name in row:
             return row[field.name]
         return [] if field.dataType.typeName() == "array" else _DEFAULTS[field.dataType.simpleString()]
+
     return spark.createDataFrame([tuple(value(r, f) for f in schema.fields) for r in rows], schema)
 
 
@@ -93,15 +146,24 @@ def write_silver(spark, lakehouse, articles):
     """Append the articles to silver like an enrich run (one commit per table)."""
     for name, rows in silver_rows(articles).items():
         schema = catalogue.table(f"silver/{name}").schema
-        _frame(spark, rows, schema).write.format("delta").mode("append").partitionBy("iso_year") \
-            .save(f"{lakehouse}/silver/{name}")
+        _frame(spark, rows, schema).write.format("delta").mode("append").partitionBy("iso_year").save(
+            f"{lakehouse}/silver/{name}"
+        )
 
 
 def sample_articles():
     """Six weeks (2024-W14..W19) of articles about four carmakers, deterministic."""
     rng = random.Random(6)
-    verbs = ["raised its outlook", "cut prices", "missed delivery targets", "won a large order",
-             "faced a probe", "opened a plant", "recalled cars", "beat forecasts"]
+    verbs = [
+        "raised its outlook",
+        "cut prices",
+        "missed delivery targets",
+        "won a large order",
+        "faced a probe",
+        "opened a plant",
+        "recalled cars",
+        "beat forecasts",
+    ]
     articles = []
     for week in range(6):
         for k in range(3):
@@ -117,10 +179,16 @@ def sample_articles():
     return articles
 
 
-LATE = article("late-tesla-recall", datetime(2024, 4, 10, 8), [
-    ("Tesla recalled two million cars in the United States over autopilot flaws.", -0.99, ["tesla"], ["US"]),
-    ("Regulators said Tesla and BYD face tougher scrutiny in China.", -0.6, ["tesla", "byd"], ["CN"]),
-], dominant="US", title="Tesla recalls two million cars")
+LATE = article(
+    "late-tesla-recall",
+    datetime(2024, 4, 10, 8),
+    [
+        ("Tesla recalled two million cars in the United States over autopilot flaws.", -0.99, ["tesla"], ["US"]),
+        ("Regulators said Tesla and BYD face tougher scrutiny in China.", -0.6, ["tesla", "byd"], ["CN"]),
+    ],
+    dominant="US",
+    title="Tesla recalls two million cars",
+)
 
 
 def make_settings(lakehouse, **overrides):
@@ -155,6 +223,7 @@ def week_files(spark, path, week):
 
 # --- the flow, run once for the module ---------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def flow(spark, gold_lakehouse, tmp_path_factory):
     """First run (full: conftest's ``gold_lakehouse``, built once for the session, copied here), a
@@ -172,7 +241,9 @@ def flow(spark, gold_lakehouse, tmp_path_factory):
     result["files_before"] = {w: week_files(spark, weekly, w) for w in (date(2024, 4, 1), W15, W16, date(2024, 4, 22))}
     write_silver(spark, lakehouse, [LATE])
     result["charts_dir"] = tmp_path_factory.mktemp("charts")
-    result["late_counts"] = aggregate(spark, make_settings(lakehouse, **{"aggregate.charts_dir": str(result["charts_dir"])}))
+    result["late_counts"] = aggregate(
+        spark, make_settings(lakehouse, **{"aggregate.charts_dir": str(result["charts_dir"])})
+    )
     result["late_versions"] = versions(spark, lakehouse)
     result["late"] = snapshot(spark, lakehouse)
     result["files_after"] = {w: week_files(spark, weekly, w) for w in result["files_before"]}
@@ -206,8 +277,12 @@ def test_first_run_builds_every_gold_table_with_its_layout(spark, flow):
 def test_company_rollup_agrees_with_silver(spark, flow):
     """Company x week mentions count distinct (article, sentence, company) across countries."""
     silver = spark.read.format("delta").load(f"{flow['lakehouse']}/silver/mentions")
-    expected = {(r.company_id, r.week_start): r.n for r in silver.groupBy("company_id", "week_start").agg(
-        F.countDistinct("article_id", "sentence_index").alias("n")).collect()}
+    expected = {
+        (r.company_id, r.week_start): r.n
+        for r in silver.groupBy("company_id", "week_start")
+        .agg(F.countDistinct("article_id", "sentence_index").alias("n"))
+        .collect()
+    }
     gold = {(r.company_id, r.week_start): r.mentions for r in flow["late"]["sentiment_weekly_company"]}
     assert gold == expected
 
@@ -229,14 +304,19 @@ def test_late_article_recomputes_its_week_and_the_next_only(spark, flow):
     assert late[("tesla", W15)].mentions == first[("tesla", W15)].mentions + 2
     assert late[("tesla", W16)].prev_week_mean_score == late[("tesla", W15)].mean_score
     assert late[("tesla", W16)].score_change == pytest.approx(
-        late[("tesla", W16)].mean_score - late[("tesla", W15)].mean_score, abs=1e-6)
+        late[("tesla", W16)].mean_score - late[("tesla", W15)].mean_score, abs=1e-6
+    )
     unchanged = [k for k in first if k[1] not in (W15, W16)]
     assert unchanged and all(first[k] == late[k] for k in unchanged)
     # Change Data Feed: downstream loaders see only the two recomputed weeks.
     weekly = f"{flow['lakehouse']}/gold/sentiment_weekly"
-    changed = spark.read.format("delta").option("readChangeFeed", "true") \
-        .option("startingVersion", flow["second_versions"]["sentiment_weekly"] + 1) \
-        .option("endingVersion", flow["late_versions"]["sentiment_weekly"]).load(weekly)
+    changed = (
+        spark.read.format("delta")
+        .option("readChangeFeed", "true")
+        .option("startingVersion", flow["second_versions"]["sentiment_weekly"] + 1)
+        .option("endingVersion", flow["late_versions"]["sentiment_weekly"])
+        .load(weekly)
+    )
     assert {r.week_start for r in changed.select("week_start").distinct().collect()} == {W15, W16}
     evidence = [r for r in flow["late"]["evidence"] if r.article_id == LATE["article_id"]]
     assert {(r.company_id, r.sign, r["rank"]) for r in evidence} >= {("tesla", "negative", 1)}

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import pytest
 from chispa import assert_approx_df_equality, assert_df_equality
+from test_gold_stage import aggregate, article, make_settings, write_silver
 
 from newslake.gold import rollups as R
 from newslake.gold import stage as gold_stage
@@ -12,52 +13,88 @@ from newslake.gold.weekly import STORY_WEIGHT_COL, sentiment_measures, weekly_co
 from newslake.runs import RunContext
 from newslake.stories.stage import run_stories
 
-from test_gold_stage import aggregate, article, make_settings, write_silver
-
-COLS = ("article_id string, sentence_index int, company_id string, company string, country string, "
-        "iso_year int, iso_week int, week_start date, sentiment_label string, sentiment_score double")
+COLS = (
+    "article_id string, sentence_index int, company_id string, company string, country string, "
+    "iso_year int, iso_week int, week_start date, sentiment_label string, sentiment_score double"
+)
 WK = (2024, 17, date(2024, 4, 22))
-STORY_MEASURES = ["unique_stories", "story_weighted_articles", "story_weighted_mentions", "story_weighted_score",
-                  "story_weighted_net_sentiment"]
+STORY_MEASURES = [
+    "unique_stories",
+    "story_weighted_articles",
+    "story_weighted_mentions",
+    "story_weighted_score",
+    "story_weighted_net_sentiment",
+]
 
 
 def test_story_weights_share_one_per_story_or_default_to_one(spark):
-    mentions = spark.createDataFrame([("c1", 0), ("c1", 1), ("c2", 0), ("c3", 0), ("lone", 0)],
-                                     "article_id string, sentence_index int")
-    stories = spark.createDataFrame([("c1", "c1", 3), ("c2", "c1", 3), ("c3", "c1", 3), ("x", "x", 1)],
-                                    "article_id string, story_id string, story_size int")
-    expected = spark.createDataFrame([
-        ("c1", 0, "c1", 1 / 3), ("c1", 1, "c1", 1 / 3), ("c2", 0, "c1", 1 / 3), ("c3", 0, "c1", 1 / 3),
-        ("lone", 0, "lone", 1.0),  # no row in article_stories: a story of one
-    ], "article_id string, sentence_index int, story_id string, story_weight double")
-    assert_approx_df_equality(with_story_weights(mentions, stories), expected, 1e-12, ignore_row_order=True,
-                              ignore_nullable=True)
+    mentions = spark.createDataFrame(
+        [("c1", 0), ("c1", 1), ("c2", 0), ("c3", 0), ("lone", 0)], "article_id string, sentence_index int"
+    )
+    stories = spark.createDataFrame(
+        [("c1", "c1", 3), ("c2", "c1", 3), ("c3", "c1", 3), ("x", "x", 1)],
+        "article_id string, story_id string, story_size int",
+    )
+    expected = spark.createDataFrame(
+        [
+            ("c1", 0, "c1", 1 / 3),
+            ("c1", 1, "c1", 1 / 3),
+            ("c2", 0, "c1", 1 / 3),
+            ("c3", 0, "c1", 1 / 3),
+            ("lone", 0, "lone", 1.0),  # no row in article_stories: a story of one
+        ],
+        "article_id string, sentence_index int, story_id string, story_weight double",
+    )
+    assert_approx_df_equality(
+        with_story_weights(mentions, stories), expected, 1e-12, ignore_row_order=True, ignore_nullable=True
+    )
     curved = {r.article_id: r.story_weight for r in with_story_weights(mentions, stories, "sqrt").collect()}
-    assert curved["c1"] == pytest.approx(3 ** 0.5 / 3) and curved["lone"] == 1.0
+    assert curved["c1"] == pytest.approx(3**0.5 / 3) and curved["lone"] == 1.0
     without = with_story_weights(mentions, None)  # the stories stage has not run
-    assert {(r.article_id, r.story_id, r.story_weight) for r in without.collect()} == \
-        {("c1", "c1", 1.0), ("c2", "c2", 1.0), ("c3", "c3", 1.0), ("lone", "lone", 1.0)}
+    assert {(r.article_id, r.story_id, r.story_weight) for r in without.collect()} == {
+        ("c1", "c1", 1.0),
+        ("c2", "c2", 1.0),
+        ("c3", "c3", 1.0),
+        ("lone", "lone", 1.0),
+    }
 
 
 def test_a_syndicated_story_weighs_like_one_article(spark):
     """Three copies of one negative story (two mention rows in the first) and one positive story:
     the plain mean follows the copies, the story-weighted one counts each story once."""
-    rows = spark.createDataFrame([
-        ("c1", 0, "tesla", "Tesla", "US", *WK, "negative", -0.9, "c1", 1 / 3),
-        ("c1", 1, "tesla", "Tesla", "US", *WK, "negative", -0.9, "c1", 1 / 3),
-        ("c2", 0, "tesla", "Tesla", "US", *WK, "negative", -0.9, "c1", 1 / 3),
-        ("c3", 0, "tesla", "Tesla", "US", *WK, "negative", -0.9, "c1", 1 / 3),
-        ("p1", 0, "tesla", "Tesla", "US", *WK, "positive", 0.6, "p1", 1.0),
-    ], COLS + ", story_id string, story_weight double")
+    rows = spark.createDataFrame(
+        [
+            ("c1", 0, "tesla", "Tesla", "US", *WK, "negative", -0.9, "c1", 1 / 3),
+            ("c1", 1, "tesla", "Tesla", "US", *WK, "negative", -0.9, "c1", 1 / 3),
+            ("c2", 0, "tesla", "Tesla", "US", *WK, "negative", -0.9, "c1", 1 / 3),
+            ("c3", 0, "tesla", "Tesla", "US", *WK, "negative", -0.9, "c1", 1 / 3),
+            ("p1", 0, "tesla", "Tesla", "US", *WK, "positive", 0.6, "p1", 1.0),
+        ],
+        COLS + ", story_id string, story_weight double",
+    )
     actual = weekly_company_country(rows, 3, None, STORY_WEIGHT_COL).select(
-        "company_id", "articles", "mentions", "mean_score", "net_sentiment", *STORY_MEASURES)
+        "company_id", "articles", "mentions", "mean_score", "net_sentiment", *STORY_MEASURES
+    )
     s = 1 / 3
-    expected = spark.createDataFrame([
-        ("tesla", 4, 5, round((4 * -0.9 + 0.6) / 5, 6), -0.6, 2, 2.0, 4 * s + 1,
-         round((4 * s * -0.9 + 0.6) / (4 * s + 1), 6), round((-4 * s + 1) / (4 * s + 1), 6)),
-    ], "company_id string, articles long, mentions long, mean_score double, net_sentiment double, "
-       "unique_stories long, story_weighted_articles double, story_weighted_mentions double, "
-       "story_weighted_score double, story_weighted_net_sentiment double")
+    expected = spark.createDataFrame(
+        [
+            (
+                "tesla",
+                4,
+                5,
+                round((4 * -0.9 + 0.6) / 5, 6),
+                -0.6,
+                2,
+                2.0,
+                4 * s + 1,
+                round((4 * s * -0.9 + 0.6) / (4 * s + 1), 6),
+                round((-4 * s + 1) / (4 * s + 1), 6),
+            ),
+        ],
+        "company_id string, articles long, mentions long, mean_score double, net_sentiment double, "
+        "unique_stories long, story_weighted_articles double, story_weighted_mentions double, "
+        "story_weighted_score double, story_weighted_net_sentiment double",
+    )
     assert_approx_df_equality(actual, expected, 1e-6, ignore_nullable=True)
     # Without story weights every article is its own story: the story measures equal the plain ones.
     plain = sentiment_measures(rows.drop("story_id", "story_weight"), ["company_id"]).first()
@@ -67,17 +104,22 @@ def test_a_syndicated_story_weighs_like_one_article(spark):
 
 def test_rollups_carry_the_story_measures(spark):
     """A sentence naming two countries is one company mention; its article keeps one weight."""
-    rows = spark.createDataFrame([
-        ("c1", 0, "tesla", "Tesla", "US", *WK, "negative", -0.8, "c1", 0.5),
-        ("c1", 0, "tesla", "Tesla", "CN", *WK, "negative", -0.8, "c1", 0.5),
-        ("c2", 0, "tesla", "Tesla", "US", *WK, "negative", -0.8, "c1", 0.5),
-        ("n1", 0, "nio", "Nio", "CN", *WK, "positive", 0.4, "n1", 1.0),
-    ], COLS + ", story_id string, story_weight double")
+    rows = spark.createDataFrame(
+        [
+            ("c1", 0, "tesla", "Tesla", "US", *WK, "negative", -0.8, "c1", 0.5),
+            ("c1", 0, "tesla", "Tesla", "CN", *WK, "negative", -0.8, "c1", 0.5),
+            ("c2", 0, "tesla", "Tesla", "US", *WK, "negative", -0.8, "c1", 0.5),
+            ("n1", 0, "nio", "Nio", "CN", *WK, "positive", 0.4, "n1", 1.0),
+        ],
+        COLS + ", story_id string, story_weight double",
+    )
     company = R.weekly_company(rows, 3, None, STORY_WEIGHT_COL).select("company_id", "mentions", *STORY_MEASURES)
-    expected = spark.createDataFrame([("tesla", 2, 1, 1.0, 1.0, -0.8, -1.0), ("nio", 1, 1, 1.0, 1.0, 0.4, 1.0)],
-                                     "company_id string, mentions long, unique_stories long, "
-                                     "story_weighted_articles double, story_weighted_mentions double, "
-                                     "story_weighted_score double, story_weighted_net_sentiment double")
+    expected = spark.createDataFrame(
+        [("tesla", 2, 1, 1.0, 1.0, -0.8, -1.0), ("nio", 1, 1, 1.0, 1.0, 0.4, 1.0)],
+        "company_id string, mentions long, unique_stories long, "
+        "story_weighted_articles double, story_weighted_mentions double, "
+        "story_weighted_score double, story_weighted_net_sentiment double",
+    )
     assert_approx_df_equality(company, expected, 1e-9, ignore_row_order=True, ignore_nullable=True)
     market = R.weekly_market(rows, 3, None, STORY_WEIGHT_COL).first()
     assert (market.articles, market.unique_stories, market.story_weighted_articles) == (3, 2, 2.0)
@@ -86,12 +128,30 @@ def test_rollups_carry_the_story_measures(spark):
 
 # --- the stories stage, then gold, incremental across a week boundary ------------------------
 
-RECALL = [("Tesla recalled two million cars in the United States over flaws in its driver assistance "
-           "software, the road safety regulator said on Friday.", -0.9, ["tesla"], ["US"]),
-          ("The carmaker said owners would receive a free software update over the air in the coming weeks.",
-           -0.3, ["tesla"], ["US"])]
-PLANT = [("Tesla will open a battery plant in Nevada next year and hire about three thousand workers "
-          "for the new site, the company said.", 0.7, ["tesla"], ["US"])]
+RECALL = [
+    (
+        "Tesla recalled two million cars in the United States over flaws in its driver assistance "
+        "software, the road safety regulator said on Friday.",
+        -0.9,
+        ["tesla"],
+        ["US"],
+    ),
+    (
+        "The carmaker said owners would receive a free software update over the air in the coming weeks.",
+        -0.3,
+        ["tesla"],
+        ["US"],
+    ),
+]
+PLANT = [
+    (
+        "Tesla will open a battery plant in Nevada next year and hire about three thousand workers "
+        "for the new site, the company said.",
+        0.7,
+        ["tesla"],
+        ["US"],
+    )
+]
 W15, W16, W17 = date(2024, 4, 8), date(2024, 4, 15), date(2024, 4, 22)
 
 
@@ -107,9 +167,15 @@ def test_gold_recomputes_the_weeks_a_stories_run_rewrote(spark, tmp_path):
     gives the rows of a full refresh."""
     lake = tmp_path / "lake"
     settings = make_settings(lake)
-    write_silver(spark, lake, [article("x1", datetime(2024, 4, 12, 8), RECALL, title="Tesla recalls cars"),
-                               article("x2", datetime(2024, 4, 14, 20), RECALL, title="Tesla recall"),
-                               article("p1", datetime(2024, 4, 10, 9), PLANT, title="Tesla plant")])
+    write_silver(
+        spark,
+        lake,
+        [
+            article("x1", datetime(2024, 4, 12, 8), RECALL, title="Tesla recalls cars"),
+            article("x2", datetime(2024, 4, 14, 20), RECALL, title="Tesla recall"),
+            article("p1", datetime(2024, 4, 10, 9), PLANT, title="Tesla plant"),
+        ],
+    )
     assert run_stories(spark, settings, RunContext.start("stories")).counts["duplicate_pairs"] == 1
     aggregate(spark, settings)
     w15 = _tesla_us(spark, lake)[W15]
@@ -129,8 +195,9 @@ def test_gold_recomputes_the_weeks_a_stories_run_rewrote(spark, tmp_path):
     assert cells[W16].story_weighted_articles == pytest.approx(1 / 3, abs=1e-6)
     incremental = spark.read.format("delta").load(f"{lake}/gold/sentiment_weekly").localCheckpoint()
     gold_stage.run_aggregate(spark, settings, RunContext.start("aggregate"), full_refresh=True)
-    assert_df_equality(spark.read.format("delta").load(f"{lake}/gold/sentiment_weekly"), incremental,
-                       ignore_row_order=True)
+    assert_df_equality(
+        spark.read.format("delta").load(f"{lake}/gold/sentiment_weekly"), incremental, ignore_row_order=True
+    )
 
 
 def test_gold_state_from_before_stories_gains_the_column(spark, tmp_path):
@@ -142,8 +209,9 @@ def test_gold_state_from_before_stories_gains_the_column(spark, tmp_path):
     write_silver(spark, lake, [article("p1", datetime(2024, 4, 10, 9), PLANT)])
     aggregate(spark, settings)
     state = f"{lake}/ops/gold_state"
-    spark.read.format("delta").load(state).drop("stories_version").write.format("delta").mode("overwrite") \
-        .option("overwriteSchema", "true").save(state)
+    spark.read.format("delta").load(state).drop("stories_version").write.format("delta").mode("overwrite").option(
+        "overwriteSchema", "true"
+    ).save(state)
     write_silver(spark, lake, [article("p2", datetime(2024, 4, 17, 9), PLANT)])
     counts = aggregate(spark, settings)
     assert (counts["full_refresh"], counts["weeks_recomputed"]) == (0, 2)

@@ -7,22 +7,33 @@ import json
 from pathlib import Path
 
 from chispa import assert_df_equality
+from conftest import ROOT
 from pyspark.sql import functions as F
 
 from newslake.bronze.ingest import files_to_ingest, ingest_files
 from newslake.cli import ingest_main
 from newslake.runs import RunContext
 
-from conftest import ROOT
-
 BODY = "Siemens said on Monday that orders for its factory automation business rose 12% in the quarter."
 
 
 def jsonl(path: Path, *ids: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps({"title": f"Story {i}", "body": f"{BODY} Item {i}.",
-                                        "url": f"https://once.example/{i}", "published": "2024-04-24T10:00:00Z"}) + "\n"
-                            for i in ids), encoding="utf-8")
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "title": f"Story {i}",
+                    "body": f"{BODY} Item {i}.",
+                    "url": f"https://once.example/{i}",
+                    "published": "2024-04-24T10:00:00Z",
+                }
+            )
+            + "\n"
+            for i in ids
+        ),
+        encoding="utf-8",
+    )
 
 
 def corpus(root: Path) -> Path:

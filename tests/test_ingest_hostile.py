@@ -6,19 +6,22 @@ from collections import Counter
 
 import pytest
 from chispa import assert_df_equality
+from conftest import ROOT
 from pyspark.sql import functions as F
 
 from newslake.cli import ingest_main
-
-from conftest import ROOT
 
 TINY_FILES = 10_000
 BODY = "Siemens said on Monday that orders for its factory automation business rose 12% in the quarter."
 
 
 def article(i, **extra):
-    record = {"title": f"Story {i}", "body": f"{BODY} Item {i}.", "url": f"https://hostile.example/{i}",
-              "published": "2024-04-01T10:00:00Z"}
+    record = {
+        "title": f"Story {i}",
+        "body": f"{BODY} Item {i}.",
+        "url": f"https://hostile.example/{i}",
+        "published": "2024-04-01T10:00:00Z",
+    }
     record.update(extra)
     return record
 
@@ -34,9 +37,16 @@ def write_hostile_corpus(root):
     expected = Counter()
     good = 0
     (day / "truncated.jsonl").write_bytes(jsonl(article(1)) + b'{"title": "cut", "body": "The compa')
-    good += 1; expected["unparseable_json"] += 1
-    latin = json.dumps(article(2, title="Nestlé résultats", body="Nestlé said sales in Zürich rose strongly this quarter, beating forecasts."),
-                       ensure_ascii=False)
+    good += 1
+    expected["unparseable_json"] += 1
+    latin = json.dumps(
+        article(
+            2,
+            title="Nestlé résultats",
+            body="Nestlé said sales in Zürich rose strongly this quarter, beating forecasts.",
+        ),
+        ensure_ascii=False,
+    )
     (day / "latin1.jsonl").write_bytes(latin.encode("latin-1") + b"\n")
     good += 1
     (day / "utf16.json").write_bytes(json.dumps([article(3), article(4)], ensure_ascii=False).encode("utf-16"))
@@ -51,8 +61,11 @@ def write_hostile_corpus(root):
     expected["oversized_record"] += 1
     (day / "empty.jsonl").write_bytes(b"")
     expected["empty_file"] += 1
-    (day / "scripts.html").write_text("<html><head><script>var a = 1;</script></head><body><nav><a href='/'>Home</a>"
-                                      "</nav><script>track()</script></body></html>", encoding="utf-8")
+    (day / "scripts.html").write_text(
+        "<html><head><script>var a = 1;</script></head><body><nav><a href='/'>Home</a>"
+        "</nav><script>track()</script></body></html>",
+        encoding="utf-8",
+    )
     expected["empty_body"] += 1
     (day / "notes.pdf").write_bytes(b"%PDF-1.4 binary")
     expected["unsupported_format"] += 1
@@ -63,11 +76,16 @@ def write_hostile_corpus(root):
     good += 2  # one inserted, one duplicate
     nodate = root / "nodate"
     nodate.mkdir()
-    (nodate / "dates.jsonl").write_bytes(jsonl(article(10, published="2099-01-01T00:00:00Z"),
-                                               article(11, published="1970-01-01T00:00:00Z"),
-                                               article(12, published="2024-04-02T08:00:00+02:00"),
-                                               article(13, body="Read more.")))
-    expected["no_usable_date"] += 2; expected["body_too_short"] += 1
+    (nodate / "dates.jsonl").write_bytes(
+        jsonl(
+            article(10, published="2099-01-01T00:00:00Z"),
+            article(11, published="1970-01-01T00:00:00Z"),
+            article(12, published="2024-04-02T08:00:00+02:00"),
+            article(13, body="Read more."),
+        )
+    )
+    expected["no_usable_date"] += 2
+    expected["body_too_short"] += 1
     good += 1
     tiny = root / "dt=2024-04-02" / "tiny"
     tiny.mkdir(parents=True)
@@ -81,7 +99,14 @@ def write_hostile_corpus(root):
 def hostile(spark, tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     expected, good = write_hostile_corpus(root / "raw")
-    argv = ["--conf", str(ROOT / "conf" / "local.yaml"), "--lakehouse", str(root / "lake"), "--input", str(root / "raw")]
+    argv = [
+        "--conf",
+        str(ROOT / "conf" / "local.yaml"),
+        "--lakehouse",
+        str(root / "lake"),
+        "--input",
+        str(root / "raw"),
+    ]
     assert ingest_main(argv) == 0
     return root, argv, expected, good
 
@@ -125,12 +150,19 @@ def test_rerun_adds_nothing_and_full_refresh_rebuilds_the_same(spark, hostile):
     path = f"{root}/lake/bronze/articles"
     meta = ["ingest_run_id", "ingested_at", "first_seen_at", "last_seen_at"]
     before = spark.read.format("delta").load(path).drop(*meta).localCheckpoint()
-    quarantine_before = spark.read.format("delta").load(f"{root}/lake/bronze/quarantine") \
-        .drop("ingest_run_id", "quarantined_at").localCheckpoint()
+    quarantine_before = (
+        spark.read.format("delta")
+        .load(f"{root}/lake/bronze/quarantine")
+        .drop("ingest_run_id", "quarantined_at")
+        .localCheckpoint()
+    )
     assert ingest_main(argv) == 0
     runs = spark.read.format("delta").load(f"{root}/lake/ops/runs").orderBy("started_at").collect()
     assert runs[-1].records_read == 0
     assert ingest_main(argv + ["--full-refresh"]) == 0
     assert_df_equality(spark.read.format("delta").load(path).drop(*meta), before, ignore_row_order=True)
-    assert_df_equality(spark.read.format("delta").load(f"{root}/lake/bronze/quarantine")
-                       .drop("ingest_run_id", "quarantined_at"), quarantine_before, ignore_row_order=True)
+    assert_df_equality(
+        spark.read.format("delta").load(f"{root}/lake/bronze/quarantine").drop("ingest_run_id", "quarantined_at"),
+        quarantine_before,
+        ignore_row_order=True,
+    )

@@ -7,7 +7,6 @@ import sys
 
 import nbformat
 import pytest
-
 from conftest import ROOT
 from test_gold_stage import LATE, aggregate, make_settings, write_silver
 
@@ -34,10 +33,25 @@ def test_notebook_holds_no_logic():
 def test_notebook_runs_headless(lakehouse, tmp_path):
     env = dict(os.environ, NEWSLAKE_LAKEHOUSE=str(lakehouse), MPLBACKEND="Agg")
     subprocess.run(
-        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-         "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.timeout=600",
-         "--output-dir", str(tmp_path), str(NOTEBOOK)],
-        env=env, check=True, timeout=900, capture_output=True)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--ExecutePreprocessor.kernel_name=python3",
+            "--ExecutePreprocessor.timeout=600",
+            "--output-dir",
+            str(tmp_path),
+            str(NOTEBOOK),
+        ],
+        env=env,
+        check=True,
+        timeout=900,
+        capture_output=True,
+    )
     executed = nbformat.read(tmp_path / NOTEBOOK.name, as_version=4)
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]

@@ -15,12 +15,11 @@ from pathlib import Path
 import pyspark
 import pytest
 from chispa import assert_approx_df_equality, assert_df_equality
+from conftest import ROOT
 from pyspark.sql import functions as F
 
 from newslake import catalogue
 from newslake.cli import ingest_main, pipeline_main
-
-from conftest import ROOT
 
 SEED = ROOT / "data" / "sample_corpus" / "scraped" / "dt=2024-04-28" / "seed_article.txt"
 
@@ -31,18 +30,40 @@ def corpus(root: Path) -> Path:
     shutil.copy(SEED, raw / "dt=2024-04-28" / "seed_article.txt")
     day = raw / "dt=2024-04-02"
     day.mkdir()
-    body = ("Siemens said on Tuesday that orders for its automation business in Germany rose 12% in the "
-            "quarter, beating forecasts, and it raised its outlook for the year.")
-    lines = [json.dumps({"title": f"Siemens orders {i}", "body": body + f" Update {i}.",
-                         "url": f"https://ops.example/{i}", "published": "2024-04-02T08:00:00Z"}) for i in range(20)]
+    body = (
+        "Siemens said on Tuesday that orders for its automation business in Germany rose 12% in the "
+        "quarter, beating forecasts, and it raised its outlook for the year."
+    )
+    lines = [
+        json.dumps(
+            {
+                "title": f"Siemens orders {i}",
+                "body": body + f" Update {i}.",
+                "url": f"https://ops.example/{i}",
+                "published": "2024-04-02T08:00:00Z",
+            }
+        )
+        for i in range(20)
+    ]
     (day / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return raw
 
 
 def argv(lake: Path, raw: Path, *extra: str):
-    return ["--conf", str(ROOT / "conf" / "local.yaml"), "--lakehouse", str(lake), "--input", str(raw),
-            "--models", str(ROOT / "models"), "--set", f"paths.gazetteer={ROOT / 'conf' / 'gazetteer'}",
-            "--quiet-summary", *extra]
+    return [
+        "--conf",
+        str(ROOT / "conf" / "local.yaml"),
+        "--lakehouse",
+        str(lake),
+        "--input",
+        str(raw),
+        "--models",
+        str(ROOT / "models"),
+        "--set",
+        f"paths.gazetteer={ROOT / 'conf' / 'gazetteer'}",
+        "--quiet-summary",
+        *extra,
+    ]
 
 
 def at_once(*calls):
@@ -70,8 +91,11 @@ def at_once(*calls):
 
 def build_wheel(folder: Path) -> Path:
     """The project's wheel, built into ``folder`` as a user would (``pip wheel .``)."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(folder), str(ROOT)], check=True, cwd=folder.parent)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(ROOT)],
+        check=True,
+        cwd=folder.parent,
+    )
     return next(folder.glob("newslake-*.whl"))
 
 
@@ -102,8 +126,10 @@ def executor_python(folder: Path) -> Path:
     newslake can then only come from the shipped wheel, as on a cluster's nodes."""
     site_packages = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
     script = folder / "executor-python"
-    script.write_text(f'#!/bin/sh\nPYTHONPATH="${{PYTHONPATH:+$PYTHONPATH:}}{site_packages}" '
-                      f'exec "{sys.executable}" -S "$@"\n', encoding="utf-8")
+    script.write_text(
+        f'#!/bin/sh\nPYTHONPATH="${{PYTHONPATH:+$PYTHONPATH:}}{site_packages}" exec "{sys.executable}" -S "$@"\n',
+        encoding="utf-8",
+    )
     script.chmod(0o755)
     return script
 
@@ -120,23 +146,57 @@ class StandaloneCluster:
         self.url = f"spark://127.0.0.1:{port}"
         # Without the caller's PYTHONPATH: executors inherit the workers' environment, and a
         # PYTHONPATH naming the checkout would let their Python import newslake without the wheel.
-        self.env = {**without_pythonpath(), "SPARK_HOME": str(Path(pyspark.__file__).parent),
-                    "SPARK_DAEMON_MEMORY": "384m", "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_LOG_DIR": str(folder)}
-        self._start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-                    "--webui-port", str(ui))
+        self.env = {
+            **without_pythonpath(),
+            "SPARK_HOME": str(Path(pyspark.__file__).parent),
+            "SPARK_DAEMON_MEMORY": "384m",
+            "SPARK_LOCAL_IP": "127.0.0.1",
+            "SPARK_LOG_DIR": str(folder),
+        }
+        self._start(
+            "master",
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(ui),
+        )
         self._wait_for("master", "I have been elected leader")
         for i in range(workers):
-            self._start(f"worker{i}", "org.apache.spark.deploy.worker.Worker", self.url, "--cores", "1",
-                        "--memory", worker_memory, "--host", "127.0.0.1", "--port", str(worker_ports[2 * i]),
-                        "--webui-port", str(worker_ports[2 * i + 1]), "--work-dir", str(folder / f"work{i}"))
+            self._start(
+                f"worker{i}",
+                "org.apache.spark.deploy.worker.Worker",
+                self.url,
+                "--cores",
+                "1",
+                "--memory",
+                worker_memory,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(worker_ports[2 * i]),
+                "--webui-port",
+                str(worker_ports[2 * i + 1]),
+                "--work-dir",
+                str(folder / f"work{i}"),
+            )
         for i in range(workers):
             self._wait_for(f"worker{i}", "Successfully registered with master")
 
     def _start(self, name, main_class, *args):
         spark_class = Path(sys.executable).parent / "spark-class"
         log = open(self.folder / f"{name}.log", "w")
-        self.processes.append(subprocess.Popen([str(spark_class), main_class, *args], stdout=log,
-                                               stderr=subprocess.STDOUT, env=self.env, start_new_session=True))
+        self.processes.append(
+            subprocess.Popen(
+                [str(spark_class), main_class, *args],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+                start_new_session=True,
+            )
+        )
 
     def _wait_for(self, name, line, timeout=180):
         deadline = time.time() + timeout
@@ -177,8 +237,10 @@ def cluster(tmp_path):
 SMALL_WINDOW = ("--start", "2024-04-01", "--end", "2024-04-30")
 
 
-@pytest.mark.skipif(os.environ.get("NEWSLAKE_SUBMIT_TESTS") == "0",
-                    reason="NEWSLAKE_SUBMIT_TESTS=0: the spark-submit JVMs (minutes on 2 cores) are skipped")
+@pytest.mark.skipif(
+    os.environ.get("NEWSLAKE_SUBMIT_TESTS") == "0",
+    reason="NEWSLAKE_SUBMIT_TESTS=0: the spark-submit JVMs (minutes on 2 cores) are skipped",
+)
 def test_pipeline_submitted_to_a_standalone_cluster_matches_local_mode(spark, tmp_path, cluster):
     """The README's cluster command against Spark's own standalone cluster: a master and two
     one-core workers started here, jobs/pipeline.py submitted in client mode with the wheel as
@@ -189,21 +251,45 @@ def test_pipeline_submitted_to_a_standalone_cluster_matches_local_mode(spark, tm
     entry points are checked below without a JVM)."""
     wheel = build_wheel(tmp_path / "dist")
     python = executor_python(tmp_path)
-    hidden = subprocess.run([str(python), "-c", "import newslake"], capture_output=True, text=True,
-                            env=without_pythonpath(), cwd=tmp_path)
+    hidden = subprocess.run(
+        [str(python), "-c", "import newslake"], capture_output=True, text=True, env=without_pythonpath(), cwd=tmp_path
+    )
     assert hidden.returncode != 0 and "No module named 'newslake'" in hidden.stderr  # only the wheel serves it
     assert subprocess.run([str(python), "-c", "import pyspark, pandas, pyarrow, sparknlp"]).returncode == 0
 
     raw = corpus(tmp_path)
     cluster_lake, local_lake = tmp_path / "cluster-lake", tmp_path / "local-lake"
     submit = Path(sys.executable).parent / "spark-submit"
-    env = {**os.environ, "PYSPARK_PYTHON": str(python), "PYSPARK_DRIVER_PYTHON": sys.executable,
-           "SPARK_HOME": cluster.env["SPARK_HOME"], "SPARK_LOCAL_IP": "127.0.0.1"}
-    cmd = [str(submit), "--master", cluster.url, "--deploy-mode", "client", "--driver-memory", "2g",
-           "--executor-memory", "1536m", "--executor-cores", "1", "--total-executor-cores", "2",
-           "--jars", shipped_jars(), "--py-files", str(wheel), "--conf", "spark.ui.enabled=false",
-           str(ROOT / "jobs" / "pipeline.py"),
-           *argv(cluster_lake, raw, *SMALL_WINDOW, "--run-id", "submitted", "--set", "spark.jar_source=provided")]
+    env = {
+        **os.environ,
+        "PYSPARK_PYTHON": str(python),
+        "PYSPARK_DRIVER_PYTHON": sys.executable,
+        "SPARK_HOME": cluster.env["SPARK_HOME"],
+        "SPARK_LOCAL_IP": "127.0.0.1",
+    }
+    cmd = [
+        str(submit),
+        "--master",
+        cluster.url,
+        "--deploy-mode",
+        "client",
+        "--driver-memory",
+        "2g",
+        "--executor-memory",
+        "1536m",
+        "--executor-cores",
+        "1",
+        "--total-executor-cores",
+        "2",
+        "--jars",
+        shipped_jars(),
+        "--py-files",
+        str(wheel),
+        "--conf",
+        "spark.ui.enabled=false",
+        str(ROOT / "jobs" / "pipeline.py"),
+        *argv(cluster_lake, raw, *SMALL_WINDOW, "--run-id", "submitted", "--set", "spark.jar_source=provided"),
+    ]
     # The local-mode run below runs in this test's session while the submitted one waits on its
     # JVMs (driver, executors, jar shipping): both at once, not one after the other. The
     # submit's output goes to a file, which cannot fill up and stall it the way a pipe can.
@@ -225,7 +311,8 @@ def test_pipeline_submitted_to_a_standalone_cluster_matches_local_mode(spark, tm
 
     runs = spark.read.format("delta").load(str(cluster_lake / "ops" / "runs")).orderBy("started_at").collect()
     assert [(r.stage, r.status, r.run_id) for r in runs] == [
-        (stage, "succeeded", "submitted") for stage in ("ingest", "enrich", "stories", "aggregate")]
+        (stage, "succeeded", "submitted") for stage in ("ingest", "enrich", "stories", "aggregate")
+    ]
     assert {(str(r.window_start), str(r.window_end)) for r in runs} == {("2024-04-01", "2024-04-30")}
     # One submitted application, on the cluster (not local-*: conf/local.yaml's local[*] must not
     # override spark-submit's --master), and not this test's session.
@@ -238,23 +325,37 @@ def test_pipeline_submitted_to_a_standalone_cluster_matches_local_mode(spark, tm
         return spark.read.format("delta").load(str(lake / table))
 
     bronze = load(cluster_lake, "bronze/articles")
-    assert bronze.count() == bronze.select("article_id").distinct().count() == load(local_lake, "bronze/articles").count()
+    assert (
+        bronze.count() == bronze.select("article_id").distinct().count() == load(local_lake, "bronze/articles").count()
+    )
     assert runs[0].bronze_inserted == bronze.count() == 21
-    assert_df_equality(bronze.select("article_id", "url", "published_at"),
-                       load(local_lake, "bronze/articles").select("article_id", "url", "published_at"),
-                       ignore_row_order=True)
+    assert_df_equality(
+        bronze.select("article_id", "url", "published_at"),
+        load(local_lake, "bronze/articles").select("article_id", "url", "published_at"),
+        ignore_row_order=True,
+    )
     gold = [table.name for table in catalogue.GOLD_TABLES]
     for name in gold:
-        assert_approx_df_equality(load(cluster_lake, f"gold/{name}"), load(local_lake, f"gold/{name}"), 1e-9,
-                                  ignore_row_order=True, ignore_nullable=True)
+        assert_approx_df_equality(
+            load(cluster_lake, f"gold/{name}"),
+            load(local_lake, f"gold/{name}"),
+            1e-9,
+            ignore_row_order=True,
+            ignore_nullable=True,
+        )
     cells = {(r.company, r.country, r.iso_week) for r in load(cluster_lake, "gold/sentiment_weekly").collect()}
     assert ("Tesla", "CN", 17) in cells
 
 
 @pytest.mark.parametrize("stage", ["ingest", "enrich", "stories", "aggregate", "pipeline", "check"])
 def test_each_job_file_runs_its_own_stage(stage):
-    done = subprocess.run([sys.executable, str(ROOT / "jobs" / f"{stage}.py"), "--help"],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "jobs" / f"{stage}.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"usage: jobs.{stage} ")
 
@@ -266,8 +367,7 @@ def test_two_concurrent_ingests_on_overlapping_windows_do_not_duplicate(spark, t
     raw = corpus(tmp_path)
     lake = tmp_path / "lake"
     windows = [("2024-04-01", "2024-04-28"), ("2024-04-02", "2024-04-30")]
-    codes = at_once(*(lambda w=w: ingest_main(argv(lake, raw, "--start", w[0], "--end", w[1]))
-                      for w in windows))
+    codes = at_once(*(lambda w=w: ingest_main(argv(lake, raw, "--start", w[0], "--end", w[1])) for w in windows))
     assert 0 in codes and set(codes) <= {0, 1}
     bronze = spark.read.format("delta").load(str(lake / "bronze" / "articles"))
     assert bronze.count() == bronze.select("article_id").distinct().count() == 21
@@ -290,8 +390,10 @@ def test_two_runs_creating_the_same_table_at_once_both_get_it(spark, tmp_path):
 
     for attempt in range(3):
         path = str(tmp_path / f"t{attempt}")
-        at_once(lambda: io.ensure_table(spark, path, BRONZE_ARTICLES),
-                lambda: io.ensure_table(spark, path, BRONZE_ARTICLES))  # raises what either raised
+        at_once(
+            lambda path=path: io.ensure_table(spark, path, BRONZE_ARTICLES),
+            lambda path=path: io.ensure_table(spark, path, BRONZE_ARTICLES),
+        )  # raises what either raised
         assert spark.read.format("delta").load(path).schema.fieldNames() == BRONZE_ARTICLES.fieldNames()
 
 

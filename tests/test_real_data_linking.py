@@ -5,10 +5,9 @@ figures come from ``python -m jobs.evaluate_silver``."""
 import json
 
 import pytest
+from conftest import make_test_settings
 
 from newslake.evaluation import finentity, reuters
-
-from conftest import make_test_settings
 
 pytestmark = pytest.mark.shared_data
 
@@ -49,5 +48,12 @@ def test_reuters_country_sets(spark, shared_data):
 
 def test_reuters_place_names_map_to_iso_codes():
     assert [reuters.place_code(p) for p in ("usa", "uk", "west-germany", "ussr", "hong-kong", "turkey", "brazil")] == [
-        "US", "GB", "DE", "RU", "HK", "TR", "BR"]
+        "US",
+        "GB",
+        "DE",
+        "RU",
+        "HK",
+        "TR",
+        "BR",
+    ]
     assert reuters.place_code("atlantis") is None

@@ -11,18 +11,28 @@ import json
 import warnings
 
 import pytest
+from conftest import ROOT
 
 from newslake.evaluation import reuters
 from newslake.nlp.sentiment import SENTIMENT_LABELS
 from newslake.training import datasets as D
 
-from conftest import ROOT
-
 SET_PATH = ROOT / "tests" / "data" / "labeled" / "realnews_entity.jsonl"
 SAMPLE_CORPUS = ROOT / "data" / "sample_corpus"
 PHENOMENA = {
-    "negation", "guidance_cut", "beat_estimates", "lifted_restrictions", "lawsuit", "lawsuit_settled",
-    "layoffs", "layoffs_savings", "rating_change", "dividend", "results", "two_companies", "neutral_report",
+    "negation",
+    "guidance_cut",
+    "beat_estimates",
+    "lifted_restrictions",
+    "lawsuit",
+    "lawsuit_settled",
+    "layoffs",
+    "layoffs_savings",
+    "rating_change",
+    "dividend",
+    "results",
+    "two_companies",
+    "neutral_report",
 }
 SEED_LIFTED = (
     "Chinese authorities have lifted restrictions on Tesla vehicles after the company demonstrated "
@@ -81,7 +91,7 @@ def test_every_reuters_reference_resolves_with_its_sha1(rows, shared_data):
     bodies = {(a["file"], a["newid"]): a["body"] for a in reuters.articles(str(shared_data / "reuters21578"), files)}
     for r in refs:
         body = bodies[(r["file"], r["newid"])]
-        span = body[r["start"]:r["end"]]
+        span = body[r["start"] : r["end"]]
         assert hashlib.sha1(span.encode("utf-8")).hexdigest() == r["sentence_sha1"], r
         assert r["entity"] in " ".join(span.split()), r
 
@@ -93,7 +103,11 @@ def test_reader_resolves_every_row_with_shared_data(spark, shared_data, rows):
     assert D.read_realnews(spark, str(SET_PATH), str(shared_data)).columns == list(D.OUTPUT_COLUMNS)
     by_line = {r["line"]: r for r in got}
     for n, row in enumerate(rows, 1):
-        assert (by_line[n]["label"], by_line[n]["entity"], by_line[n]["part"]) == (row["label"], row["entity"], row["part"])
+        assert (by_line[n]["label"], by_line[n]["entity"], by_line[n]["part"]) == (
+            row["label"],
+            row["entity"],
+            row["part"],
+        )
         assert "\n" not in by_line[n]["text"] and "  " not in by_line[n]["text"]
     seed = [r for r in got if r["text"] == SEED_LIFTED]
     assert [(r["entity"], r["label"]) for r in seed] == [("Tesla", "positive")]
@@ -115,8 +129,15 @@ def _write_lines(path, rows):
     return str(path)
 
 
-GOOD = {"source": "sample_corpus", "file": "x.txt", "text": "Acme rose.", "entity": "Acme",
-        "label": "positive", "phenomenon": "results", "part": "tune"}
+GOOD = {
+    "source": "sample_corpus",
+    "file": "x.txt",
+    "text": "Acme rose.",
+    "entity": "Acme",
+    "label": "positive",
+    "phenomenon": "results",
+    "part": "tune",
+}
 
 
 @pytest.mark.parametrize(
@@ -137,5 +158,7 @@ def test_malformed_row_names_file_and_line(spark, tmp_path, bad, message):
 def test_reuters_reference_with_wrong_sha1_names_file_and_line(spark, tmp_path, shared_data, rows):
     ref = next(r for r in rows if r["source"] == "reuters21578")
     path = _write_lines(tmp_path / "set.jsonl", [GOOD, {**ref, "sentence_sha1": "0" * 40}])
-    with pytest.raises(D.MalformedDataError, match=r"set\.jsonl: line 2: span \[\d+, \d+\) of reut2-\d+\.sgm NEWID \d+ does not match"):
+    with pytest.raises(
+        D.MalformedDataError, match=r"set\.jsonl: line 2: span \[\d+, \d+\) of reut2-\d+\.sgm NEWID \d+ does not match"
+    ):
         D.read_realnews(spark, path, str(shared_data))

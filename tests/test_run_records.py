@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import ROOT, local_conf_with_models
+
 from newslake import catalogue, io
 from newslake.cli import ingest_main
 from newslake.config import load_settings
@@ -18,15 +20,15 @@ from newslake.runner import run_stage
 from newslake.runs import RunContext, conf_fingerprint, record_run
 from newslake.schemas import PROCESSED_FILES
 
-from conftest import ROOT, local_conf_with_models
-
 
 def test_merge_counts_come_from_its_own_commit(spark, tmp_path):
     """A MERGE that changes nothing makes no Delta commit: the table's latest history entry is
     then an earlier write's, which is what the run used to log (795 sentences for 0 written)."""
     path = str(tmp_path / "t")
-    rows = spark.sql("SELECT concat('f', id) AS path, id AS size, timestamp'2024-01-01' AS modified_at, "
-                                "'r' AS ingest_run_id, timestamp'2024-01-01' AS processed_at, 1L AS records FROM range(3)")
+    rows = spark.sql(
+        "SELECT concat('f', id) AS path, id AS size, timestamp'2024-01-01' AS modified_at, "
+        "'r' AS ingest_run_id, timestamp'2024-01-01' AS processed_at, 1L AS records FROM range(3)"
+    )
     first = io.merge_insert_new(spark, path, rows, ["path"], PROCESSED_FILES)
     again = io.merge_insert_new(spark, path, rows, ["path"], PROCESSED_FILES)
     assert first.get("numTargetRowsInserted") == 3
@@ -40,15 +42,29 @@ def test_a_killed_run_leaves_a_running_row(spark, tmp_path):
     raw.mkdir(parents=True)
     body = "Siemens said on Monday that orders for its factory automation business rose 12% in the quarter."
     for i in range(3000):
-        (raw / f"{i:05d}.jsonl").write_text(json.dumps({"title": f"S {i}", "body": f"{body} {i}",
-                                                        "url": f"https://kill.example/{i}"}) + "\n", encoding="utf-8")
+        (raw / f"{i:05d}.jsonl").write_text(
+            json.dumps({"title": f"S {i}", "body": f"{body} {i}", "url": f"https://kill.example/{i}"}) + "\n",
+            encoding="utf-8",
+        )
     lake = tmp_path / "lake"
     conf = local_conf_with_models(tmp_path, ROOT / "models")
-    cmd = [sys.executable, "-m", "jobs.ingest", "--conf", conf, "--lakehouse", str(lake), "--input", str(raw.parent),
-           "--run-id", "killed"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jobs.ingest",
+        "--conf",
+        conf,
+        "--lakehouse",
+        str(lake),
+        "--input",
+        str(raw.parent),
+        "--run-id",
+        "killed",
+    ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "lib"), str(ROOT)])}
-    job = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    job = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     first_append = lake / "ops" / "runs" / "_delta_log" / f"{1:020d}.json"
     try:
         deadline = time.time() + 300
@@ -80,10 +96,10 @@ def test_next_run_removes_the_staging_of_dead_runs_only(spark, settings_factory)
     lake = Path(settings.paths.lakehouse)
     for run_id, status in (("live", "running"), ("stuck", "running"), ("failed", "failed")):
         record_run(spark, settings, RunContext.start("enrich", run_id), status, {})
-    live = _staged_folder(lake, "live", age_hours=0.1)       # a concurrent run, still writing
-    stuck = _staged_folder(lake, "stuck", age_hours=48)      # killed two days ago: row still says running
-    failed = _staged_folder(lake, "failed")                  # finished (its own cleanup failed)
-    unknown = _staged_folder(lake, "unknown")                # no row at all
+    live = _staged_folder(lake, "live", age_hours=0.1)  # a concurrent run, still writing
+    stuck = _staged_folder(lake, "stuck", age_hours=48)  # killed two days ago: row still says running
+    failed = _staged_folder(lake, "failed")  # finished (its own cleanup failed)
+    unknown = _staged_folder(lake, "unknown")  # no row at all
     run_stage(spark, settings, "enrich")
     assert live.exists()
     assert not stuck.exists() and not failed.exists() and not unknown.exists()
@@ -91,12 +107,18 @@ def test_next_run_removes_the_staging_of_dead_runs_only(spark, settings_factory)
 
 def test_run_row_holds_the_configuration_without_secrets(spark, settings_factory, tmp_path):
     (tmp_path / "empty").mkdir()
-    settings = settings_factory(**{"paths.input": str(tmp_path / "empty"),
-                                   "spark.extra": {"spark.hadoop.fs.s3a.secret.key": "supersecret123"}})
+    settings = settings_factory(
+        **{"paths.input": str(tmp_path / "empty"), "spark.extra": {"spark.hadoop.fs.s3a.secret.key": "supersecret123"}}
+    )
     result = run_stage(spark, settings, "ingest", "withconf")
     row = spark.read.format("delta").load(catalogue.RUNS.path(settings.lakehouse_root())).first()
-    assert result.counts == {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0,
-                             "files": 0}
+    assert result.counts == {
+        "records_read": 0,
+        "bronze_inserted": 0,
+        "bronze_duplicates": 0,
+        "quarantined": 0,
+        "files": 0,
+    }
     assert (row.status, row.records_read, row.bronze_inserted) == ("succeeded", 0, 0)  # the result's counts
     assert "supersecret123" not in row.conf_json
     stored = json.loads(row.conf_json)
@@ -107,9 +129,16 @@ def test_run_row_holds_the_configuration_without_secrets(spark, settings_factory
 
 def test_conf_hash_ignores_paths_and_follows_settings():
     base = load_settings(str(ROOT / "conf" / "local.yaml"), environ={})
-    moved = load_settings(str(ROOT / "conf" / "local.yaml"),
-                          {"paths.lakehouse": "/elsewhere/lake", "paths.input": "s3a://b/raw",
-                           "paths.models": "/m", "spark.jars_dir": "/opt/jars"}, environ={})
+    moved = load_settings(
+        str(ROOT / "conf" / "local.yaml"),
+        {
+            "paths.lakehouse": "/elsewhere/lake",
+            "paths.input": "s3a://b/raw",
+            "paths.models": "/m",
+            "spark.jars_dir": "/opt/jars",
+        },
+        environ={},
+    )
     changed = load_settings(str(ROOT / "conf" / "local.yaml"), {"ingest.min_body_chars": 61}, environ={})
     assert conf_fingerprint(base) == conf_fingerprint(moved)
     assert conf_fingerprint(base) != conf_fingerprint(changed)

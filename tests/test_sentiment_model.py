@@ -54,9 +54,7 @@ def test_pipeline_uses_spark_nlp_annotators_and_a_spark_ml_classifier(spark):
 
 
 def test_tiny_model_learns_its_training_sentences(spark, tiny_model):
-    scored = score_sentences(
-        tiny_model, spark.createDataFrame(TINY, TINY_DDL), text_col="text", entity_col="entity"
-    )
+    scored = score_sentences(tiny_model, spark.createDataFrame(TINY, TINY_DDL), text_col="text", entity_col="entity")
     right = scored.filter(F.col("label") == F.col("sentiment_label")).count()
     assert right >= len(TINY) - 2
     assert model_supports_entities(tiny_model)
@@ -136,10 +134,7 @@ def test_entity_targeting_tells_the_two_entities_apart(spark, tiny_model):
         [("Acme shares jumped while Zeta slumped", "Acme"), ("Acme shares jumped while Zeta slumped", "Zeta")],
         "sentence_text string, entity string",
     )
-    scores = {
-        r["entity"]: r["sentiment_score"]
-        for r in score_sentences(tiny_model, df, entity_col="entity").collect()
-    }
+    scores = {r["entity"]: r["sentiment_score"] for r in score_sentences(tiny_model, df, entity_col="entity").collect()}
     assert scores["Acme"] > scores["Zeta"]
 
 

@@ -62,8 +62,14 @@ def test_timer_names_the_spark_jobs_of_each_phase(spark):
 
 
 def test_stage_result_figures_are_counts_then_phases_then_rates():
-    result = StageResult({"rows_in": 3, "rows_out": 2}, {"annotate": 1.25, "write_tables": 0.5},
-                         {"sentence_sentiment": 40.0})
-    assert result.figures() == {"rows_in": 3, "rows_out": 2, "annotate_seconds": 1.25, "write_tables_seconds": 0.5,
-                                "sentence_sentiment_rows_per_second": 40.0}
+    result = StageResult(
+        {"rows_in": 3, "rows_out": 2}, {"annotate": 1.25, "write_tables": 0.5}, {"sentence_sentiment": 40.0}
+    )
+    assert result.figures() == {
+        "rows_in": 3,
+        "rows_out": 2,
+        "annotate_seconds": 1.25,
+        "write_tables_seconds": 0.5,
+        "sentence_sentiment_rows_per_second": 40.0,
+    }
     assert StageResult({"files": 0}).figures() == {"files": 0}

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import TINY_LABELED_CSV, local_conf_with_models
 from pyspark.sql import functions as F
 
-from conftest import TINY_LABELED_CSV, local_conf_with_models
 from newslake.nlp import sequence_classifier as SC
 from newslake.nlp.sentiment import (
     SENTIMENT_LABELS,
@@ -59,18 +59,32 @@ TOLERANCE = 1e-4
 
 # Real sentences of the sample corpus (data/sample_corpus), the seed page's Tesla sentence first.
 REAL_SENTENCES = [
-    ("Chinese authorities have lifted restrictions on Tesla vehicles after the company demonstrated "
-     "compliance with China’s rigorous data security regulations.", "Tesla"),
+    (
+        "Chinese authorities have lifted restrictions on Tesla vehicles after the company demonstrated "
+        "compliance with China’s rigorous data security regulations.",
+        "Tesla",
+    ),
     ("Tesla shares fell 5.6% to their lowest level in a year.", None),
-    ("Tesla shares, which had fallen more than 40% this year, rose in extended trading after the "
-     "company's comments on new models.", "Tesla"),
-    ("Organic sales growth at the Swiss food group slowed to 1.4%, well short of the 3.3% analysts had "
-     "expected.", None),
+    (
+        "Tesla shares, which had fallen more than 40% this year, rose in extended trading after the "
+        "company's comments on new models.",
+        "Tesla",
+    ),
+    (
+        "Organic sales growth at the Swiss food group slowed to 1.4%, well short of the 3.3% analysts had expected.",
+        None,
+    ),
     ("Nestlé kept its full-year guidance of around 4% organic growth.", "Nestlé"),
-    ("Demand for Sony's image sensors, used in smartphones including Apple's iPhone, is recovering, and "
-     "the company expects the division's profit to rise 50%.", "Sony"),
-    ("Apple's shipments fell about 9.6%, hurt by weaker demand in China, where local brands such as "
-     "Huawei have regained ground.", "Huawei"),
+    (
+        "Demand for Sony's image sensors, used in smartphones including Apple's iPhone, is recovering, and "
+        "the company expects the division's profit to rise 50%.",
+        "Sony",
+    ),
+    (
+        "Apple's shipments fell about 9.6%, hurt by weaker demand in China, where local brands such as "
+        "Huawei have regained ground.",
+        "Huawei",
+    ),
     ("TSMC said on Friday its April revenue rose 59.6% from a year earlier to NT$236bn ($7.3bn).", "TSMC"),
     ("The company's stock added about $80bn in market value on the day.", None),
     ("Global shipments rose 7.8% year on year to 289mn units.", None),
@@ -103,8 +117,14 @@ def import_in_own_session(onnx_dir: Path, out: Path, max_length: int) -> Path:
     saved to ``out`` (see the module docstring for why not in the shared session)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "lib"), str(ROOT / "tests"), env.get("PYTHONPATH", "")])
-    done = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(onnx_dir), str(out), str(max_length)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_SCRIPT, str(onnx_dir), str(out), str(max_length)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return out
 
@@ -143,8 +163,11 @@ def test_spark_nlp_probabilities_equal_torch_on_the_tiny_mpnet(spark, teacher_mo
 def test_mpnet_labels_the_rows_it_was_fitted_on(spark, teacher_model):
     rows = spark.createDataFrame(tiny.TINY_MPNET_ROWS, DDL)
     scored = score_sentences(teacher_model, rows, "text", entity_col="entity")
-    wrong = scored.filter(F.col("label") != F.col("sentiment_label")).select("text", "entity", "label",
-                                                                            "sentiment_label").collect()
+    wrong = (
+        scored.filter(F.col("label") != F.col("sentiment_label"))
+        .select("text", "entity", "label", "sentiment_label")
+        .collect()
+    )
     # One sentence, two companies, two opposite labels: the marker reaches the model.
     assert wrong == []
 
@@ -153,9 +176,25 @@ def test_saved_teacher_evaluates_by_folder_name(spark, models_dir, tmp_path):
     data = tmp_path / "tiny.csv"
     data.write_text(TINY_LABELED_CSV, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "jobs.evaluate", "--conf", local_conf_with_models(tmp_path, models_dir),
-         "--format", "csv", "--path", str(data), "--model", "sentiment_teacher", "--throughput-rows", "100"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "jobs.evaluate",
+            "--conf",
+            local_conf_with_models(tmp_path, models_dir),
+            "--format",
+            "csv",
+            "--path",
+            str(data),
+            "--model",
+            "sentiment_teacher",
+            "--throughput-rows",
+            "100",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout)
@@ -196,7 +235,7 @@ def test_assembly_checks_the_weights_hash(tmp_path):
         archive.writestr("all-mpnet-base-v2/vocab.txt", "<s>\n")
     data = whole.read_bytes()
     cut = [len(data) * i // 5 for i in range(6)]
-    openers = [(lambda piece=data[cut[i]:cut[i + 1]]: __import__("io").BytesIO(piece)) for i in range(5)]
+    openers = [(lambda piece=data[cut[i] : cut[i + 1]]: __import__("io").BytesIO(piece)) for i in range(5)]
     with pytest.raises(mpnet_weights.MissingWeightsError, match="SHA-256"):
         mpnet_weights.assemble(openers, str(tmp_path / "cache"))
     assert list((tmp_path / "cache").iterdir()) == []
@@ -215,8 +254,10 @@ def test_tiny_mpnet_fixture_is_what_the_recipe_makes(tmp_path):
     made = json.loads((tmp_path / "mpnet" / tiny.TORCH_PROBABILITIES).read_text(encoding="utf-8"))
     checked_in = json.loads((TINY_MPNET / tiny.TORCH_PROBABILITIES).read_text(encoding="utf-8"))
     assert [r["text"] for r in made] == [r["text"] for r in checked_in]
-    assert np.abs(np.array([r["probabilities"] for r in made])
-                  - np.array([r["probabilities"] for r in checked_in])).max() < 1e-5
+    assert (
+        np.abs(np.array([r["probabilities"] for r in made]) - np.array([r["probabilities"] for r in checked_in])).max()
+        < 1e-5
+    )
 
 
 @needs_torch
@@ -246,8 +287,9 @@ def _tiny_training_inputs(tmp_path):
     texts = [tiny.model_text(t, e) for t, _, e in tiny.TINY_MPNET_ROWS]
     labels = [SENTIMENT_LABELS.index(label) for _, label, _ in tiny.TINY_MPNET_ROWS]
     encoded = finetune.encode(tokenizer, texts, 32)
-    params = finetune.FinetuneParams(max_length=32, epochs=3, batch_size=4, learning_rate=3e-3,
-                                     class_weighting="sqrt", bf16=False, threads=1, seed=3)
+    params = finetune.FinetuneParams(
+        max_length=32, epochs=3, batch_size=4, learning_rate=3e-3, class_weighting="sqrt", bf16=False, threads=1, seed=3
+    )
     return encoded, labels, [1.0 + (i % 3) / 2 for i in range(len(labels))], params, marker_id, len(tokenizer.vocab)
 
 
@@ -265,19 +307,46 @@ def test_killed_training_resumes_from_its_checkpoint_to_the_same_weights(tmp_pat
     from newslake.training import finetune
 
     encoded, labels, weights, params, marker_id, vocab_size = _tiny_training_inputs(tmp_path)
-    straight = finetune.train(_fresh_tiny_mpnet(vocab_size), encoded, labels, weights, params, marker_id, 6,
-                              log=lambda m: None,
-                              checkpointing=finetune.Checkpointing(str(tmp_path / "a"), every_steps=4))
+    straight = finetune.train(
+        _fresh_tiny_mpnet(vocab_size),
+        encoded,
+        labels,
+        weights,
+        params,
+        marker_id,
+        6,
+        log=lambda m: None,
+        checkpointing=finetune.Checkpointing(str(tmp_path / "a"), every_steps=4),
+    )
     assert straight.complete and straight.total_steps == 18 and straight.resumed_from_step == 0
 
     # Stopped mid-epoch (as a kill after the step-7 checkpoint would leave it), then run again.
     folder = finetune.Checkpointing(str(tmp_path / "b"), every_steps=4)
-    first = finetune.train(_fresh_tiny_mpnet(vocab_size), encoded, labels, weights, params, marker_id, 6,
-                           log=lambda m: None, checkpointing=folder, stop_after_steps=7)
+    first = finetune.train(
+        _fresh_tiny_mpnet(vocab_size),
+        encoded,
+        labels,
+        weights,
+        params,
+        marker_id,
+        6,
+        log=lambda m: None,
+        checkpointing=folder,
+        stop_after_steps=7,
+    )
     assert (first.steps_done, first.complete) == (7, False)
     messages = []
-    resumed = finetune.train(_fresh_tiny_mpnet(vocab_size), encoded, labels, weights, params, marker_id, 6,
-                             log=messages.append, checkpointing=folder)
+    resumed = finetune.train(
+        _fresh_tiny_mpnet(vocab_size),
+        encoded,
+        labels,
+        weights,
+        params,
+        marker_id,
+        6,
+        log=messages.append,
+        checkpointing=folder,
+    )
     assert resumed.resumed_from_step == 7 and resumed.steps_this_run == 11 and resumed.complete
     assert any("resumed from" in m for m in messages)
     a, b = straight.model.state_dict(), resumed.model.state_dict()
@@ -287,8 +356,17 @@ def test_killed_training_resumes_from_its_checkpoint_to_the_same_weights(tmp_pat
     # A checkpoint of other parameters is refused, not resumed.
     other = finetune.FinetuneParams(**{**params.to_dict(), "learning_rate": 1e-3})
     with pytest.raises(finetune.CheckpointMismatchError, match="restart"):
-        finetune.train(_fresh_tiny_mpnet(vocab_size), encoded, labels, weights, other, marker_id, 6,
-                       log=lambda m: None, checkpointing=folder)
+        finetune.train(
+            _fresh_tiny_mpnet(vocab_size),
+            encoded,
+            labels,
+            weights,
+            other,
+            marker_id,
+            6,
+            log=lambda m: None,
+            checkpointing=folder,
+        )
 
 
 @needs_torch
@@ -344,12 +422,18 @@ def test_spark_nlp_equals_torch_on_real_mpnet_weights(spark, tmp_path):
     finetune.export_onnx(model, str(vocab), str(onnx_dir))
     classifier = load_sentiment_model(str(import_in_own_session(onnx_dir, tmp_path / "saved", 128)))
     got = spark_probabilities(classifier, spark, REAL_SENTENCES)
-    marked = [r["m"] for r in spark.createDataFrame(REAL_SENTENCES, "text string, entity string")
-              .select(model_input(F.col("text"), F.col("entity")).alias("m")).collect()]
+    marked = [
+        r["m"]
+        for r in spark.createDataFrame(REAL_SENTENCES, "text string, entity string")
+        .select(model_input(F.col("text"), F.col("entity")).alias("m"))
+        .collect()
+    ]
     assert " TGT " in marked[0] and "tgt" in tokenizer.tokenize(marked[0])
     expected = finetune.predict_probabilities(model, finetune.encode(tokenizer, marked, 128))
     difference = np.abs(got - expected).max()
-    print(f"real all-mpnet-base-v2, random head: max |Spark NLP - torch| = {difference:.2e} "
-          f"over {len(marked)} sentences; probabilities span {expected.min():.3f}..{expected.max():.3f}")
+    print(
+        f"real all-mpnet-base-v2, random head: max |Spark NLP - torch| = {difference:.2e} "
+        f"over {len(marked)} sentences; probabilities span {expected.min():.3f}..{expected.max():.3f}"
+    )
     assert expected.max() - expected.min() > 0.3
     assert difference < TOLERANCE, np.abs(got - expected).max(axis=1)

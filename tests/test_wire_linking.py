@@ -6,20 +6,21 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import ROOT, make_test_settings
 from pyspark.sql import functions as F
 
 from newslake.evaluation import linking as E
 from newslake.nlp import gazetteer as G
 from newslake.silver.annotate import annotate, linking_resources
 
-from conftest import ROOT, make_test_settings
-
 UNIVERSE = ROOT / "conf" / "universes" / "defunct_and_renamed.csv"
 WIRE_TICKERS = ROOT / "tests" / "data" / "labeled" / "wire_tickers.jsonl"
 
-LEHMAN = ("NEW YORK (Reuters) - Lehman Brothers Holdings Inc ( LEH.N ) filed for bankruptcy on Monday, and "
-          "Bank of America Corp ( BAC.N ) agreed to buy Merrill Lynch & Co ( MER.N ) for $50 billion. "
-          "Shares of Washington Mutual and Wachovia Corp fell.")
+LEHMAN = (
+    "NEW YORK (Reuters) - Lehman Brothers Holdings Inc ( LEH.N ) filed for bankruptcy on Monday, and "
+    "Bank of America Corp ( BAC.N ) agreed to buy Merrill Lynch & Co ( MER.N ) for $50 billion. "
+    "Shares of Washington Mutual and Wachovia Corp fell."
+)
 ARTICLES = [
     # id, published (None: no date), text
     ("w-2008", dt.datetime(2008, 9, 15, 14, 0), LEHMAN),
@@ -51,18 +52,28 @@ def wire(spark):
 
 
 def _sets(frame, col):
-    return {r.article_id: set(r.ids) for r in frame.groupBy("article_id").agg(F.collect_set(col).alias("ids")).collect()}
+    return {
+        r.article_id: set(r.ids) for r in frame.groupBy("article_id").agg(F.collect_set(col).alias("ids")).collect()
+    }
 
 
 def test_2008_wire_copy_links_defunct_firms_inside_their_windows(wire):
     companies, _, mentions = wire
-    assert companies["w-2008"] == {"lehman-brothers", "bank-of-america", "merrill-lynch", "washington-mutual",
-                                   "wachovia"}
+    assert companies["w-2008"] == {
+        "lehman-brothers",
+        "bank-of-america",
+        "merrill-lynch",
+        "washington-mutual",
+        "wachovia",
+    }
     # Sixteen years on the names no longer mean those firms; Bank of America is undated.
     assert companies["w-2024"] == {"bank-of-america"}
     # No publication date: inside no window.
     assert companies["w-nodate"] == {"bank-of-america"}
-    rics = {(r.matched_text, r.company_id) for r in mentions.filter("article_id = 'w-2008' AND link_method = 'ticker'").collect()}
+    rics = {
+        (r.matched_text, r.company_id)
+        for r in mentions.filter("article_id = 'w-2008' AND link_method = 'ticker'").collect()
+    }
     assert rics == {("LEH.N", "lehman-brothers"), ("BAC.N", "bank-of-america"), ("MER.N", "merrill-lynch")}
 
 
@@ -115,15 +126,18 @@ def _write(tmp_path, text, name="u.csv"):
 HEADER = "company_id,canonical_name,aliases,tickers,country,sector,requires_context,context_terms,valid_from,valid_to\n"
 
 
-@pytest.mark.parametrize("row, where", [
-    ("lehman,Lehman,Lehman,NYSE:LEH,US,Financials,false,,2008-13-01,\n", "line 3, column valid_from"),
-    ("Lehman Bros,Lehman,Lehman,NYSE:LEH,US,Financials,false,,,\n", "line 3, column company_id"),
-    ("lehman,Lehman,Lehman,LEH,US,Financials,false,,,\n", "line 3, column tickers"),
-    ("lehman,Lehman,Lehman,NYSE:LEH,USA,Financials,false,,,\n", "line 3, column country"),
-    ("lehman,Lehman,Lehman,NYSE:LEH,US,Financials,yes,,,\n", "line 3, column requires_context"),
-    ("lehman,Lehman,Lehman,NYSE:LEH,US,Financials,false,,2012-01-01,2008-01-01\n", "line 3, column valid_to"),
-    ("lehman,Lehman,Lehman,NYSE:LEH,US,Financials,false,,,,extra\n", "line 3, column 11"),
-])
+@pytest.mark.parametrize(
+    "row, where",
+    [
+        ("lehman,Lehman,Lehman,NYSE:LEH,US,Financials,false,,2008-13-01,\n", "line 3, column valid_from"),
+        ("Lehman Bros,Lehman,Lehman,NYSE:LEH,US,Financials,false,,,\n", "line 3, column company_id"),
+        ("lehman,Lehman,Lehman,LEH,US,Financials,false,,,\n", "line 3, column tickers"),
+        ("lehman,Lehman,Lehman,NYSE:LEH,USA,Financials,false,,,\n", "line 3, column country"),
+        ("lehman,Lehman,Lehman,NYSE:LEH,US,Financials,yes,,,\n", "line 3, column requires_context"),
+        ("lehman,Lehman,Lehman,NYSE:LEH,US,Financials,false,,2012-01-01,2008-01-01\n", "line 3, column valid_to"),
+        ("lehman,Lehman,Lehman,NYSE:LEH,US,Financials,false,,,,extra\n", "line 3, column 11"),
+    ],
+)
 def test_a_malformed_universe_row_names_file_line_and_column(tmp_path, row, where):
     path = _write(tmp_path, "# my universe\n" + HEADER + row)
     with pytest.raises(G.UniverseError) as info:
@@ -138,7 +152,9 @@ def test_universe_header_and_duplicate_ids_are_reported(tmp_path):
     folder.mkdir()
     _write(folder, HEADER + "acme,Acme,,,,,,,,\n", "a.csv")
     _write(folder, HEADER + "acme,Acme Corp,,,,,,,,\n", "b.csv")
-    with pytest.raises(G.UniverseError, match=r"b\.csv, line 2, column company_id: 'acme' is already defined in .*a\.csv, line 2"):
+    with pytest.raises(
+        G.UniverseError, match=r"b\.csv, line 2, column company_id: 'acme' is already defined in .*a\.csv, line 2"
+    ):
         G.read_universe(str(folder))
     with pytest.raises(G.UniverseError, match="no such file"):
         G.read_universe(str(tmp_path / "missing.csv"))
@@ -159,7 +175,10 @@ def test_universe_rows_replace_and_extend_the_shipped_gazetteer():
     merged = G.load_companies(str(ROOT / "conf" / "gazetteer"), str(UNIVERSE))
     by_id = {e.company_id: e for e in merged}
     assert len(merged) == len(shipped) + 9  # eleven rows, two replace meta-platforms and x-corp
-    assert by_id["meta-platforms"].valid_from == dt.date(2021, 10, 28) and "Facebook" not in by_id["meta-platforms"].aliases
+    assert (
+        by_id["meta-platforms"].valid_from == dt.date(2021, 10, 28)
+        and "Facebook" not in by_id["meta-platforms"].aliases
+    )
     owner = {row[0]: row[2] for row in G.company_alias_rows(merged)}
     assert owner["Facebook"] == "facebook" and owner["Meta"] == "meta-platforms"
 

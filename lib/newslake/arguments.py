@@ -59,11 +59,20 @@ def job_parser(
             raise ValueError(f"job_parser: unknown path option {name!r}; expected one of {', '.join(PATH_HELP)}")
         parser.add_argument(f"--{name}", help=(path_help or {}).get(name, PATH_HELP[name]))
     if overrides:
-        parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                            help="override any conf key, e.g. --set spark.shuffle_partitions=2")
+        parser.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="override any conf key, e.g. --set spark.shuffle_partitions=2",
+        )
     if log_format:
-        parser.add_argument("--log-format", choices=("text", "json"), default="text",
-                            help="log lines as text or as one JSON object each (default: text)")
+        parser.add_argument(
+            "--log-format",
+            choices=("text", "json"),
+            default="text",
+            help="log lines as text or as one JSON object each (default: text)",
+        )
     if data_dir:
         parser.add_argument("--data-dir", default=SHARED_DATA, help="the shared labeled data")
     if model_out:
@@ -84,8 +93,11 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        payload = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
-                   "message": record.getMessage()}
+        payload = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "message": record.getMessage(),
+        }
         payload.update(getattr(record, "fields", {}))
         return json.dumps(payload, default=str)
 
@@ -94,7 +106,9 @@ def configure_logging(fmt: str) -> None:
     """The ``newslake`` logger to stderr, as text or one JSON object a line (``--log-format``)."""
     log = logging.getLogger("newslake")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(
+        _JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    )
     log.handlers[:] = [handler]
     log.setLevel(logging.INFO)
     log.propagate = False

@@ -45,7 +45,7 @@ def lakehouse_tables(spark: SparkSession, lakehouse: str) -> List[str]:
     for layer in LAYERS:
         prefix = io.qualified(spark, f"{root}/{layer}") + "/"
         for uri in io.file_lengths(spark, f"{root}/{layer}"):
-            parts = uri[len(prefix):].split("/")
+            parts = uri[len(prefix) :].split("/")
             if len(parts) > 2 and parts[1] == "_delta_log":
                 names.add(f"{layer}/{parts[0]}")
     return sorted(names)
@@ -72,7 +72,7 @@ def check_table(spark: SparkSession, path: str, name: str) -> TableCheck:
             state = "not a whole Parquet file"
         else:
             continue
-        result.problems.append(f"data file {uri[len(prefix):]} of version {result.version} is {state}")
+        result.problems.append(f"data file {uri[len(prefix) :]} of version {result.version} is {state}")
     return result
 
 
@@ -95,12 +95,24 @@ def report_lines(results: Sequence[TableCheck]) -> List[str]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = job_parser("jobs.check", __doc__.split("\n\n")[0], paths=("lakehouse", "input", "models"),
-                        path_help={"input": "accepted like every job's; the check reads no input",
-                                   "models": "accepted like every job's; the check reads no models"},
-                        overrides=True, log_format=True)
-    parser.add_argument("--table", action="append", default=[], metavar="LAYER/TABLE",
-                        help="check only this table (repeatable; default: every table)")
+    parser = job_parser(
+        "jobs.check",
+        __doc__.split("\n\n")[0],
+        paths=("lakehouse", "input", "models"),
+        path_help={
+            "input": "accepted like every job's; the check reads no input",
+            "models": "accepted like every job's; the check reads no models",
+        },
+        overrides=True,
+        log_format=True,
+    )
+    parser.add_argument(
+        "--table",
+        action="append",
+        default=[],
+        metavar="LAYER/TABLE",
+        help="check only this table (repeatable; default: every table)",
+    )
     args = parser.parse_args(argv)
     configure_logging(args.log_format)
     try:

@@ -27,7 +27,9 @@ def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
     the processing window, the run id and the summary switch."""
     parser = job_parser(prog, description, paths=("lakehouse", "input", "models"), overrides=True, log_format=True)
     parser.add_argument("--full-refresh", action="store_true", help="reprocess everything (in the window, if given)")
-    parser.add_argument("--run-date", type=_date, help="logical date to process (an orchestrator's ds): the window is that day")
+    parser.add_argument(
+        "--run-date", type=_date, help="logical date to process (an orchestrator's ds): the window is that day"
+    )
     parser.add_argument("--start", type=_date, help="first day of the logical window (with --end)")
     parser.add_argument("--end", type=_date, help="last day of the logical window, inclusive (with --start)")
     parser.add_argument("--run-id", help="run id to record (default: a new random id)")
@@ -62,9 +64,11 @@ def require_input_folder(settings: Settings) -> None:
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", local):
         return
     if not os.path.isdir(local):
-        raise ConfigurationError(f"paths.input: the input folder {path!r} does not exist "
-                                 f"({'not a folder' if os.path.exists(local) else 'no such path'}); "
-                                 "pass --input DIR or set paths.input")
+        raise ConfigurationError(
+            f"paths.input: the input folder {path!r} does not exist "
+            f"({'not a folder' if os.path.exists(local) else 'no such path'}); "
+            "pass --input DIR or set paths.input"
+        )
 
 
 def run_stages(stages: Sequence[str], argv: Optional[List[str]] = None) -> int:
@@ -98,8 +102,14 @@ def run_stages(stages: Sequence[str], argv: Optional[List[str]] = None) -> int:
             run_stage(spark, settings, stage, args.run_id, window, args.full_refresh)
         except Exception as exc:
             if not getattr(exc, "newslake_logged", False):  # run_stage logs the failures it records
-                log.error("stage %s failed after %.1fs: %s", stage, time.time() - started, describe(exc),
-                          exc_info=True, extra={"fields": {"stage": stage, "event": "failed", "error": describe(exc)}})
+                log.error(
+                    "stage %s failed after %.1fs: %s",
+                    stage,
+                    time.time() - started,
+                    describe(exc),
+                    exc_info=True,
+                    extra={"fields": {"stage": stage, "event": "failed", "error": describe(exc)}},
+                )
             if len(stages) > 1:
                 log.error("pipeline stopped at stage %s; later stages did not run", stage)
             return 1

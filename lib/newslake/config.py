@@ -37,8 +37,9 @@ ENV_PREFIX = "NEWSLAKE__"
 DOTTED_KEY_MAPS = ("spark.extra",)
 
 # A key whose value may be a credential: its value is never logged, stored or echoed.
-SECRET_KEY = re.compile(r"secret|passw|token|credential|(?:access|private|account)[._-]?key|(?:^|[._-])auth(?:[._-]|$)",
-                        re.IGNORECASE)
+SECRET_KEY = re.compile(
+    r"secret|passw|token|credential|(?:access|private|account)[._-]?key|(?:^|[._-])auth(?:[._-]|$)", re.IGNORECASE
+)
 
 REDACTED = "***"
 
@@ -86,8 +87,12 @@ class SparkSettings(_Frozen):
         """Spark takes every value as text: ``--set spark.extra.spark.sql.x=4`` reads 4 as YAML."""
         if not isinstance(extra, Mapping):
             return extra
-        return {key: (str(value).lower() if isinstance(value, bool) else str(value))
-                if isinstance(value, (bool, int, float)) else value for key, value in extra.items()}
+        return {
+            key: (str(value).lower() if isinstance(value, bool) else str(value))
+            if isinstance(value, (bool, int, float))
+            else value
+            for key, value in extra.items()
+        }
 
 
 class PathSettings(_Frozen):
@@ -131,13 +136,18 @@ class IngestSettings(_Frozen):
     max_future_days: int = Field(default=2, ge=0)
     quarantine_payload_prefix: int = Field(default=2000, ge=0)
     # One-article text files: leading "Name: value" header lines, by field (case-insensitive).
-    text_headers: Dict[str, List[str]] = Field(default_factory=lambda: {
-        "title": ["title", "headline"], "author": ["author", "by", "byline"],
-        "published": ["date", "published"], "url": ["url", "link"],
-        "source": ["source", "publisher", "site"],
-    })
+    text_headers: Dict[str, List[str]] = Field(
+        default_factory=lambda: {
+            "title": ["title", "headline"],
+            "author": ["author", "by", "byline"],
+            "published": ["date", "published"],
+            "url": ["url", "link"],
+            "source": ["source", "publisher", "site"],
+        }
+    )
     # A wire-style dateline opening the body (its date is used when the file has no date header).
     dateline_pattern: str = Field(default_factory=_rule("ingest", "dateline_pattern"))
+
 
 class EnrichSettings(_Frozen):
     # Sentence-level sentiment (silver/sentences, silver/articles): every sentence, so cheap.
@@ -152,6 +162,7 @@ class EnrichSettings(_Frozen):
         if self.entity_sentiment_model == self.sentiment_model:
             return self.sentiment_model
         return f"{self.sentiment_model}+{self.entity_sentiment_model}"
+
     # Scraped pages' site chrome, a breadcrumb glued to the title, the publisher's own sentiment
     # widget: regexes, in newslake/nlp/rules.yaml with the other linguistic rule data.
     chrome_line_patterns: List[str] = Field(default_factory=_rule("enrich", "chrome_line_patterns"))
@@ -270,26 +281,31 @@ class StorySettings(_Frozen):
 
     def candidate_probability(self, similarity: float) -> float:
         """P(two articles of this Jaccard similarity share at least one band): 1 - (1 - s^r)^b."""
-        return 1.0 - (1.0 - similarity ** self.band_rows) ** self.bands
+        return 1.0 - (1.0 - similarity**self.band_rows) ** self.bands
 
     def minhash_params(self) -> str:
         """What a stored signature depends on; stored with it and checked on every run."""
         digest = abs(_stable_hash("\x1f".join([self.dateline_pattern, *self.boilerplate_line_patterns])))
-        return (f"k={self.shingle_size};h={self.num_hash_tables};r={self.band_rows};seed={self.seed};"
-                f"nf={self.num_features};bp={digest:x}")
+        return (
+            f"k={self.shingle_size};h={self.num_hash_tables};r={self.band_rows};seed={self.seed};"
+            f"nf={self.num_features};bp={digest:x}"
+        )
 
     @model_validator(mode="after")
     def _banding_fits(self) -> "StorySettings":
         if self.num_hash_tables % self.band_rows:
-            raise ValueError(f"stories.num_hash_tables={self.num_hash_tables} is not a multiple of "
-                             f"stories.band_rows={self.band_rows}")
+            raise ValueError(
+                f"stories.num_hash_tables={self.num_hash_tables} is not a multiple of "
+                f"stories.band_rows={self.band_rows}"
+            )
         p = self.candidate_probability(self.threshold)
         if p < self.min_candidate_probability:
             raise ValueError(
                 f"with {self.bands} bands of {self.band_rows} rows, pairs at the threshold "
                 f"{self.threshold} become candidates with probability {p:.3f} only, below "
                 f"stories.min_candidate_probability={self.min_candidate_probability}: use fewer "
-                "band_rows or more num_hash_tables")
+                "band_rows or more num_hash_tables"
+            )
         return self
 
 
@@ -303,45 +319,47 @@ class QualitySettings(_Frozen):
     the rows a stage wrote. ``on_failure`` decides whether a violation fails the run."""
 
     on_failure: Literal["fail", "warn"] = "fail"
-    rules: Dict[str, Dict[str, str]] = Field(default_factory=lambda: {
-        "bronze/articles": {
-            "article_id_present": "article_id IS NOT NULL AND length(article_id) = 64",
-            "body_present": "body IS NOT NULL AND length(trim(body)) > 0",
-            "published_at_present": "published_at IS NOT NULL",
-            "date_source_known": "date_source IN ('article', 'dump_folder', 'ingestion')",
-        },
-        "silver/sentences": {
-            "keys_present": "article_id IS NOT NULL AND sentence_index >= 0",
-            "score_in_range": "sentiment_score BETWEEN -1 AND 1",
-            "label_known": "sentiment_label IN ('positive', 'negative', 'neutral')",
-            "iso_week_valid": "iso_week BETWEEN 1 AND 53 AND dayofweek(week_start) = 2",
-        },
-        "silver/mentions": {
-            "keys_present": "article_id IS NOT NULL AND company_id IS NOT NULL",
-            "country_iso2": "country RLIKE '^[A-Z]{2}$'",
-            "score_in_range": "sentiment_score BETWEEN -1 AND 1",
-            "iso_week_valid": "iso_week BETWEEN 1 AND 53",
-        },
-        "silver/article_stories": {
-            "keys_present": "article_id IS NOT NULL AND story_id IS NOT NULL",
-            "rank_within_story": "rank_in_story BETWEEN 1 AND story_size",
-            "novelty_in_range": "novelty > 0 AND novelty <= 1",
-            "weight_positive": "story_weight > 0 AND story_weight <= 1",
-        },
-        "silver/stories": {
-            "size_matches_members": "size >= 1 AND size = size(member_article_ids)",
-            "first_before_last": "first_seen_at <= last_seen_at",
-        },
-        "gold/sentiment_weekly": {
-            "keys_present": "company IS NOT NULL AND country IS NOT NULL AND week_start IS NOT NULL",
-            "mean_score_in_range": "mean_score BETWEEN -1 AND 1",
-            "iso_week_valid": "iso_week BETWEEN 1 AND 53 AND dayofweek(week_start) = 2",
-            "shares_sum_to_one": "abs(positive_share + negative_share + neutral_share - 1) < 1e-9",
-            "counts_consistent": "articles <= sentences AND sentences <= mentions AND mentions > 0",
-            "stories_consistent": "unique_stories BETWEEN 1 AND articles AND story_weighted_articles > 0 "
-                                  "AND story_weighted_articles <= articles + 1e-9",
-        },
-    })
+    rules: Dict[str, Dict[str, str]] = Field(
+        default_factory=lambda: {
+            "bronze/articles": {
+                "article_id_present": "article_id IS NOT NULL AND length(article_id) = 64",
+                "body_present": "body IS NOT NULL AND length(trim(body)) > 0",
+                "published_at_present": "published_at IS NOT NULL",
+                "date_source_known": "date_source IN ('article', 'dump_folder', 'ingestion')",
+            },
+            "silver/sentences": {
+                "keys_present": "article_id IS NOT NULL AND sentence_index >= 0",
+                "score_in_range": "sentiment_score BETWEEN -1 AND 1",
+                "label_known": "sentiment_label IN ('positive', 'negative', 'neutral')",
+                "iso_week_valid": "iso_week BETWEEN 1 AND 53 AND dayofweek(week_start) = 2",
+            },
+            "silver/mentions": {
+                "keys_present": "article_id IS NOT NULL AND company_id IS NOT NULL",
+                "country_iso2": "country RLIKE '^[A-Z]{2}$'",
+                "score_in_range": "sentiment_score BETWEEN -1 AND 1",
+                "iso_week_valid": "iso_week BETWEEN 1 AND 53",
+            },
+            "silver/article_stories": {
+                "keys_present": "article_id IS NOT NULL AND story_id IS NOT NULL",
+                "rank_within_story": "rank_in_story BETWEEN 1 AND story_size",
+                "novelty_in_range": "novelty > 0 AND novelty <= 1",
+                "weight_positive": "story_weight > 0 AND story_weight <= 1",
+            },
+            "silver/stories": {
+                "size_matches_members": "size >= 1 AND size = size(member_article_ids)",
+                "first_before_last": "first_seen_at <= last_seen_at",
+            },
+            "gold/sentiment_weekly": {
+                "keys_present": "company IS NOT NULL AND country IS NOT NULL AND week_start IS NOT NULL",
+                "mean_score_in_range": "mean_score BETWEEN -1 AND 1",
+                "iso_week_valid": "iso_week BETWEEN 1 AND 53 AND dayofweek(week_start) = 2",
+                "shares_sum_to_one": "abs(positive_share + negative_share + neutral_share - 1) < 1e-9",
+                "counts_consistent": "articles <= sentences AND sentences <= mentions AND mentions > 0",
+                "stories_consistent": "unique_stories BETWEEN 1 AND articles AND story_weighted_articles > 0 "
+                "AND story_weighted_articles <= articles + 1e-9",
+            },
+        }
+    )
 
 
 class Settings(_Frozen):
@@ -377,7 +395,7 @@ def _split_key(dotted: str) -> Tuple[str, ...]:
     """``spark.extra.spark.sql.x`` -> ("spark", "extra", "spark.sql.x"): see DOTTED_KEY_MAPS."""
     for prefix in DOTTED_KEY_MAPS:
         if dotted.startswith(prefix + ".") and len(dotted) > len(prefix) + 1:
-            return (*prefix.split("."), dotted[len(prefix) + 1:])
+            return (*prefix.split("."), dotted[len(prefix) + 1 :])
     return tuple(k for k in dotted.split(".") if k)
 
 
@@ -405,7 +423,7 @@ def _env_overrides(environ: Mapping[str, str]) -> Tuple[Dict[str, Any], Dict[Tup
     origins: Dict[Tuple[str, ...], str] = {}
     for name, raw in sorted(environ.items()):
         if name.startswith(ENV_PREFIX):
-            dotted = name[len(ENV_PREFIX):].lower().replace("__", ".")
+            dotted = name[len(ENV_PREFIX) :].lower().replace("__", ".")
             try:
                 value = yaml.safe_load(raw)
             except yaml.YAMLError:
@@ -436,7 +454,7 @@ def _origin_of(loc: Tuple[str, ...], origins: Mapping[Tuple[str, ...], str]) -> 
     for end in range(len(loc), 0, -1):
         if loc[:end] in origins:
             return origins[loc[:end]]
-    below = sorted({origin for keys, origin in origins.items() if keys[:len(loc)] == loc})
+    below = sorted({origin for keys, origin in origins.items() if keys[: len(loc)] == loc})
     return ", ".join(below) if below else "the default"
 
 
@@ -473,8 +491,7 @@ def load_settings(
         path = Path(conf_path)
         if not path.is_file():
             raise FileNotFoundError(
-                f"configuration file {conf_path!r} not found; pass --conf conf/local.yaml "
-                "(or another profile in conf/)"
+                f"configuration file {conf_path!r} not found; pass --conf conf/local.yaml (or another profile in conf/)"
             )
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -502,6 +519,7 @@ def load_settings(
 
 def redacted_settings(settings: Settings) -> Dict[str, Any]:
     """The settings as plain data, the value of every secret-looking key replaced by ``***``."""
+
     def scrub(node: Any, dotted: str) -> Any:
         if isinstance(node, dict):
             return {key: scrub(value, f"{dotted}.{key}" if dotted else str(key)) for key, value in node.items()}

@@ -68,10 +68,18 @@ def _java_root(java) -> Optional[str]:
 def is_concurrent_modification(exc: BaseException) -> bool:
     """Another run committed to the same Delta table first (optimistic concurrency)."""
     text = f"{type(exc).__name__}: {exc} {root_cause(exc)}"
-    return any(marker in text for marker in (
-        "ConcurrentAppendException", "ConcurrentDeleteReadException", "ConcurrentDeleteDeleteException",
-        "ConcurrentTransactionException", "MetadataChangedException", "ProtocolChangedException",
-        "DELTA_CONCURRENT_"))
+    return any(
+        marker in text
+        for marker in (
+            "ConcurrentAppendException",
+            "ConcurrentDeleteReadException",
+            "ConcurrentDeleteDeleteException",
+            "ConcurrentTransactionException",
+            "MetadataChangedException",
+            "ProtocolChangedException",
+            "DELTA_CONCURRENT_",
+        )
+    )
 
 
 # JVM classes each dependency brings, and what makes spark-submit load them.

@@ -30,6 +30,7 @@ _F = TypeVar("_F", bound=Callable)
 def _names_table(action: str, path_arg: int = 1) -> Callable[[_F], _F]:
     """Re-raise a failure of the decorated function as a TableError naming ``action`` and the
     path (its ``path_arg``-th positional argument)."""
+
     def decorate(func: _F) -> _F:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
@@ -40,7 +41,9 @@ def _names_table(action: str, path_arg: int = 1) -> Callable[[_F], _F]:
             except Exception as exc:
                 path = args[path_arg] if len(args) > path_arg else kwargs.get("path", "?")
                 raise TableError(action, str(path), exc) from exc
+
         return wrapper  # type: ignore[return-value]
+
     return decorate
 
 
@@ -132,9 +135,16 @@ def _table_ref(path: str) -> str:
 
 
 @_names_table("merging into")
-def merge_insert_new(spark: SparkSession, path: str, df: DataFrame, keys: Iterable[str],
-                     schema: StructType, update_on_match: Optional[Mapping[str, str]] = None,
-                     partition_by: Sequence[str] = (), update_condition: Optional[str] = None) -> Dict[str, int]:
+def merge_insert_new(
+    spark: SparkSession,
+    path: str,
+    df: DataFrame,
+    keys: Iterable[str],
+    schema: StructType,
+    update_on_match: Optional[Mapping[str, str]] = None,
+    partition_by: Sequence[str] = (),
+    update_condition: Optional[str] = None,
+) -> Dict[str, int]:
     """Upsert ``df`` into the table at ``path`` keyed on ``keys``; returns this MERGE's own
     counts as ``numTargetRowsInserted``, ``numTargetRowsUpdated`` and ``numTargetRowsDeleted``
     (all 0 when it changed nothing, and so made no commit).
@@ -159,9 +169,11 @@ def merge_insert_new(spark: SparkSession, path: str, df: DataFrame, keys: Iterab
         row = spark.sql(statement).first()
     finally:
         spark.catalog.dropTempView(view)
-    return {"numTargetRowsInserted": int(row["num_inserted_rows"] or 0),
-            "numTargetRowsUpdated": int(row["num_updated_rows"] or 0),
-            "numTargetRowsDeleted": int(row["num_deleted_rows"] or 0)}
+    return {
+        "numTargetRowsInserted": int(row["num_inserted_rows"] or 0),
+        "numTargetRowsUpdated": int(row["num_updated_rows"] or 0),
+        "numTargetRowsDeleted": int(row["num_deleted_rows"] or 0),
+    }
 
 
 def _tagged_commit_metrics(spark: SparkSession, path: str, tag: str) -> Dict[str, int]:
@@ -184,27 +196,46 @@ def _write(spark: SparkSession, path: str, writer) -> Dict[str, int]:
 
 
 @_names_table("merging into")
-def upsert_and_delete(spark: SparkSession, path: str, rows: DataFrame, deleted_keys: DataFrame, key: str,
-                      schema: StructType) -> None:
+def upsert_and_delete(
+    spark: SparkSession, path: str, rows: DataFrame, deleted_keys: DataFrame, key: str, schema: StructType
+) -> None:
     """One MERGE keyed on ``key``: rows of ``rows`` whose key exists replace the table's row, new
     keys are inserted, and the table's rows whose key is in ``deleted_keys`` (a frame with the
     ``key`` column) and not in ``rows`` are deleted."""
     table = ensure_table(spark, path, schema)
-    source = (rows.select(*schema.fieldNames()).withColumn("_delete", F.lit(False))
-              .unionByName(deleted_keys.join(rows.select(key), key, "left_anti")
-                           .select(*[F.col(key) if c == key else F.lit(None).cast(schema[c].dataType).alias(c)
-                                     for c in schema.fieldNames()])
-                           .withColumn("_delete", F.lit(True))))
-    (table.alias("t").merge(source.alias("s"), f"t.`{key}` = s.`{key}`")
-     .whenMatchedDelete(condition="s._delete")
-     .whenMatchedUpdate(set={c: f"s.`{c}`" for c in schema.fieldNames()})
-     .whenNotMatchedInsert(condition="NOT s._delete", values={c: f"s.`{c}`" for c in schema.fieldNames()})
-     .execute())
+    source = (
+        rows.select(*schema.fieldNames())
+        .withColumn("_delete", F.lit(False))
+        .unionByName(
+            deleted_keys.join(rows.select(key), key, "left_anti")
+            .select(
+                *[
+                    F.col(key) if c == key else F.lit(None).cast(schema[c].dataType).alias(c)
+                    for c in schema.fieldNames()
+                ]
+            )
+            .withColumn("_delete", F.lit(True))
+        )
+    )
+    (
+        table.alias("t")
+        .merge(source.alias("s"), f"t.`{key}` = s.`{key}`")
+        .whenMatchedDelete(condition="s._delete")
+        .whenMatchedUpdate(set={c: f"s.`{c}`" for c in schema.fieldNames()})
+        .whenNotMatchedInsert(condition="NOT s._delete", values={c: f"s.`{c}`" for c in schema.fieldNames()})
+        .execute()
+    )
 
 
 @_names_table("appending to")
-def append(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
-           partition_by: Sequence[str] = (), merge_schema: bool = False) -> Dict[str, int]:
+def append(
+    spark: SparkSession,
+    path: str,
+    df: DataFrame,
+    schema: StructType,
+    partition_by: Sequence[str] = (),
+    merge_schema: bool = False,
+) -> Dict[str, int]:
     """Append ``df``'s ``schema`` columns; ``merge_schema`` adds columns the table lacks (rows
     written before read null there). Returns the commit's metrics (``numOutputRows``)."""
     ensure_table(spark, path, schema, partition_by)
@@ -215,24 +246,30 @@ def append(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
 
 
 @_names_table("replacing rows of")
-def replace_where(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
-                  predicate: str, partition_by: Sequence[str] = ()) -> Dict[str, int]:
+def replace_where(
+    spark: SparkSession, path: str, df: DataFrame, schema: StructType, predicate: str, partition_by: Sequence[str] = ()
+) -> Dict[str, int]:
     """Atomically replace the rows matching ``predicate`` with ``df`` (Delta replaceWhere).
     Returns the commit's metrics (``numOutputRows``)."""
     ensure_table(spark, path, schema, partition_by)
-    return _write(spark, path, df.select(*schema.fieldNames()).write.format("delta").mode("overwrite")
-                  .option("replaceWhere", predicate))
+    return _write(
+        spark,
+        path,
+        df.select(*schema.fieldNames()).write.format("delta").mode("overwrite").option("replaceWhere", predicate),
+    )
 
 
 @_names_table("overwriting")
-def overwrite(spark: SparkSession, path: str, df: DataFrame, schema: StructType,
-              partition_by: Sequence[str] = ()) -> Dict[str, int]:
+def overwrite(
+    spark: SparkSession, path: str, df: DataFrame, schema: StructType, partition_by: Sequence[str] = ()
+) -> Dict[str, int]:
     """Replace the table's rows with ``df``; returns the commit's metrics (``numOutputRows``)."""
     ensure_table(spark, path, schema, partition_by)
     return _write(spark, path, df.select(*schema.fieldNames()).write.format("delta").mode("overwrite"))
 
 
 # --- catalogue entries: a table's declared schema, keys and layout, under a lakehouse root ----
+
 
 def exists(spark: SparkSession, root: str, table: Table) -> bool:
     return table_exists(spark, table.path(root))
@@ -249,13 +286,19 @@ def create(spark: SparkSession, root: str, table: Table) -> DeltaTable:
     return ensure_table(spark, table.path(root), table.schema, table.partition_by, table.property_map())
 
 
-def merge_new(spark: SparkSession, root: str, table: Table, df: DataFrame,
-              update_on_match: Optional[Mapping[str, str]] = None,
-              update_condition: Optional[str] = None) -> Dict[str, int]:
+def merge_new(
+    spark: SparkSession,
+    root: str,
+    table: Table,
+    df: DataFrame,
+    update_on_match: Optional[Mapping[str, str]] = None,
+    update_condition: Optional[str] = None,
+) -> Dict[str, int]:
     """:func:`merge_insert_new` on the table's keys (see there for the counts returned)."""
     create(spark, root, table)
-    return merge_insert_new(spark, table.path(root), df, table.keys, table.schema, update_on_match,
-                            table.partition_by, update_condition)
+    return merge_insert_new(
+        spark, table.path(root), df, table.keys, table.schema, update_on_match, table.partition_by, update_condition
+    )
 
 
 def overwrite_rows(spark: SparkSession, root: str, table: Table, df: DataFrame) -> Dict[str, int]:
@@ -264,8 +307,9 @@ def overwrite_rows(spark: SparkSession, root: str, table: Table, df: DataFrame) 
     return overwrite(spark, table.path(root), df, table.schema, table.partition_by)
 
 
-def append_rows(spark: SparkSession, root: str, table: Table, df: DataFrame,
-                merge_schema: bool = False) -> Dict[str, int]:
+def append_rows(
+    spark: SparkSession, root: str, table: Table, df: DataFrame, merge_schema: bool = False
+) -> Dict[str, int]:
     """:func:`append` with the table's schema and partitioning."""
     create(spark, root, table)
     return append(spark, table.path(root), df, table.schema, table.partition_by, merge_schema)
@@ -277,8 +321,9 @@ def replace_rows(spark: SparkSession, root: str, table: Table, df: DataFrame, pr
     return replace_where(spark, table.path(root), df, table.schema, predicate, table.partition_by)
 
 
-def upsert_and_delete_rows(spark: SparkSession, root: str, table: Table, rows: DataFrame,
-                           deleted_keys: DataFrame) -> None:
+def upsert_and_delete_rows(
+    spark: SparkSession, root: str, table: Table, rows: DataFrame, deleted_keys: DataFrame
+) -> None:
     """:func:`upsert_and_delete` on the table's one key column."""
     if len(table.keys) != 1:
         raise ValueError(f"{table.qualified_name}: upsert_and_delete needs one key column, not {table.keys}")
@@ -308,6 +353,7 @@ def remove_path(spark: SparkSession, path: str) -> None:
 
 
 # --- damage: what a table's log and current snapshot reference, and whether it is there --------
+
 
 def _hadoop_path(spark: SparkSession, path: str):
     """(Hadoop FileSystem, Path) for ``path``, on whatever store it is."""
@@ -394,9 +440,11 @@ def naming_damage(spark: SparkSession, path: str) -> Iterator[None]:
         except Exception:  # the log cannot even be listed: the original error says more
             problems = []
         if problems:
-            raise DamagedTableError(f"Delta table {path} is damaged: {'; '.join(problems)}. Restore the file "
-                                    f"from a backup or the table from its source stage; "
-                                    f"`python -m jobs.check` lists every damaged table") from exc
+            raise DamagedTableError(
+                f"Delta table {path} is damaged: {'; '.join(problems)}. Restore the file "
+                f"from a backup or the table from its source stage; "
+                f"`python -m jobs.check` lists every damaged table"
+            ) from exc
         raise
 
 
@@ -407,8 +455,9 @@ def snapshot_files(spark: SparkSession, path: str, version: Optional[int] = None
         reader = reader.option("versionAsOf", version)
     fs, _ = _hadoop_path(spark, path)
     with naming_damage(spark, path):
-        return sorted(fs.makeQualified(spark._jvm.org.apache.hadoop.fs.Path(f)).toString()
-                      for f in reader.load(path).inputFiles())
+        return sorted(
+            fs.makeQualified(spark._jvm.org.apache.hadoop.fs.Path(f)).toString() for f in reader.load(path).inputFiles()
+        )
 
 
 def missing_files(spark: SparkSession, path: str, version: Optional[int] = None) -> List[str]:
@@ -431,6 +480,7 @@ def looks_like_parquet(spark: SparkSession, path: str, length: int) -> bool:
 
 # --- files: Hadoop's FileSystem, so the same call works on a local disk, HDFS or an object store -
 
+
 def write_bytes(spark: SparkSession, path: str, data: bytes) -> None:
     """Write a small file (replacing it), so a chart lands on any store Spark can write."""
     fs, jvm_path = _hadoop_path(spark, path)
@@ -445,8 +495,11 @@ def _children(spark: SparkSession, folder: str, folders: bool) -> Dict[str, str]
     fs, jvm_path = _hadoop_path(spark, folder)
     if not fs.exists(jvm_path):
         return {}
-    return {status.getPath().getName(): status.getPath().toString()
-            for status in fs.listStatus(jvm_path) if bool(status.isDirectory()) == folders}
+    return {
+        status.getPath().getName(): status.getPath().toString()
+        for status in fs.listStatus(jvm_path)
+        if bool(status.isDirectory()) == folders
+    }
 
 
 def list_files(spark: SparkSession, folder: str) -> Dict[str, str]:

@@ -19,8 +19,10 @@ def count_violations(df: DataFrame, rules: Mapping[str, str]) -> Dict[str, int]:
     """Rows breaking each rule (a null predicate counts as broken), in a single aggregation."""
     if not rules:
         return {}
-    aggregates = [F.sum(F.when(F.coalesce(F.expr(predicate), F.lit(False)), 0).otherwise(1)).alias(name)
-                  for name, predicate in rules.items()]
+    aggregates = [
+        F.sum(F.when(F.coalesce(F.expr(predicate), F.lit(False)), 0).otherwise(1)).alias(name)
+        for name, predicate in rules.items()
+    ]
     row = df.agg(*aggregates).first()
     return {name: int(row[name] or 0) for name in rules}
 

@@ -13,12 +13,13 @@ from pyspark.sql import functions as F
 
 from newslake import catalogue, io
 from newslake.config import Settings
-from newslake.quality import count_violations, enforce
 from newslake.errors import TableError, describe, is_concurrent_modification
+from newslake.quality import count_violations, enforce
 from newslake.runs import FAILED, RUNNING, SUCCEEDED, RunContext, StageResult, record_run, remove_stale_staging
 from newslake.stages import stage as registered_stage
 
 log = logging.getLogger("newslake")
+
 
 class ConcurrentRunError(RuntimeError):
     """Another run committed to the same table first (Delta optimistic concurrency)."""
@@ -33,26 +34,34 @@ def written_rows(spark: SparkSession, settings: Settings, stage: str, ctx: RunCo
 
     if stage == "ingest":
         bronze = table(catalogue.BRONZE_ARTICLES)
-        return [] if bronze is None else [(catalogue.BRONZE_ARTICLES.qualified_name,
-                                           bronze.filter(F.col("ingest_run_id") == ctx.run_id))]
+        return (
+            []
+            if bronze is None
+            else [(catalogue.BRONZE_ARTICLES.qualified_name, bronze.filter(F.col("ingest_run_id") == ctx.run_id))]
+        )
     if stage == "enrich":
         articles = table(catalogue.SILVER_ARTICLES)
         if articles is None:
             return []
         mine = articles.filter(F.col("enrich_run_id") == ctx.run_id).select("article_id")
-        return [(entry.qualified_name, frame.join(mine, "article_id", "left_semi"))
-                for entry in (catalogue.SILVER_SENTENCES, catalogue.SILVER_MENTIONS)
-                if (frame := table(entry)) is not None]
+        return [
+            (entry.qualified_name, frame.join(mine, "article_id", "left_semi"))
+            for entry in (catalogue.SILVER_SENTENCES, catalogue.SILVER_MENTIONS)
+            if (frame := table(entry)) is not None
+        ]
     if stage == "stories":
-        return [(entry.qualified_name, frame.filter(F.col("stories_run_id") == ctx.run_id))
-                for entry in (catalogue.SILVER_ARTICLE_STORIES, catalogue.SILVER_STORIES)
-                if (frame := table(entry)) is not None]
+        return [
+            (entry.qualified_name, frame.filter(F.col("stories_run_id") == ctx.run_id))
+            for entry in (catalogue.SILVER_ARTICLE_STORIES, catalogue.SILVER_STORIES)
+            if (frame := table(entry)) is not None
+        ]
     gold = table(catalogue.GOLD_SENTIMENT_WEEKLY)
     return [] if gold is None else [(catalogue.GOLD_SENTIMENT_WEEKLY.qualified_name, gold)]
 
 
-def check_quality(spark: SparkSession, settings: Settings, stage: str, ctx: RunContext,
-                  counts: Dict[str, int]) -> Dict[str, int]:
+def check_quality(
+    spark: SparkSession, settings: Settings, stage: str, ctx: RunContext, counts: Dict[str, int]
+) -> Dict[str, int]:
     violations: Dict[str, int] = {}
     for table, rows in written_rows(spark, settings, stage, ctx):
         found = count_violations(rows, settings.quality.rules.get(table, {}))
@@ -74,8 +83,13 @@ def _record_start(spark: SparkSession, settings: Settings, ctx: RunContext) -> N
     try:
         record_run(spark, settings, ctx, RUNNING, {})
     except Exception as exc:
-        log.warning("stage %s: could not record the start of run %s in ops/runs: %s", ctx.stage, ctx.run_id,
-                  describe(exc), extra={"fields": {"stage": ctx.stage, "event": "ledger_failed", "error": describe(exc)}})
+        log.warning(
+            "stage %s: could not record the start of run %s in ops/runs: %s",
+            ctx.stage,
+            ctx.run_id,
+            describe(exc),
+            extra={"fields": {"stage": ctx.stage, "event": "ledger_failed", "error": describe(exc)}},
+        )
 
 
 def _remove_stale_staging(spark: SparkSession, settings: Settings) -> None:
@@ -96,15 +110,25 @@ def expected_failures() -> tuple:
 def _log_failure(stage: str, started: float, failure: Exception, fields: dict) -> None:
     """The failure's one line (stage, table or file, root cause); the traceback follows only for
     failures that are not already explained (bugs). Marks it logged for the command line."""
-    log.error("stage %s failed after %.1fs: %s", stage, time.time() - started, describe(failure),
-              exc_info=not isinstance(failure, expected_failures()),
-              extra={"fields": {**fields, "event": "failed", "error": describe(failure)}})
+    log.error(
+        "stage %s failed after %.1fs: %s",
+        stage,
+        time.time() - started,
+        describe(failure),
+        exc_info=not isinstance(failure, expected_failures()),
+        extra={"fields": {**fields, "event": "failed", "error": describe(failure)}},
+    )
     failure.newslake_logged = True  # type: ignore[attr-defined]
 
 
-def run_stage(spark: SparkSession, settings: Settings, stage: str, run_id: Optional[str] = None,
-              window: Tuple[Optional[date], Optional[date]] = (None, None),
-              full_refresh: bool = False) -> StageResult:
+def run_stage(
+    spark: SparkSession,
+    settings: Settings,
+    stage: str,
+    run_id: Optional[str] = None,
+    window: Tuple[Optional[date], Optional[date]] = (None, None),
+    full_refresh: bool = False,
+) -> StageResult:
     """Run ``stage`` (a name in ``newslake.stages.STAGES``) and record it in ops/runs
     (``running`` first, then its outcome, with the result's counts).
 
@@ -113,8 +137,14 @@ def run_stage(spark: SparkSession, settings: Settings, stage: str, run_id: Optio
     runner = registered_stage(stage).run
     ctx = RunContext.start(stage, run_id, *window)
     fields = {"run_id": ctx.run_id, "stage": stage, "window_start": ctx.window_start, "window_end": ctx.window_end}
-    log.info("stage %s started (run %s, window %s..%s)", stage, ctx.run_id, ctx.window_start, ctx.window_end,
-             extra={"fields": {**fields, "event": "start"}})
+    log.info(
+        "stage %s started (run %s, window %s..%s)",
+        stage,
+        ctx.run_id,
+        ctx.window_start,
+        ctx.window_end,
+        extra={"fields": {**fields, "event": "start"}},
+    )
     started = time.time()
     _record_start(spark, settings, ctx)
     try:
@@ -127,25 +157,43 @@ def run_stage(spark: SparkSession, settings: Settings, stage: str, run_id: Optio
         if is_concurrent_modification(exc):
             failure = ConcurrentRunError(
                 f"another {stage} run committed to the same Delta table first ({describe(exc)[:300]}); "
-                f"rows are merged by key, so nothing is duplicated: re-run it (processed input is skipped)")
+                f"rows are merged by key, so nothing is duplicated: re-run it (processed input is skipped)"
+            )
             failure.__cause__ = exc
         # Logged here, first, so that a second failure while recording it comes after it.
         _log_failure(stage, started, failure, fields)
         try:
             record_run(spark, settings, ctx, FAILED, {}, describe(failure))
         except Exception as record_exc:
-            log.error("stage %s: could not record its failure in ops/runs: %s", stage, describe(record_exc),
-                      extra={"fields": {**fields, "event": "ledger_failed", "error": describe(record_exc)}})
-        raise failure
+            log.error(
+                "stage %s: could not record its failure in ops/runs: %s",
+                stage,
+                describe(record_exc),
+                extra={"fields": {**fields, "event": "ledger_failed", "error": describe(record_exc)}},
+            )
+        raise failure  # noqa: B904 - its __cause__ is set above, or it is the exception itself
     try:
         record_run(spark, settings, ctx, SUCCEEDED, result.counts)
     except Exception as exc:
-        failure = RunRecordError(f"stage {stage} committed its tables, but could not record run {ctx.run_id} "
-                                 f"in ops/runs: {describe(exc)}; re-running it changes no table")
+        failure = RunRecordError(
+            f"stage {stage} committed its tables, but could not record run {ctx.run_id} "
+            f"in ops/runs: {describe(exc)}; re-running it changes no table"
+        )
         failure.__cause__ = exc
         _log_failure(stage, started, failure, fields)
-        raise failure
-    log.info("stage %s finished: %s", stage, result.figures(),
-             extra={"fields": {**fields, "event": "end", "counts": result.counts, "phase_seconds": result.phase_seconds,
-                               "rows_per_second": result.rows_per_second}})
+        raise failure  # noqa: B904 - its __cause__ is set above
+    log.info(
+        "stage %s finished: %s",
+        stage,
+        result.figures(),
+        extra={
+            "fields": {
+                **fields,
+                "event": "end",
+                "counts": result.counts,
+                "phase_seconds": result.phase_seconds,
+                "rows_per_second": result.rows_per_second,
+            }
+        },
+    )
     return result

@@ -40,8 +40,9 @@ class RunContext:
     window_end: Optional[date] = None
 
     @staticmethod
-    def start(stage: str, run_id: Optional[str] = None, window_start: Optional[date] = None,
-              window_end: Optional[date] = None) -> "RunContext":
+    def start(
+        stage: str, run_id: Optional[str] = None, window_start: Optional[date] = None, window_end: Optional[date] = None
+    ) -> "RunContext":
         if (window_start is None) != (window_end is None):
             raise ValueError("a window needs both a start and an end date")
         if window_start and window_end and window_end < window_start:
@@ -71,8 +72,11 @@ class StageResult:
     def figures(self) -> Dict[str, float]:
         """Counts, ``<phase>_seconds`` and ``<phase>_rows_per_second`` in one flat dictionary:
         what the run's log line shows."""
-        return {**self.counts, **{f"{name}_seconds": s for name, s in self.phase_seconds.items()},
-                **{f"{name}_rows_per_second": r for name, r in self.rows_per_second.items()}}
+        return {
+            **self.counts,
+            **{f"{name}_seconds": s for name, s in self.phase_seconds.items()},
+            **{f"{name}_rows_per_second": r for name, r in self.rows_per_second.items()},
+        }
 
 
 RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
@@ -94,17 +98,32 @@ def conf_fingerprint(settings: Settings) -> str:
     return hashlib.sha256(json.dumps(tree, sort_keys=True).encode("utf-8")).hexdigest()[:12]
 
 
-def _run_row(spark: SparkSession, settings: Settings, ctx: RunContext, status: str,
-             counts: Mapping[str, Optional[int]], message: Optional[str]) -> dict:
+def _run_row(
+    spark: SparkSession,
+    settings: Settings,
+    ctx: RunContext,
+    status: str,
+    counts: Mapping[str, Optional[int]],
+    message: Optional[str],
+) -> dict:
     columns = catalogue.RUNS.schema.fieldNames()
     row = {name: None for name in columns}
     row.update({key: counts.get(key) for key in columns if key in counts})
     row.update(
-        run_id=ctx.run_id, stage=ctx.stage, status=status, started_at=ctx.started_at,
-        finished_at=None if status == RUNNING else utc_now(), message=message,
-        spark_app_id=spark.sparkContext.applicationId, code_version=__version__, conf_profile=settings.profile,
-        window_start=ctx.window_start, window_end=ctx.window_end, model_version=settings.enrich.model_version(),
-        conf_hash=conf_fingerprint(settings), conf_json=json.dumps(redacted_settings(settings), sort_keys=True),
+        run_id=ctx.run_id,
+        stage=ctx.stage,
+        status=status,
+        started_at=ctx.started_at,
+        finished_at=None if status == RUNNING else utc_now(),
+        message=message,
+        spark_app_id=spark.sparkContext.applicationId,
+        code_version=__version__,
+        conf_profile=settings.profile,
+        window_start=ctx.window_start,
+        window_end=ctx.window_end,
+        model_version=settings.enrich.model_version(),
+        conf_hash=conf_fingerprint(settings),
+        conf_json=json.dumps(redacted_settings(settings), sort_keys=True),
     )
     return row
 
@@ -112,8 +131,14 @@ def _run_row(spark: SparkSession, settings: Settings, ctx: RunContext, status: s
 _CONFLICT_WAITS = (0.2, 0.5, 1.0, 2.0, 4.0)
 
 
-def record_run(spark: SparkSession, settings: Settings, ctx: RunContext, status: str,
-               counts: Mapping[str, Optional[int]], message: Optional[str] = None) -> None:
+def record_run(
+    spark: SparkSession,
+    settings: Settings,
+    ctx: RunContext,
+    status: str,
+    counts: Mapping[str, Optional[int]],
+    message: Optional[str] = None,
+) -> None:
     """Write the run's row in ``ops/runs``: ``running`` when it starts, replaced by its outcome
     when it ends (one row per run and stage, keyed by run id, stage and start time). A run that
     is killed keeps its ``running`` row. Other runs append to the table at the same time; a
@@ -146,13 +171,20 @@ def remove_stale_staging(spark: SparkSession, settings: Settings, stale_after_ho
     ``running`` row; a live one writes a file at every enrich step). So a concurrent run's
     staging is kept, and a killed run's goes once it is that old."""
     root = staging_root(settings)
-    folders = {name[len("enrich-"):]: path for name, path in io.list_folders(spark, root).items()
-               if name.startswith("enrich-")}
+    folders = {
+        name[len("enrich-") :]: path
+        for name, path in io.list_folders(spark, root).items()
+        if name.startswith("enrich-")
+    }
     if not folders:
         return []
-    running = {row["run_id"] for row in io.read(spark, settings.lakehouse_root(), catalogue.RUNS)
-               .filter((F.col("stage") == "enrich") & (F.col("status") == RUNNING)
-                       & F.col("run_id").isin(list(folders))).select("run_id").collect()}
+    running = {
+        row["run_id"]
+        for row in io.read(spark, settings.lakehouse_root(), catalogue.RUNS)
+        .filter((F.col("stage") == "enrich") & (F.col("status") == RUNNING) & F.col("run_id").isin(list(folders)))
+        .select("run_id")
+        .collect()
+    }
     cutoff_ms = (time.time() - stale_after_hours * 3600) * 1000
     removed = []
     for run_id, folder in sorted(folders.items()):
@@ -161,4 +193,3 @@ def remove_stale_staging(spark: SparkSession, settings: Settings, stale_after_ho
         io.remove_path(spark, folder)
         removed.append(folder)
     return removed
-

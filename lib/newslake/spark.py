@@ -161,7 +161,9 @@ def missing_jvm_dependencies(spark: SparkSession) -> List[str]:
 
 def missing_jars_message(missing: List[str], settings: SparkSettings) -> str:
     classes = ", ".join(f"{name} ({REQUIRED_JVM_CLASSES[name][0]})" for name in missing)
-    return (f"the JVM cannot load {classes}: spark.jar_source is {settings.jar_source!r}, so the jars must come "
-            f"with the job. Pass spark-submit --packages {','.join(settings.packages)} (online), or --jars "
-            f"with the jars scripts/setup.sh resolved into .cache/jars (comma-separated, air-gapped); or set "
-            f"spark.jar_source to auto, jars or packages to let the job load them itself")
+    return (
+        f"the JVM cannot load {classes}: spark.jar_source is {settings.jar_source!r}, so the jars must come "
+        f"with the job. Pass spark-submit --packages {','.join(settings.packages)} (online), or --jars "
+        f"with the jars scripts/setup.sh resolved into .cache/jars (comma-separated, air-gapped); or set "
+        f"spark.jar_source to auto, jars or packages to let the job load them itself"
+    )

@@ -31,12 +31,15 @@ class Stage:
     run: Callable[..., StageResult]
 
 
-STAGES: Dict[str, Stage] = {entry.name: entry for entry in (
-    Stage("ingest", run_ingest),  # new raw dump files -> bronze/articles, bronze/quarantine
-    Stage("enrich", run_enrich),  # bronze articles not yet in silver -> the silver tables
-    Stage("stories", run_stories),  # new articles -> silver/{article_signatures,stories,article_stories}
-    Stage("aggregate", run_aggregate),  # silver -> the gold tables, incremental by ISO week
-)}
+STAGES: Dict[str, Stage] = {
+    entry.name: entry
+    for entry in (
+        Stage("ingest", run_ingest),  # new raw dump files -> bronze/articles, bronze/quarantine
+        Stage("enrich", run_enrich),  # bronze articles not yet in silver -> the silver tables
+        Stage("stories", run_stories),  # new articles -> silver/{article_signatures,stories,article_stories}
+        Stage("aggregate", run_aggregate),  # silver -> the gold tables, incremental by ISO week
+    )
+}
 
 
 def stage(name: str) -> Stage:
@@ -49,8 +52,11 @@ def stage(name: str) -> Stage:
 
 # Every table but the bookkeeping a reader of the summary does not look at: article signatures,
 # the processed-files log and gold's watermark.
-SUMMARY_TABLES = tuple(table for table in catalogue.TABLES if table not in (
-    catalogue.SILVER_ARTICLE_SIGNATURES, catalogue.PROCESSED_FILES, catalogue.GOLD_STATE))
+SUMMARY_TABLES = tuple(
+    table
+    for table in catalogue.TABLES
+    if table not in (catalogue.SILVER_ARTICLE_SIGNATURES, catalogue.PROCESSED_FILES, catalogue.GOLD_STATE)
+)
 
 
 def table_row_counts(spark: SparkSession, settings: Settings) -> Dict[str, int]:
@@ -61,10 +67,18 @@ def table_row_counts(spark: SparkSession, settings: Settings) -> Dict[str, int]:
 
 def gold_summary_frame(gold: DataFrame, limit: int = 25) -> DataFrame:
     return (
-        gold.select(F.concat_ws("-W", "iso_year", F.lpad(F.col("iso_week").cast("string"), 2, "0")).alias("week"),
-                    "company", "country", "articles", "mentions", F.round("mean_score", 3).alias("mean_score"),
-                    F.round("net_sentiment", 3).alias("net"), "low_confidence")
-        .orderBy(F.desc("mentions"), "week", "company", "country").limit(limit)
+        gold.select(
+            F.concat_ws("-W", "iso_year", F.lpad(F.col("iso_week").cast("string"), 2, "0")).alias("week"),
+            "company",
+            "country",
+            "articles",
+            "mentions",
+            F.round("mean_score", 3).alias("mean_score"),
+            F.round("net_sentiment", 3).alias("net"),
+            "low_confidence",
+        )
+        .orderBy(F.desc("mentions"), "week", "company", "country")
+        .limit(limit)
     )
 
 
@@ -73,8 +87,10 @@ def print_gold_summary(spark: SparkSession, settings: Settings) -> None:
     for name, n in table_row_counts(spark, settings).items():
         print(f"  {name:<24} {n:>7}")
     gold = io.read(spark, settings.lakehouse_root(), catalogue.GOLD_SENTIMENT_WEEKLY, empty_if_missing=False)
-    print(f"\ngold/sentiment_weekly: {gold.count()} company x country x week cells; "
-          f"{gold.select('company').distinct().count()} companies, "
-          f"{gold.select('country').distinct().count()} countries, "
-          f"{gold.select('iso_year', 'iso_week').distinct().count()} ISO weeks. Largest cells:")
+    print(
+        f"\ngold/sentiment_weekly: {gold.count()} company x country x week cells; "
+        f"{gold.select('company').distinct().count()} companies, "
+        f"{gold.select('country').distinct().count()} countries, "
+        f"{gold.select('iso_year', 'iso_week').distinct().count()} ISO weeks. Largest cells:"
+    )
     gold_summary_frame(gold).show(25, truncate=False)

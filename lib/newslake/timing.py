@@ -25,8 +25,12 @@ class PhaseTimer:
     followed to its Spark stages. With ``cpu_clock`` (a function returning CPU seconds so far),
     the CPU seconds of each phase are summed too."""
 
-    def __init__(self, spark: Optional["SparkSession"] = None, label: Optional[str] = None,
-                 cpu_clock: Optional[Callable[[], float]] = None) -> None:
+    def __init__(
+        self,
+        spark: Optional["SparkSession"] = None,
+        label: Optional[str] = None,
+        cpu_clock: Optional[Callable[[], float]] = None,
+    ) -> None:
         self._context = spark.sparkContext if spark is not None and label else None
         self._label = label
         self._cpu_clock = cpu_clock

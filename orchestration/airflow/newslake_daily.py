@@ -65,7 +65,8 @@ with DAG(
             cwd=NEWSLAKE_HOME,
             bash_command=(
                 f".venv/bin/python -m jobs.{stage} --conf {NEWSLAKE_CONF} "
-                "--run-date {{ ds }} --run-id {{ run_id | replace(':', '_') | replace('+', '_') }}_" + stage
+                "--run-date {{ ds }} --run-id {{ run_id | replace(':', '_') | replace('+', '_') }}_"
+                + stage
                 + " --log-format json"
             ),
         )

@@ -105,18 +105,30 @@ def tiny_model(architecture: str, vocab_size: int):
 
     from newslake.nlp.sentiment import SENTIMENT_LABELS
 
-    shape = dict(vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                 intermediate_size=64, num_labels=3, id2label=dict(enumerate(SENTIMENT_LABELS)),
-                 label2id={l: i for i, l in enumerate(SENTIMENT_LABELS)})
+    shape = dict(
+        vocab_size=vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=3,
+        id2label=dict(enumerate(SENTIMENT_LABELS)),
+        label2id={label: i for i, label in enumerate(SENTIMENT_LABELS)},
+    )
     if architecture == "mpnet":
         # Positions start after the padding id (1), as in all-mpnet-base-v2 (514 = 512 + 2).
-        return MPNetForSequenceClassification(MPNetConfig(max_position_embeddings=66, pad_token_id=1,
-                                                          bos_token_id=0, eos_token_id=2, **shape))
+        return MPNetForSequenceClassification(
+            MPNetConfig(max_position_embeddings=66, pad_token_id=1, bos_token_id=0, eos_token_id=2, **shape)
+        )
     return BertForSequenceClassification(BertConfig(max_position_embeddings=64, **shape))
 
 
-def build(out_dir: Path = OUT, rows: Sequence[Tuple[str, str, Optional[str]]] = TINY_ROWS,
-          epochs: int = 60, architecture: str = "bert") -> dict:
+def build(
+    out_dir: Path = OUT,
+    rows: Sequence[Tuple[str, str, Optional[str]]] = TINY_ROWS,
+    epochs: int = 60,
+    architecture: str = "bert",
+) -> dict:
     """Fine-tune a tiny random BERT (or MPNet) on ``rows`` and export it to ``out_dir``; returns
     figures (training accuracy, ONNX vs torch difference) for the caller to check. The MPNet
     folder also gets torch's probabilities of :data:`PARITY_TEXTS`."""
@@ -139,13 +151,20 @@ def build(out_dir: Path = OUT, rows: Sequence[Tuple[str, str, Optional[str]]] = 
     labels = [SENTIMENT_LABELS.index(label) for _, label, _ in rows]
     encoded = finetune.encode(tokenizer, texts, 32)
     params = finetune.FinetuneParams(
-        max_length=32, epochs=epochs, batch_size=6, learning_rate=3e-3, warmup_fraction=0.05,
-        class_weighting="none", train_word_embeddings=True, bf16=False, threads=1, seed=SEED,
+        max_length=32,
+        epochs=epochs,
+        batch_size=6,
+        learning_rate=3e-3,
+        warmup_fraction=0.05,
+        class_weighting="none",
+        train_word_embeddings=True,
+        bf16=False,
+        threads=1,
+        seed=SEED,
     )
     finetune.seed_everything(SEED, 1)
     model = tiny_model(architecture, len(tokenizer.vocab))
-    model = finetune.finetune(model, encoded, labels, [1.0] * len(labels), params, marker_id,
-                              log=lambda message: None)
+    model = finetune.finetune(model, encoded, labels, [1.0] * len(labels), params, marker_id, log=lambda message: None)
     probs = finetune.predict_probabilities(model, encoded)
     accuracy = float((probs.argmax(axis=1) == torch.tensor(labels).numpy()).mean())
     onnx_path = finetune.export_onnx(model, str(vocab), str(out_dir))
@@ -153,14 +172,20 @@ def build(out_dir: Path = OUT, rows: Sequence[Tuple[str, str, Optional[str]]] = 
     if architecture == "mpnet":
         parity_ids = finetune.encode(tokenizer, [model_text(t, e) for t, e in PARITY_TEXTS], 32)
         parity = finetune.predict_probabilities(model, parity_ids)
-        lines = [json.dumps({"text": t, "entity": e, "probabilities": [round(float(p), 7) for p in row]},
-                            ensure_ascii=False) for (t, e), row in zip(PARITY_TEXTS, parity)]
+        lines = [
+            json.dumps({"text": t, "entity": e, "probabilities": [round(float(p), 7) for p in row]}, ensure_ascii=False)
+            for (t, e), row in zip(PARITY_TEXTS, parity)
+        ]
         (out_dir / TORCH_PROBABILITIES).write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
     for name in ("base_vocab.txt", "vocab.txt"):
         os.remove(work / name)
     work.rmdir()
-    return {"train_accuracy": accuracy, "onnx_max_probability_difference": difference,
-            "marker_id": marker_id, "onnx_bytes": os.path.getsize(onnx_path)}
+    return {
+        "train_accuracy": accuracy,
+        "onnx_max_probability_difference": difference,
+        "marker_id": marker_id,
+        "onnx_bytes": os.path.getsize(onnx_path),
+    }
 
 
 if __name__ == "__main__":

@@ -12,11 +12,26 @@ _EPOCH_SECONDS = re.compile(r"^\d{9,10}$")
 _EPOCH_MILLIS = re.compile(r"^\d{12,13}$")
 # Zone abbreviations that show up in feeds; dateutil ignores unknown ones silently.
 _TZINFOS = {
-    "UTC": 0, "GMT": 0, "Z": 0,
-    "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
-    "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
-    "BST": 3600, "CET": 3600, "CEST": 7200, "JST": 9 * 3600, "KST": 9 * 3600,
-    "HKT": 8 * 3600, "SGT": 8 * 3600, "IST": 5 * 3600 + 1800, "AEST": 10 * 3600,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "EST": -5 * 3600,
+    "EDT": -4 * 3600,
+    "CST": -6 * 3600,
+    "CDT": -5 * 3600,
+    "MST": -7 * 3600,
+    "MDT": -6 * 3600,
+    "PST": -8 * 3600,
+    "PDT": -7 * 3600,
+    "BST": 3600,
+    "CET": 3600,
+    "CEST": 7200,
+    "JST": 9 * 3600,
+    "KST": 9 * 3600,
+    "HKT": 8 * 3600,
+    "SGT": 8 * 3600,
+    "IST": 5 * 3600 + 1800,
+    "AEST": 10 * 3600,
 }
 
 

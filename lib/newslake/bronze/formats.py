@@ -38,16 +38,23 @@ REASON_CODES = {
 
 _COMPRESSIONS = {".gz": gzip.decompress, ".bz2": bz2.decompress}
 _FORMATS = {
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-    ".txt": "text", ".text": "text",
-    ".html": "html", ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
     ".csv": "csv",
     ".warc": "warc",
 }
 _HEADER_LINE = re.compile(r"^(\w[\w ]{0,20}?)\s*:\s*(.+)$")
 DEFAULT_TEXT_HEADERS = (
-    ("title", ("title", "headline")), ("author", ("author", "by", "byline")),
-    ("published", ("date", "published")), ("url", ("url", "link")), ("source", ("source", "publisher")),
+    ("title", ("title", "headline")),
+    ("author", ("author", "by", "byline")),
+    ("published", ("date", "published")),
+    ("url", ("url", "link")),
+    ("source", ("source", "publisher")),
 )
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -127,10 +134,23 @@ def _pick(obj: Dict[str, Any], names: Sequence[str]) -> Optional[str]:
 
 def _base(path: str, fmt: str, number: int, offset: Optional[int], modified: Optional[datetime]) -> Dict[str, Any]:
     return {
-        "source_file": path, "record_number": number, "byte_offset": offset, "source_format": fmt,
-        "file_modified_at": modified, "raw_payload": None, "title": None, "body": None, "url": None,
-        "source": None, "language": None, "detected_language": None, "author": None, "published_raw": None,
-        "published_parsed": None, "parse_error": None, "parse_detail": None,
+        "source_file": path,
+        "record_number": number,
+        "byte_offset": offset,
+        "source_format": fmt,
+        "file_modified_at": modified,
+        "raw_payload": None,
+        "title": None,
+        "body": None,
+        "url": None,
+        "source": None,
+        "language": None,
+        "detected_language": None,
+        "author": None,
+        "published_raw": None,
+        "published_parsed": None,
+        "parse_error": None,
+        "parse_detail": None,
     }
 
 
@@ -161,7 +181,9 @@ def _json_records(path, data, modified, opts, fmt) -> Iterator[Dict[str, Any]]:
         rec = _base(path, fmt, number, line_offset, modified)
         if len(line) > opts.max_record_bytes:
             rec["raw_payload"] = _escaped_prefix(line, opts.payload_prefix)
-            yield _error(rec, "oversized_record", f"{len(line)} bytes > ingest.max_record_bytes={opts.max_record_bytes}")
+            yield _error(
+                rec, "oversized_record", f"{len(line)} bytes > ingest.max_record_bytes={opts.max_record_bytes}"
+            )
             continue
         text, err = decode_bytes(line)
         if err:
@@ -214,8 +236,11 @@ def _json_document(path, data, modified, opts) -> Iterator[Dict[str, Any]]:
             yield _from_mapping(rec, obj, opts)
 
 
-def parse_text_page(text: str, headers: Sequence[Tuple[str, Sequence[str]]] = DEFAULT_TEXT_HEADERS,
-                    dateline_pattern: Optional[str] = None) -> Dict[str, Optional[str]]:
+def parse_text_page(
+    text: str,
+    headers: Sequence[Tuple[str, Sequence[str]]] = DEFAULT_TEXT_HEADERS,
+    dateline_pattern: Optional[str] = None,
+) -> Dict[str, Optional[str]]:
     """Split a one-article text file into header fields, title and body.
 
     Leading ``Name: value`` lines whose name ``headers`` maps to a field (title, author,
@@ -293,18 +318,30 @@ def _text_outside_chrome(html: str) -> str:
 def _html_fields(html: str, url: Optional[str] = None) -> Dict[str, Optional[str]]:
     import trafilatura  # imported lazily: heavy, and only HTML inputs need it
 
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      favor_precision=True)
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, favor_precision=True)
     if doc is None:
-        return {"title": None, "body": None, "url": url, "source": None, "published": None,
-                "author": None, "language": None}
+        return {
+            "title": None,
+            "body": None,
+            "url": url,
+            "source": None,
+            "published": None,
+            "author": None,
+            "language": None,
+        }
     get = doc.get if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
     body = get("text")
     if body and len(body) < 500 and not _text_outside_chrome(html):
         body = None  # the extractor's fallback returned menu links: the page has no article text
-    return {"title": get("title"), "body": body, "url": get("url") or url,
-            "source": get("sitename") or get("hostname"), "published": get("date"),
-            "author": get("author"), "language": get("language")}
+    return {
+        "title": get("title"),
+        "body": body,
+        "url": get("url") or url,
+        "source": get("sitename") or get("hostname"),
+        "published": get("date"),
+        "author": get("author"),
+        "language": get("language"),
+    }
 
 
 def _html_page(path, data, modified, opts) -> Iterator[Dict[str, Any]]:

@@ -23,9 +23,13 @@ from newslake.schemas import RAW_RECORD
 def parse_options(settings: IngestSettings) -> ParseOptions:
     mapping = settings.field_mapping
     return ParseOptions(
-        title_fields=tuple(mapping.title), body_fields=tuple(mapping.body), url_fields=tuple(mapping.url),
-        published_fields=tuple(mapping.published), source_fields=tuple(mapping.source),
-        language_fields=tuple(mapping.language), max_record_bytes=settings.max_record_bytes,
+        title_fields=tuple(mapping.title),
+        body_fields=tuple(mapping.body),
+        url_fields=tuple(mapping.url),
+        published_fields=tuple(mapping.published),
+        source_fields=tuple(mapping.source),
+        language_fields=tuple(mapping.language),
+        max_record_bytes=settings.max_record_bytes,
         payload_prefix=settings.quarantine_payload_prefix,
         text_headers=tuple((key, tuple(names)) for key, names in sorted(settings.text_headers.items())),
         dateline_pattern=settings.dateline_pattern,
@@ -59,8 +63,9 @@ def list_input_files(spark: SparkSession, input_path: str, ignore_name_pattern: 
             hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
             status = hadoop_path.getFileSystem(conf).getFileStatus(hadoop_path)
             rows.append((path, int(status.getLen()), int(status.getModificationTime())))
-        empty = spark.createDataFrame(rows, "path string, size long, mtime_ms long") \
-            .select("path", "size", F.expr("timestamp_millis(mtime_ms)").alias("modified_at"))
+        empty = spark.createDataFrame(rows, "path string, size long, mtime_ms long").select(
+            "path", "size", F.expr("timestamp_millis(mtime_ms)").alias("modified_at")
+        )
         listing = non_empty.unionByName(empty)
     name = F.regexp_extract("path", r"([^/]+)$", 1)
     return listing.filter(~name.rlike(ignore_name_pattern))
@@ -112,8 +117,9 @@ def empty_file_records(spark: SparkSession, empty_files: list, opts: ParseOption
     return spark.createDataFrame(records, RAW_RECORD)
 
 
-def build_batches(raw: DataFrame, settings: IngestSettings, run_id: str,
-                  ingested_at: datetime) -> Tuple[DataFrame, DataFrame, DataFrame]:
+def build_batches(
+    raw: DataFrame, settings: IngestSettings, run_id: str, ingested_at: datetime
+) -> Tuple[DataFrame, DataFrame, DataFrame]:
     """(candidate articles with their copy counts, every good record, quarantine rows)."""
     checked = (
         raw.transform(T.with_dump_date)
@@ -121,8 +127,11 @@ def build_batches(raw: DataFrame, settings: IngestSettings, run_id: str,
         .transform(T.with_reject_reason, settings.min_body_chars)
     )
     good, bad = T.split_rejects(checked)
-    articles = good.transform(T.with_article_id).transform(T.first_per_article) \
+    articles = (
+        good.transform(T.with_article_id)
+        .transform(T.first_per_article)
         .transform(T.to_bronze_articles, run_id, ingested_at)
+    )
     quarantine = bad.transform(T.to_quarantine, run_id, ingested_at, settings.quarantine_payload_prefix)
     return articles, good, quarantine
 
@@ -136,7 +145,9 @@ def build_batches(raw: DataFrame, settings: IngestSettings, run_id: str,
 # The merge below updates an existing article only for records not yet in that set, and counts
 # only those, so replaying any records any number of times changes nothing (and makes no
 # commit). Rows written before seen_in existed count as seen in their own first record.
-KNOWN_SIGHTINGS = "coalesce(t.seen_in, array(named_struct('source_file', t.source_file, 'record_number', t.record_number)))"
+KNOWN_SIGHTINGS = (
+    "coalesce(t.seen_in, array(named_struct('source_file', t.source_file, 'record_number', t.record_number)))"
+)
 NEW_SIGHTINGS = f"size(array_except(s.seen_in, {KNOWN_SIGHTINGS})) > 0"
 SEEN_AGAIN = {
     "last_seen_at": "s.last_seen_at",
@@ -160,28 +171,40 @@ def files_to_ingest(spark: SparkSession, settings: Settings, ctx: RunContext, fu
     return listing.select("path", "size", F.expr("unix_millis(modified_at)").alias("mtime_ms")).collect()
 
 
-def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext,
-               full_refresh: bool = False) -> StageResult:
+def run_ingest(spark: SparkSession, settings: Settings, ctx: RunContext, full_refresh: bool = False) -> StageResult:
     """Ingest every new file under the input path; returns the reconciliation counts."""
-    return StageResult(ingest_files(spark, settings, ctx, files_to_ingest(spark, settings, ctx, full_refresh),
-                                    full_refresh))
+    return StageResult(
+        ingest_files(spark, settings, ctx, files_to_ingest(spark, settings, ctx, full_refresh), full_refresh)
+    )
 
 
-def ingest_files(spark: SparkSession, settings: Settings, ctx: RunContext, new_files: List[Row],
-                 full_refresh: bool = False) -> Dict[str, int]:
+def ingest_files(
+    spark: SparkSession, settings: Settings, ctx: RunContext, new_files: List[Row], full_refresh: bool = False
+) -> Dict[str, int]:
     """Parse ``new_files`` (rows of :func:`files_to_ingest`) into ``bronze/articles`` and
     ``bronze/quarantine`` and list them in ``ops/processed_files``."""
     root = settings.lakehouse_root()
-    counts = {"records_read": 0, "bronze_inserted": 0, "bronze_duplicates": 0, "quarantined": 0, "files": len(new_files)}
+    counts = {
+        "records_read": 0,
+        "bronze_inserted": 0,
+        "bronze_duplicates": 0,
+        "quarantined": 0,
+        "files": len(new_files),
+    }
     if not new_files:
         return counts
 
-    files = spark.createDataFrame([tuple(r) for r in new_files], "path string, size long, mtime_ms long") \
-        .select("path", "size", F.expr("timestamp_millis(mtime_ms)").alias("modified_at"))
+    files = spark.createDataFrame([tuple(r) for r in new_files], "path string, size long, mtime_ms long").select(
+        "path", "size", F.expr("timestamp_millis(mtime_ms)").alias("modified_at")
+    )
     opts = parse_options(settings.ingest)
-    contents = (spark.read.format("binaryFile").load([r["path"] for r in new_files if r["size"] > 0])
-                .select("path", F.col("modificationTime").alias("modified_at"), "content")
-                if any(r["size"] > 0 for r in new_files) else None)
+    contents = (
+        spark.read.format("binaryFile")
+        .load([r["path"] for r in new_files if r["size"] > 0])
+        .select("path", F.col("modificationTime").alias("modified_at"), "content")
+        if any(r["size"] > 0 for r in new_files)
+        else None
+    )
     raw = empty_file_records(spark, [r for r in new_files if r["size"] == 0], opts)
     if contents is not None:
         raw = parse_files(contents, opts).unionByName(raw)
@@ -191,10 +214,14 @@ def ingest_files(spark: SparkSession, settings: Settings, ctx: RunContext, new_f
         records_read = raw.count()
         good_records = good.count()
         per_file = raw.groupBy(F.col("source_file").alias("path")).agg(F.count(F.lit(1)).alias("records"))
-        log = (files.join(per_file, "path", "left")
-               .select("path", "size", "modified_at", F.lit(ctx.run_id).alias("ingest_run_id"),
-                       F.lit(ctx.started_at).cast("timestamp").alias("processed_at"),
-                       F.coalesce("records", F.lit(0)).cast("long").alias("records")))
+        log = files.join(per_file, "path", "left").select(
+            "path",
+            "size",
+            "modified_at",
+            F.lit(ctx.run_id).alias("ingest_run_id"),
+            F.lit(ctx.started_at).cast("timestamp").alias("processed_at"),
+            F.coalesce("records", F.lit(0)).cast("long").alias("records"),
+        )
         # Bronze written before seen_in existed gets the column (null: see KNOWN_SIGHTINGS).
         io.add_missing_columns(spark, BRONZE_ARTICLES.path(root), BRONZE_ARTICLES.schema)
         if full_refresh and not ctx.has_window:
@@ -206,14 +233,19 @@ def ingest_files(spark: SparkSession, settings: Settings, ctx: RunContext, new_f
             io.overwrite_rows(spark, root, PROCESSED_FILES, log)
             inserted = io.read(spark, root, BRONZE_ARTICLES).count()
         else:
-            metrics = io.merge_new(spark, root, BRONZE_ARTICLES, articles,
-                                   update_on_match=SEEN_AGAIN, update_condition=NEW_SIGHTINGS)
+            metrics = io.merge_new(
+                spark, root, BRONZE_ARTICLES, articles, update_on_match=SEEN_AGAIN, update_condition=NEW_SIGHTINGS
+            )
             inserted = metrics.get("numTargetRowsInserted", 0)
             io.merge_new(spark, root, BRONZE_QUARANTINE, quarantine)
             io.merge_new(spark, root, PROCESSED_FILES, log)
         quarantined = records_read - good_records
     finally:
         raw.unpersist()
-    counts.update(records_read=records_read, bronze_inserted=inserted,
-                  bronze_duplicates=good_records - inserted, quarantined=quarantined)
+    counts.update(
+        records_read=records_read,
+        bronze_inserted=inserted,
+        bronze_duplicates=good_records - inserted,
+        quarantined=quarantined,
+    )
     return counts

@@ -83,11 +83,18 @@ def with_reject_reason(df: DataFrame, min_body_chars: int) -> DataFrame:
         "reject_detail",
         F.coalesce(
             F.col("parse_detail"),
-            F.when(F.col("reject_reason") == "body_too_short",
-                   F.format_string(f"body has %d characters, fewer than ingest.min_body_chars={min_body_chars}", body_len)),
-            F.when(F.col("reject_reason") == "no_usable_date",
-                   F.concat(F.lit("date "), F.coalesce(F.col("published_raw"), F.lit("?")),
-                            F.lit(" unreadable or implausible, and the file is in no dt=YYYY-MM-DD folder"))),
+            F.when(
+                F.col("reject_reason") == "body_too_short",
+                F.format_string(f"body has %d characters, fewer than ingest.min_body_chars={min_body_chars}", body_len),
+            ),
+            F.when(
+                F.col("reject_reason") == "no_usable_date",
+                F.concat(
+                    F.lit("date "),
+                    F.coalesce(F.col("published_raw"), F.lit("?")),
+                    F.lit(" unreadable or implausible, and the file is in no dt=YYYY-MM-DD folder"),
+                ),
+            ),
             F.when(F.col("reject_reason") == "empty_body", F.lit("no body/text/content field with text")),
         ),
     )
@@ -96,10 +103,10 @@ def with_reject_reason(df: DataFrame, min_body_chars: int) -> DataFrame:
 def with_article_id(df: DataFrame) -> DataFrame:
     """``article_id``: SHA-256 of the normalised URL, or of normalised title and body."""
     url_key = normalise_url(F.col("url"))
-    text_key = F.concat_ws("\n", normalise_text(F.coalesce(F.col("title"), F.lit(""))),
-                           normalise_text(F.col("body")))
-    key = F.when(F.col("url").isNotNull() & (url_key != ""), F.concat(F.lit("url:"), url_key)) \
-        .otherwise(F.concat(F.lit("text:"), text_key))
+    text_key = F.concat_ws("\n", normalise_text(F.coalesce(F.col("title"), F.lit(""))), normalise_text(F.col("body")))
+    key = F.when(F.col("url").isNotNull() & (url_key != ""), F.concat(F.lit("url:"), url_key)).otherwise(
+        F.concat(F.lit("text:"), text_key)
+    )
     return df.withColumn("article_id", F.sha2(key, 256))
 
 
@@ -124,21 +131,42 @@ def first_per_article(df: DataFrame) -> DataFrame:
 def to_bronze_articles(df: DataFrame, run_id: str, ingested_at: datetime) -> DataFrame:
     now = F.lit(ingested_at).cast("timestamp")
     return df.select(
-        "article_id", "source_file", "record_number", "byte_offset", "source_format",
-        F.lit(run_id).alias("ingest_run_id"), now.alias("ingested_at"), now.alias("first_seen_at"),
-        now.alias("last_seen_at"), F.col("batch_copies").cast("long").alias("seen_count"), "seen_in",
-        "raw_payload", F.trim("title").alias("title"), F.trim("body").alias("body"), F.trim("url").alias("url"),
-        "source", effective_language(F.col("language"), F.col("detected_language")).alias("language"),
-        "detected_language", "author", "published_raw", "published_at",
-        "date_source", "dump_date",
+        "article_id",
+        "source_file",
+        "record_number",
+        "byte_offset",
+        "source_format",
+        F.lit(run_id).alias("ingest_run_id"),
+        now.alias("ingested_at"),
+        now.alias("first_seen_at"),
+        now.alias("last_seen_at"),
+        F.col("batch_copies").cast("long").alias("seen_count"),
+        "seen_in",
+        "raw_payload",
+        F.trim("title").alias("title"),
+        F.trim("body").alias("body"),
+        F.trim("url").alias("url"),
+        "source",
+        effective_language(F.col("language"), F.col("detected_language")).alias("language"),
+        "detected_language",
+        "author",
+        "published_raw",
+        "published_at",
+        "date_source",
+        "dump_date",
     )
 
 
 def to_quarantine(df: DataFrame, run_id: str, quarantined_at: datetime, prefix_chars: int) -> DataFrame:
     return df.select(
         F.sha2(F.concat_ws("#", "source_file", F.col("record_number").cast("string")), 256).alias("quarantine_id"),
-        "source_file", "record_number", "byte_offset", "source_format",
-        F.col("reject_reason").alias("reason"), F.col("reject_detail").alias("detail"),
+        "source_file",
+        "record_number",
+        "byte_offset",
+        "source_format",
+        F.col("reject_reason").alias("reason"),
+        F.col("reject_detail").alias("detail"),
         F.substring(F.col("raw_payload"), 1, prefix_chars).alias("raw_prefix"),
-        F.lit(run_id).alias("ingest_run_id"), F.lit(quarantined_at).cast("timestamp").alias("quarantined_at"),
+        F.lit(run_id).alias("ingest_run_id"),
+        F.lit(quarantined_at).cast("timestamp").alias("quarantined_at"),
     )

@@ -30,17 +30,19 @@ from newslake.evaluation.metrics import prf
 from newslake.nlp import gazetteer as G
 from newslake.silver.annotate import annotate, linking_resources
 
-_SUFFIX = re.compile(r"(?:[’']s|\s+(?:Inc|Corp|Corporation|Co|Company|Ltd|plc|PLC|LLC|Group|Holdings?|SA|AG|NV|SE)\.?)+$")
+_SUFFIX = re.compile(
+    r"(?:[’']s|\s+(?:Inc|Corp|Corporation|Co|Company|Ltd|plc|PLC|LLC|Group|Holdings?|SA|AG|NV|SE)\.?)+$"
+)
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _TRAILING_RIC = re.compile(r"\s{0,2}[(<]\s{0,2}[A-Z0-9][A-Za-z0-9_]{0,11}\.[A-Z]{1,3}\s{0,2}[)>]")
 
 
 def anchor(text: str, start: int, value: str) -> Optional[Tuple[int, int]]:
     """The span of ``value`` in ``text`` nearest to ``start``: FinEntity's offsets are off by a
     few characters in passages with mis-encoded characters ("Apple\ufffd\ufffds")."""
-    if text[start:start + len(value)] == value:
+    if text[start : start + len(value)] == value:
         return start, start + len(value)
     best = None
     for match in re.finditer(re.escape(value), text):
@@ -79,8 +81,9 @@ def names_gazetteer_company(value: str, keys: Set[str]) -> bool:
     return bool(key) and key in keys
 
 
-def score(rows: Sequence[dict], mentions: Dict[str, List[Tuple[int, int, str]]], keys: Set[str],
-          top: int = 15) -> Dict[str, object]:
+def score(
+    rows: Sequence[dict], mentions: Dict[str, List[Tuple[int, int, str]]], keys: Set[str], top: int = 15
+) -> Dict[str, object]:
     """``mentions``: passage id -> linked ``(begin, end_inclusive, matched_text)``."""
     found_all = total_all = found_gaz = total_gaz = 0
     on_span = off_span = on_strict = 0
@@ -88,7 +91,7 @@ def score(rows: Sequence[dict], mentions: Dict[str, List[Tuple[int, int, str]]],
     for row in rows:
         linked = mentions.get(row["id"], [])
         spans = row["spans"]
-        for begin, end, value, reach in spans:
+        for begin, _end, value, reach in spans:
             hit = any(b < reach and begin <= e for b, e, _ in linked)
             total_all += 1
             found_all += hit
@@ -116,15 +119,19 @@ def score(rows: Sequence[dict], mentions: Dict[str, List[Tuple[int, int, str]]],
     }
 
 
-def evaluate(spark: SparkSession, path: str, gazetteer_dir: str, enrich: EnrichSettings,
-             limit: Optional[int] = None) -> Dict[str, object]:
+def evaluate(
+    spark: SparkSession, path: str, gazetteer_dir: str, enrich: EnrichSettings, limit: Optional[int] = None
+) -> Dict[str, object]:
     rows = load(path, limit)
     df = spark.createDataFrame([(r["id"], r["text"]) for r in rows], "article_id string, clean_text string")
     with linking_resources(spark, gazetteer_dir, enrich) as resources:
         result = annotate(df, resources, enrich)
         try:
-            collected = result.companies.groupBy("article_id").agg(
-                F.collect_list(F.struct("char_begin", "char_end", "matched_text")).alias("m")).collect()
+            collected = (
+                result.companies.groupBy("article_id")
+                .agg(F.collect_list(F.struct("char_begin", "char_end", "matched_text")).alias("m"))
+                .collect()
+            )
         finally:
             result.unpersist()
     mentions = {r.article_id: [(m.char_begin, m.char_end, m.matched_text) for m in r.m] for r in collected}

@@ -30,18 +30,65 @@ from newslake.evaluation.metrics import micro_prf
 from newslake.silver.annotate import annotate, linking_resources
 
 PLACE_CODES = {
-    "usa": "US", "uk": "GB", "west-germany": "DE", "east-germany": "DE", "ussr": "RU", "yugoslavia": "RS",
-    "czechoslovakia": "CZ", "zaire": "CD", "kampuchea": "KH", "burma": "MM", "western-samoa": "WS",
-    "yemen-arab-republic": "YE", "yemen-demo-republic": "YE", "netherlands-antilles": "CW", "uae": "AE",
-    "ivory-coast": "CI", "hong-kong": "HK", "macao": "MO", "south-korea": "KR", "north-korea": "KP",
-    "taiwan": "TW", "vatican": "VA", "swaziland": "SZ", "trinidad-tobago": "TT", "us-virgin-islands": "VI",
-    "british-virgin-islands": "VG", "cape-verde": "CV", "iran": "IR", "syria": "SY", "laos": "LA",
-    "tanzania": "TZ", "bolivia": "BO", "venezuela": "VE", "vietnam": "VN", "congo": "CG", "russia": "RU",
-    "south-africa": "ZA", "new-zealand": "NZ", "saudi-arabia": "SA", "sri-lanka": "LK", "el-salvador": "SV",
-    "costa-rica": "CR", "dominican-republic": "DO", "papua-new-guinea": "PG", "sierra-leone": "SL",
-    "burkina-faso": "BF", "central-african-republic": "CF", "equatorial-guinea": "GQ", "guinea-bissau": "GW",
-    "french-guiana": "GF", "new-caledonia": "NC", "cayman-islands": "KY", "american-samoa": "AS",
-    "bahamas": "BS", "gambia": "GM", "libya": "LY", "moldova": "MD", "antigua": "AG", "brunei": "BN",
+    "usa": "US",
+    "uk": "GB",
+    "west-germany": "DE",
+    "east-germany": "DE",
+    "ussr": "RU",
+    "yugoslavia": "RS",
+    "czechoslovakia": "CZ",
+    "zaire": "CD",
+    "kampuchea": "KH",
+    "burma": "MM",
+    "western-samoa": "WS",
+    "yemen-arab-republic": "YE",
+    "yemen-demo-republic": "YE",
+    "netherlands-antilles": "CW",
+    "uae": "AE",
+    "ivory-coast": "CI",
+    "hong-kong": "HK",
+    "macao": "MO",
+    "south-korea": "KR",
+    "north-korea": "KP",
+    "taiwan": "TW",
+    "vatican": "VA",
+    "swaziland": "SZ",
+    "trinidad-tobago": "TT",
+    "us-virgin-islands": "VI",
+    "british-virgin-islands": "VG",
+    "cape-verde": "CV",
+    "iran": "IR",
+    "syria": "SY",
+    "laos": "LA",
+    "tanzania": "TZ",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "vietnam": "VN",
+    "congo": "CG",
+    "russia": "RU",
+    "south-africa": "ZA",
+    "new-zealand": "NZ",
+    "saudi-arabia": "SA",
+    "sri-lanka": "LK",
+    "el-salvador": "SV",
+    "costa-rica": "CR",
+    "dominican-republic": "DO",
+    "papua-new-guinea": "PG",
+    "sierra-leone": "SL",
+    "burkina-faso": "BF",
+    "central-african-republic": "CF",
+    "equatorial-guinea": "GQ",
+    "guinea-bissau": "GW",
+    "french-guiana": "GF",
+    "new-caledonia": "NC",
+    "cayman-islands": "KY",
+    "american-samoa": "AS",
+    "bahamas": "BS",
+    "gambia": "GM",
+    "libya": "LY",
+    "moldova": "MD",
+    "antigua": "AG",
+    "brunei": "BN",
     "turkey": "TR",
 }
 
@@ -87,11 +134,14 @@ def articles(directory: str, files: Optional[Sequence[str]] = None) -> Iterator[
             places = _PLACES.search(story)
             title = _TITLE.search(story)
             dateline = _DATELINE.search(story)
-            yield {"file": os.path.basename(path), "newid": _NEWID.search(story).group(1),
-                   "title": html.unescape(title.group(1)).strip() if title else "",
-                   "dateline": html.unescape(dateline.group(1)).strip() if dateline else "",
-                   "body": html.unescape(_TRAILER.sub("", body.group(1))).strip(),
-                   "places": _D.findall(places.group(1)) if places else []}
+            yield {
+                "file": os.path.basename(path),
+                "newid": _NEWID.search(story).group(1),
+                "title": html.unescape(title.group(1)).strip() if title else "",
+                "dateline": html.unescape(dateline.group(1)).strip() if dateline else "",
+                "body": html.unescape(_TRAILER.sub("", body.group(1))).strip(),
+                "places": _D.findall(places.group(1)) if places else [],
+            }
 
 
 def stories(directory: str) -> Iterator[dict]:
@@ -105,8 +155,12 @@ def stories(directory: str) -> Iterator[dict]:
         title = article["title"]
         text = (article["dateline"] + " " + article["body"]) if article["dateline"] else article["body"]
         newid = int(article["newid"])
-        yield {"id": f"reut-{newid}", "text": (title + "\n\n" + text) if title else text,
-               "countries": sorted(codes), "part": "held_out" if newid % 2 else "tune"}
+        yield {
+            "id": f"reut-{newid}",
+            "text": (title + "\n\n" + text) if title else text,
+            "countries": sorted(codes),
+            "part": "held_out" if newid % 2 else "tune",
+        }
 
 
 def sample(directory: str, limit: int) -> List[dict]:
@@ -130,8 +184,9 @@ def score(rows: Sequence[dict], predicted: Dict[str, Set[str]]) -> Dict[str, obj
     return result
 
 
-def evaluate(spark: SparkSession, directory: str, gazetteer_dir: str, enrich: EnrichSettings,
-             limit: int = 2000) -> Dict[str, object]:
+def evaluate(
+    spark: SparkSession, directory: str, gazetteer_dir: str, enrich: EnrichSettings, limit: int = 2000
+) -> Dict[str, object]:
     rows = sample(directory, limit)
     df = spark.createDataFrame([(r["id"], r["text"]) for r in rows], "article_id string, clean_text string")
     with linking_resources(spark, gazetteer_dir, enrich) as resources:

@@ -35,8 +35,18 @@ LABELED_SETS = {
 
 # pySBD's Golden Rules are a list in rule order (1-48) without categories; these are the
 # categories of its comments, by the number of the first rule of each.
-_GOLDEN_KINDS = ((1, "punctuation"), (4, "abbreviations"), (18, "times"), (19, "numbers"), (21, "punctuation"),
-                 (31, "lists"), (40, "numbers"), (41, "punctuation"), (42, "initials"), (43, "ellipses"))
+_GOLDEN_KINDS = (
+    (1, "punctuation"),
+    (4, "abbreviations"),
+    (18, "times"),
+    (19, "numbers"),
+    (21, "punctuation"),
+    (31, "lists"),
+    (40, "numbers"),
+    (41, "punctuation"),
+    (42, "initials"),
+    (43, "ellipses"),
+)
 
 
 def load_gold(path: str) -> List[dict]:
@@ -134,6 +144,9 @@ def evaluate_sets(spark: SparkSession, labeled_dir: str) -> Dict[str, object]:
         path = os.path.join(labeled_dir, file_name)
         out[name] = evaluate(spark, path) if os.path.isfile(path) else f"skipped: {path} not found"
     golden = golden_rules_rows()
-    out["pysbd_golden_rules_en"] = (evaluate_rows(spark, golden) if golden is not None
-                                    else "skipped: pysbd is not installed (pip install -e '.[test]')")
+    out["pysbd_golden_rules_en"] = (
+        evaluate_rows(spark, golden)
+        if golden is not None
+        else "skipped: pysbd is not installed (pip install -e '.[test]')"
+    )
     return out

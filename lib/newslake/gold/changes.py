@@ -55,9 +55,13 @@ def _file_actions(spark: SparkSession, path: str, since: int, until: int) -> Dat
         actions = spark.read.schema(_LOG_SCHEMA).json(commits)
     except Exception as exc:  # a commit file was cleaned up: the changes cannot be known
         raise NeedsFullRefresh(f"commits {since + 1}..{until} of {path} are no longer readable") from exc
-    data_change = [F.when(F.col(k).isNotNull() & F.coalesce(F.col(f"{k}.dataChange"), F.lit(True)),
-                          F.struct(F.lit(k).alias("action"), F.col(f"{k}.path").alias("file")))
-                   for k in ("add", "remove")]
+    data_change = [
+        F.when(
+            F.col(k).isNotNull() & F.coalesce(F.col(f"{k}.dataChange"), F.lit(True)),
+            F.struct(F.lit(k).alias("action"), F.col(f"{k}.path").alias("file")),
+        )
+        for k in ("add", "remove")
+    ]
     return actions.select(F.explode(F.array(*data_change)).alias("a")).where(F.col("a").isNotNull()).select("a.*")
 
 
@@ -65,8 +69,11 @@ def changed_files(spark: SparkSession, ranges: Mapping[str, Tuple[str, int, int]
     """Per source (name -> table path, since version, until version): the data files that the
     commits after ``since`` up to ``until`` added or removed with a data change. File metadata, a
     few paths per commit: one Spark job for all sources, collected."""
-    frames = [_file_actions(spark, path, since, until).select(F.lit(name).alias("source"), "file")
-              for name, (path, since, until) in ranges.items() if until > since]
+    frames = [
+        _file_actions(spark, path, since, until).select(F.lit(name).alias("source"), "file")
+        for name, (path, since, until) in ranges.items()
+        if until > since
+    ]
     found: Dict[str, set] = {name: set() for name in ranges}
     if frames:
         union = frames[0]
@@ -83,8 +90,7 @@ def net_changed_files(spark: SparkSession, path: str, since: int, until: int) ->
     ``until``. A file both added and removed in between holds neither the old nor the new rows."""
     if until <= since:
         return [], []
-    per_file = _file_actions(spark, path, since, until).groupBy("file") \
-        .agg(F.collect_set("action").alias("actions"))
+    per_file = _file_actions(spark, path, since, until).groupBy("file").agg(F.collect_set("action").alias("actions"))
     added, removed = [], []
     for row in per_file.where(F.size("actions") == 1).collect():
         (added if row["actions"][0] == "add" else removed).append(_absolute(path, row["file"]))

@@ -57,6 +57,7 @@ def png_bytes(fig: Figure) -> bytes:
 
 # --- what to draw -------------------------------------------------------------------------------
 
+
 def top_companies(company_weekly: pd.DataFrame, n: int) -> List[str]:
     """Ids of the ``n`` companies with the most mentions (ties: by id). Takes any frame with
     ``company_id`` and ``mentions`` (the weekly rollup, or per-company totals)."""
@@ -71,8 +72,9 @@ def busiest_week(market_weekly: pd.DataFrame) -> Optional[date]:
     """``week_start`` of the week with the most mentions (ties: the latest); None when empty."""
     if market_weekly.empty:
         return None
-    ordered = market_weekly.assign(_week=_dates(market_weekly["week_start"])) \
-        .sort_values(["mentions", "_week"], ascending=[False, False])
+    ordered = market_weekly.assign(_week=_dates(market_weekly["week_start"])).sort_values(
+        ["mentions", "_week"], ascending=[False, False]
+    )
     return ordered["week_start"].iloc[0]
 
 
@@ -88,13 +90,25 @@ def biggest_move(company_weekly: pd.DataFrame, company_ids: Optional[Sequence[st
         moves = trusted
     if moves.empty:
         return None
-    ordered = moves.assign(_abs=moves["score_change"].abs(), _week=_dates(moves["week_start"])) \
-        .sort_values(["_abs", "_week", "company_id"], ascending=[False, False, True])
+    ordered = moves.assign(_abs=moves["score_change"].abs(), _week=_dates(moves["week_start"])).sort_values(
+        ["_abs", "_week", "company_id"], ascending=[False, False, True]
+    )
     return ordered.drop(columns=["_abs", "_week"]).iloc[0]
 
 
-EVIDENCE_COLUMNS = ["sign", "rank", "score", "relevance", "sentence_text", "title", "url", "article_id",
-                    "sentence_index", "char_begin", "char_end"]
+EVIDENCE_COLUMNS = [
+    "sign",
+    "rank",
+    "score",
+    "relevance",
+    "sentence_text",
+    "title",
+    "url",
+    "article_id",
+    "sentence_index",
+    "char_begin",
+    "char_end",
+]
 
 
 def evidence_for(evidence: pd.DataFrame, move: Optional[pd.Series]) -> pd.DataFrame:
@@ -102,12 +116,15 @@ def evidence_for(evidence: pd.DataFrame, move: Optional[pd.Series]) -> pd.DataFr
     :func:`biggest_move`), positive then negative, by rank; no rows when ``move`` is None."""
     if move is None or evidence.empty:
         return evidence.iloc[0:0]
-    rows = evidence[(evidence["company_id"] == move["company_id"])
-                    & (_dates(evidence["week_start"]) == pd.Timestamp(move["week_start"]))]
+    rows = evidence[
+        (evidence["company_id"] == move["company_id"])
+        & (_dates(evidence["week_start"]) == pd.Timestamp(move["week_start"]))
+    ]
     return rows.sort_values(["sign", "rank"], ascending=[False, True]).reset_index(drop=True)
 
 
 # --- charts ------------------------------------------------------------------------------------
+
 
 def weekly_sentiment_lines(company_weekly: pd.DataFrame, company_ids: Sequence[str]) -> Figure:
     """Mean mention score per ISO week of each company in ``company_ids``, with its 95% interval
@@ -121,9 +138,15 @@ def weekly_sentiment_lines(company_weekly: pd.DataFrame, company_ids: Sequence[s
         rows["_week"] = _dates(rows["week_start"])
         rows = rows.sort_values("_week")
         name = str(rows["company"].iloc[0])
-        line, = ax.plot(rows["_week"], rows["mean_score"], marker="o", label=name)
-        ax.fill_between(rows["_week"], rows["ci95_low"].astype(float), rows["ci95_high"].astype(float),
-                        color=line.get_color(), alpha=0.1, linewidth=0)
+        (line,) = ax.plot(rows["_week"], rows["mean_score"], marker="o", label=name)
+        ax.fill_between(
+            rows["_week"],
+            rows["ci95_low"].astype(float),
+            rows["ci95_high"].astype(float),
+            color=line.get_color(),
+            alpha=0.1,
+            linewidth=0,
+        )
         weak = rows[rows["low_confidence"].astype(bool)]
         ax.scatter(weak["_week"], weak["mean_score"], s=60, facecolors="white", edgecolors=line.get_color(), zorder=3)
     ax.axhline(0.0, color="grey", linewidth=0.8)
@@ -137,35 +160,59 @@ def weekly_sentiment_lines(company_weekly: pd.DataFrame, company_ids: Sequence[s
     return fig
 
 
-def company_country_heatmap(weekly: pd.DataFrame, week_start, max_companies: int = 15,
-                            max_countries: int = 12) -> Figure:
+def company_country_heatmap(
+    weekly: pd.DataFrame, week_start, max_companies: int = 15, max_countries: int = 12
+) -> Figure:
     """Mean mention score of each company x country cell in one week (``gold/sentiment_weekly``
     rows), the most mentioned companies and countries; each cell shows its score and mentions,
     marked * (italic) when too few to trust."""
-    cells = weekly[_dates(weekly["week_start"]) == pd.Timestamp(week_start)] if week_start is not None else weekly.iloc[0:0]
+    cells = (
+        weekly[_dates(weekly["week_start"]) == pd.Timestamp(week_start)] if week_start is not None else weekly.iloc[0:0]
+    )
     fig = _figure(10, 6)
     ax = fig.subplots()
     if cells.empty:
         ax.set_title("no gold rows for this week")
         ax.axis("off")
         return fig
-    companies = cells.groupby("company", as_index=False)["mentions"].sum() \
-        .sort_values(["mentions", "company"], ascending=[False, True])["company"].head(max_companies).tolist()
-    countries = cells.groupby("country", as_index=False)["mentions"].sum() \
-        .sort_values(["mentions", "country"], ascending=[False, True])["country"].head(max_countries).tolist()
+    companies = (
+        cells.groupby("company", as_index=False)["mentions"]
+        .sum()
+        .sort_values(["mentions", "company"], ascending=[False, True])["company"]
+        .head(max_companies)
+        .tolist()
+    )
+    countries = (
+        cells.groupby("country", as_index=False)["mentions"]
+        .sum()
+        .sort_values(["mentions", "country"], ascending=[False, True])["country"]
+        .head(max_countries)
+        .tolist()
+    )
     cells = cells[cells["company"].isin(companies) & cells["country"].isin(countries)]
-    scores = cells.pivot(index="company", columns="country", values="mean_score").reindex(index=companies, columns=countries)
+    scores = cells.pivot(index="company", columns="country", values="mean_score").reindex(
+        index=companies, columns=countries
+    )
     image = ax.imshow(scores.to_numpy(dtype=float), cmap="RdYlGn", vmin=-1, vmax=1, aspect="auto")
     ax.set_xticks(range(len(countries)), countries)
     ax.set_yticks(range(len(companies)), companies)
     for row in cells.itertuples(index=False):
         y, x = companies.index(row.company), countries.index(row.country)
-        ax.text(x, y, f"{row.mean_score:+.2f}{'*' if row.low_confidence else ''}\nn={row.mentions}",
-                ha="center", va="center", fontsize=8, color="white" if abs(row.mean_score) > 0.6 else "black",
-                style="italic" if row.low_confidence else "normal")
+        ax.text(
+            x,
+            y,
+            f"{row.mean_score:+.2f}{'*' if row.low_confidence else ''}\nn={row.mentions}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if abs(row.mean_score) > 0.6 else "black",
+            style="italic" if row.low_confidence else "normal",
+        )
     first = cells.iloc[0]
-    ax.set_title(f"Company x country sentiment, {week_label(first['iso_year'], first['iso_week'])} "
-                 f"(week of {pd.Timestamp(week_start).date()}; *: too few mentions to trust)")
+    ax.set_title(
+        f"Company x country sentiment, {week_label(first['iso_year'], first['iso_week'])} "
+        f"(week of {pd.Timestamp(week_start).date()}; *: too few mentions to trust)"
+    )
     fig.colorbar(image, ax=ax, label="mean mention score")
     return fig
 
@@ -189,13 +236,21 @@ def evidence_chart(evidence: pd.DataFrame, move: Optional[pd.Series]) -> Figure:
     ax.set_xlim(-1.05, 1.05)
     ax.set_xlabel("sentence score toward the company")
     previous = move["prev_week_mean_score"]
-    ax.set_title(f"Why {move['company']} moved {move['score_change']:+.2f} in "
-                 f"{week_label(move['iso_year'], move['iso_week'])} ({previous:+.2f} -> {move['mean_score']:+.2f})")
+    ax.set_title(
+        f"Why {move['company']} moved {move['score_change']:+.2f} in "
+        f"{week_label(move['iso_year'], move['iso_week'])} ({previous:+.2f} -> {move['mean_score']:+.2f})"
+    )
     return fig
 
 
-def all_charts(company_weekly: pd.DataFrame, market_weekly: pd.DataFrame, weekly_cells: pd.DataFrame,
-               evidence: pd.DataFrame, top_n: int, heatmap_week=None) -> Dict[str, Figure]:
+def all_charts(
+    company_weekly: pd.DataFrame,
+    market_weekly: pd.DataFrame,
+    weekly_cells: pd.DataFrame,
+    evidence: pd.DataFrame,
+    top_n: int,
+    heatmap_week=None,
+) -> Dict[str, Figure]:
     """The three charts, keyed like :data:`CHART_FILES`: the weekly lines of the ``top_n`` most
     mentioned companies, the heatmap of ``heatmap_week`` (default: the busiest week) and the
     evidence behind the biggest move of those companies. ``weekly_cells`` needs only that week's
@@ -210,6 +265,7 @@ def all_charts(company_weekly: pd.DataFrame, market_weekly: pd.DataFrame, weekly
 
 
 # --- the aggregate stage's PNG files ------------------------------------------------------------
+
 
 def charts_dir(settings: Settings) -> Optional[str]:
     """``aggregate.charts_dir``, relative to the lakehouse unless absolute or a URI; None when unset."""
@@ -236,12 +292,15 @@ def write_charts(spark: SparkSession, settings: Settings) -> List[str]:
     company_pd = company.filter(F.col("company_id").isin(top)).toPandas()
     week = busiest_week(market)
     cells = io.read(spark, root, catalogue.GOLD_SENTIMENT_WEEKLY, empty_if_missing=False)
-    cells_pd = cells.filter(F.col("week_start") == F.lit(week)).toPandas() if week is not None else cells.limit(0).toPandas()
+    cells_pd = (
+        cells.filter(F.col("week_start") == F.lit(week)).toPandas() if week is not None else cells.limit(0).toPandas()
+    )
     move = biggest_move(company_pd, top)
     evidence = io.read(spark, root, catalogue.GOLD_EVIDENCE, empty_if_missing=False)
     if move is not None:
-        evidence = evidence.filter((F.col("company_id") == move["company_id"])
-                                   & (F.col("week_start") == F.lit(move["week_start"])))
+        evidence = evidence.filter(
+            (F.col("company_id") == move["company_id"]) & (F.col("week_start") == F.lit(move["week_start"]))
+        )
     else:
         evidence = evidence.limit(0)
     figures = all_charts(company_pd, market, cells_pd, evidence.toPandas(), len(top) or 1, week)

@@ -22,8 +22,14 @@ def company_rows(entries: Iterable[CompanyEntry]) -> List[Tuple]:
     """``COMPANY_ROW`` tuples, sorted by id: id, canonical name, primary ticker (the first
     listed), all tickers, sector (None when blank) and HQ country."""
     return [
-        (e.company_id, e.canonical_name, e.tickers[0] if e.tickers else None, list(e.tickers),
-         e.sector or None, e.country or UNKNOWN_COUNTRY[0])
+        (
+            e.company_id,
+            e.canonical_name,
+            e.tickers[0] if e.tickers else None,
+            list(e.tickers),
+            e.sector or None,
+            e.country or UNKNOWN_COUNTRY[0],
+        )
         for e in sorted(entries, key=lambda e: e.company_id)
     ]
 
@@ -39,6 +45,9 @@ def country_rows(entries: Iterable[CountryEntry]) -> List[Tuple]:
 def companies_dimension(companies: DataFrame, countries: DataFrame) -> DataFrame:
     """Requires ``COMPANY_ROW`` columns and ``gold/countries`` columns; adds ``hq_country_name``
     and ``hq_region`` of the company's HQ country."""
-    hq = countries.select(F.col("country").alias("hq_country"), F.col("country_name").alias("hq_country_name"),
-                          F.col("region").alias("hq_region"))
+    hq = countries.select(
+        F.col("country").alias("hq_country"),
+        F.col("country_name").alias("hq_country_name"),
+        F.col("region").alias("hq_region"),
+    )
     return companies.join(F.broadcast(hq), "hq_country", "left")

@@ -10,8 +10,9 @@ from newslake.gold.rollups import distinct_company_mentions
 from newslake.gold.weekly import MEASURE_DIGITS, RELEVANCE_COL, WEEK_KEYS
 
 
-def weekly_evidence(mentions: DataFrame, sentences: DataFrame, articles: DataFrame, per_sign: int,
-                    weight_col: str = RELEVANCE_COL) -> DataFrame:
+def weekly_evidence(
+    mentions: DataFrame, sentences: DataFrame, articles: DataFrame, per_sign: int, weight_col: str = RELEVANCE_COL
+) -> DataFrame:
     """Requires ``mentions`` with ``silver/mentions`` columns and ``weight_col`` (the relevance),
     ``sentences`` with ``article_id, sentence_index, char_begin, char_end, sentence_text`` and
     ``articles`` with ``article_id, title, url, published_at``.
@@ -31,14 +32,33 @@ def weekly_evidence(mentions: DataFrame, sentences: DataFrame, articles: DataFra
         .withColumn("sign", F.when(F.col("score") > 0, "positive").otherwise("negative"))
     )
     order = Window.partitionBy("company_id", "week_start", "sign").orderBy(
-        F.desc("impact"), F.desc(F.abs(F.col("score"))), F.asc("article_id"), F.asc("sentence_index"))
+        F.desc("impact"), F.desc(F.abs(F.col("score"))), F.asc("article_id"), F.asc("sentence_index")
+    )
     top = rows.withColumn("rank", F.row_number().over(order)).filter(F.col("rank") <= per_sign)
     return (
-        top.join(sentences.select("article_id", "sentence_index", "char_begin", "char_end", "sentence_text"),
-                 ["article_id", "sentence_index"])
+        top.join(
+            sentences.select("article_id", "sentence_index", "char_begin", "char_end", "sentence_text"),
+            ["article_id", "sentence_index"],
+        )
         .join(articles.select("article_id", "title", "url", "published_at"), "article_id")
         .withColumn("impact", F.round("impact", MEASURE_DIGITS))
-        .select("company", "company_id", *WEEK_KEYS, "sign", F.col("rank").cast("int").alias("rank"),
-                "article_id", "title", "url", "published_at", "sentence_index", "char_begin", "char_end",
-                "sentence_text", "sentiment_label", "score", "relevance", "impact")
+        .select(
+            "company",
+            "company_id",
+            *WEEK_KEYS,
+            "sign",
+            F.col("rank").cast("int").alias("rank"),
+            "article_id",
+            "title",
+            "url",
+            "published_at",
+            "sentence_index",
+            "char_begin",
+            "char_end",
+            "sentence_text",
+            "sentiment_label",
+            "score",
+            "relevance",
+            "impact",
+        )
     )

@@ -38,10 +38,12 @@ def parse_table(name: str) -> catalogue.Table:
 
 def flat_for_csv(df: DataFrame) -> DataFrame:
     """Arrays become ``|``-separated strings (CSV has no arrays); other columns are unchanged."""
-    return df.select(*[
-        F.concat_ws("|", F.col(f.name)).alias(f.name) if isinstance(f.dataType, ArrayType) else F.col(f.name)
-        for f in df.schema.fields
-    ])
+    return df.select(
+        *[
+            F.concat_ws("|", F.col(f.name)).alias(f.name) if isinstance(f.dataType, ArrayType) else F.col(f.name)
+            for f in df.schema.fields
+        ]
+    )
 
 
 def export_frame(df: DataFrame, fmt: str) -> DataFrame:
@@ -81,8 +83,9 @@ def export_main(argv: Optional[List[str]] = None) -> int:
     from newslake.cli import configure_logging, settings_from_args
     from newslake.spark import build_spark
 
-    parser = argparse.ArgumentParser(prog="jobs.export",
-                                     description="newslake export: write a table as one Parquet or CSV file")
+    parser = argparse.ArgumentParser(
+        prog="jobs.export", description="newslake export: write a table as one Parquet or CSV file"
+    )
     parser.add_argument("--conf", default="conf/local.yaml", help="YAML profile (default: conf/local.yaml)")
     parser.add_argument("--lakehouse", help="root of the Delta tables; overrides paths.lakehouse")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override any conf key")
@@ -117,7 +120,8 @@ def read_delta_pandas(path: str) -> pd.DataFrame:
     return DeltaTable(path).to_pandas()
 
 
-def load_gold_pandas(lakehouse: str,
-                     tables: Iterable[catalogue.Table] = catalogue.GOLD_TABLES) -> Dict[str, pd.DataFrame]:
+def load_gold_pandas(
+    lakehouse: str, tables: Iterable[catalogue.Table] = catalogue.GOLD_TABLES
+) -> Dict[str, pd.DataFrame]:
     """The gold tables under ``lakehouse`` as pandas frames keyed by table name (delta-rs)."""
     return {table.name: read_delta_pandas(table.path(lakehouse)) for table in tables}

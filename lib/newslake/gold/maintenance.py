@@ -45,8 +45,12 @@ def ensure_gold_table(spark: SparkSession, root: str, table: Table) -> bool:
     if layout_matches(spark, root, table):
         return False
     log.warning("gold table %s has an older layout: replacing it and rebuilding gold", path)
-    writer = spark.createDataFrame([], table.schema).write.format("delta").mode("overwrite") \
+    writer = (
+        spark.createDataFrame([], table.schema)
+        .write.format("delta")
+        .mode("overwrite")
         .option("overwriteSchema", "true")
+    )
     if table.partition_by:
         writer = writer.partitionBy(*table.partition_by)
     writer.save(path)
@@ -56,8 +60,9 @@ def ensure_gold_table(spark: SparkSession, root: str, table: Table) -> bool:
     return True
 
 
-def maintain(spark: SparkSession, root: str, tables: Sequence[Table], recompute: Optional[List[date]],
-             retention_hours: int) -> None:
+def maintain(
+    spark: SparkSession, root: str, tables: Sequence[Table], recompute: Optional[List[date]], retention_hours: int
+) -> None:
     """OPTIMIZE (Z-ORDER) what a run wrote (only the recomputed weeks' partitions on an
     incremental run), then VACUUM with ``retention_hours`` (``aggregate.vacuum_retention_hours``)."""
     for table in tables:

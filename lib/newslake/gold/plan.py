@@ -36,8 +36,13 @@ from newslake.runs import RunContext
 # Bump when a gold formula changes: the next run sees a new fingerprint and rebuilds gold.
 GOLD_LOGIC_VERSION = "3"
 # The silver tables gold reads, by the name gold_state records their versions under.
-SOURCES = {"mentions": SILVER_MENTIONS, "sentences": SILVER_SENTENCES, "articles": SILVER_ARTICLES,
-           "entities": SILVER_ARTICLE_ENTITIES, "stories": SILVER_ARTICLE_STORIES}
+SOURCES = {
+    "mentions": SILVER_MENTIONS,
+    "sentences": SILVER_SENTENCES,
+    "articles": SILVER_ARTICLES,
+    "entities": SILVER_ARTICLE_ENTITIES,
+    "stories": SILVER_ARTICLE_STORIES,
+}
 # What gold reads of silver/article_stories; a change in any of them changes the article's weight.
 STORY_COLUMNS = ("article_id", "story_id", "story_size")
 # Sources that may be absent without gold being empty (their absence has a meaning).
@@ -70,8 +75,9 @@ def source_paths(root: str) -> Dict[str, str]:
     return {name: table.path(root) for name, table in SOURCES.items()}
 
 
-def _full_refresh_reason(full_refresh: bool, last: Optional[Row], versions: Dict[str, Optional[int]],
-                         fingerprint: str) -> Optional[str]:
+def _full_refresh_reason(
+    full_refresh: bool, last: Optional[Row], versions: Dict[str, Optional[int]], fingerprint: str
+) -> Optional[str]:
     if full_refresh:
         return "--full-refresh"
     if last is None:
@@ -88,24 +94,32 @@ def _full_refresh_reason(full_refresh: bool, last: Optional[Row], versions: Dict
     return None
 
 
-def touched_weeks(spark: SparkSession, paths: Dict[str, str], consumed: Dict[str, Optional[int]],
-                  versions: Dict[str, Optional[int]]) -> List[date]:
+def touched_weeks(
+    spark: SparkSession, paths: Dict[str, str], consumed: Dict[str, Optional[int]], versions: Dict[str, Optional[int]]
+) -> List[date]:
     """ISO weeks (``week_start``) with silver rows changed between the consumed and current
     versions (``silver/article_entities`` rows count for their article's week, and so do the
     ``silver/article_stories`` rows whose story or story size changed)."""
-    ranges = {name: (paths[name], consumed[name], versions[name]) for name in paths
-              if versions[name] is not None and versions[name] != consumed[name]}
+    ranges = {
+        name: (paths[name], consumed[name], versions[name])
+        for name in paths
+        if versions[name] is not None and versions[name] != consumed[name]
+    }
     stories = ranges.pop("stories", None)
     files = changes.changed_files(spark, ranges)
-    frames = [changes.read_files(spark, paths[name], files[name], ["week_start"])
-              for name in ("mentions", "sentences", "articles") if name in files]
+    frames = [
+        changes.read_files(spark, paths[name], files[name], ["week_start"])
+        for name in ("mentions", "sentences", "articles")
+        if name in files
+    ]
     if files.get("entities"):
         entities = changes.read_files(spark, paths["entities"], files["entities"], ["*"])
         if "week_start" in entities.columns:
             frames.append(entities.select("week_start"))
         else:  # an entity table without the week: its articles' weeks
-            weeks = changes.read_version(spark, paths["articles"], versions["articles"], SILVER_ARTICLES.schema) \
-                .select("article_id", "week_start")
+            weeks = changes.read_version(spark, paths["articles"], versions["articles"], SILVER_ARTICLES.schema).select(
+                "article_id", "week_start"
+            )
             frames.append(entities.select("article_id").distinct().join(weeks, "article_id").select("week_start"))
     if stories is not None:
         frames.append(_story_change_weeks(spark, paths, versions, stories))
@@ -118,18 +132,22 @@ def touched_weeks(spark: SparkSession, paths: Dict[str, str], consumed: Dict[str
     return changes.distinct_weeks(union)
 
 
-def _story_change_weeks(spark: SparkSession, paths: Dict[str, str], versions: Dict[str, Optional[int]],
-                        stories: Tuple[str, int, int]) -> Optional[DataFrame]:
+def _story_change_weeks(
+    spark: SparkSession, paths: Dict[str, str], versions: Dict[str, Optional[int]], stories: Tuple[str, int, int]
+) -> Optional[DataFrame]:
     """``week_start`` of each article whose ``silver/article_stories`` row (story, size) differs
     between the two versions of ``stories`` (path, since, until): a MERGE rewrites whole files,
     so the rows of the files it added are compared with those of the files it removed."""
     added, removed = changes.net_changed_files(spark, *stories)
-    rewritten = changes.changed_rows(changes.read_files(spark, paths["stories"], added, STORY_COLUMNS),
-                                     changes.read_files(spark, paths["stories"], removed, STORY_COLUMNS))
+    rewritten = changes.changed_rows(
+        changes.read_files(spark, paths["stories"], added, STORY_COLUMNS),
+        changes.read_files(spark, paths["stories"], removed, STORY_COLUMNS),
+    )
     if rewritten is None:
         return None
-    weeks = changes.read_version(spark, paths["articles"], versions["articles"], SILVER_ARTICLES.schema) \
-        .select("article_id", "week_start")
+    weeks = changes.read_version(spark, paths["articles"], versions["articles"], SILVER_ARTICLES.schema).select(
+        "article_id", "week_start"
+    )
     return rewritten.select("article_id").distinct().join(weeks, "article_id").select("week_start")
 
 
@@ -149,7 +167,8 @@ def verify_sources(spark: SparkSession, sources: Dict[str, str], versions: Dict[
     if damaged:
         raise io.DamagedTableError(
             "silver is damaged, gold left as it was: " + "; ".join(damaged) + ". Restore the files, or rebuild the "
-            "table from its source stage (enrich/stories --full-refresh); `python -m jobs.check` lists every damaged table")
+            "table from its source stage (enrich/stories --full-refresh); `python -m jobs.check` lists every damaged table"
+        )
 
 
 @dataclass(frozen=True)
@@ -178,8 +197,9 @@ def plan_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, ful
     forced = window_weeks(ctx.window_start, ctx.window_end) if windowed else []
     reason = _full_refresh_reason(full_refresh and not windowed, last, versions, fingerprint)
     complete = all(io.exists(spark, root, t) for t in GOLD_TABLES)
-    changed = last is None or state.consumed(last) != \
-        {k: (-1 if v is None and k not in OPTIONAL_SOURCES else v) for k, v in versions.items()}
+    changed = last is None or state.consumed(last) != {
+        k: (-1 if v is None and k not in OPTIONAL_SOURCES else v) for k, v in versions.items()
+    }
     if reason is None and complete and not forced and not changed:
         return Plan(versions, fingerprint, [], silver_changed=False)
     # The layouts are part of the fingerprint: with the same fingerprint, existing tables are as
@@ -190,8 +210,11 @@ def plan_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, ful
             reason = "a gold table was created or replaced"
     if reason is None:
         try:
-            return Plan(versions, fingerprint,
-                        weeks_to_recompute(touched_weeks(spark, sources, state.consumed(last), versions) + forced))
+            return Plan(
+                versions,
+                fingerprint,
+                weeks_to_recompute(touched_weeks(spark, sources, state.consumed(last), versions) + forced),
+            )
         except changes.NeedsFullRefresh as exc:
             reason = str(exc)
     return Plan(versions, fingerprint, None, reason)

@@ -17,38 +17,67 @@ from pyspark.sql import functions as F
 from newslake.gold.weekly import STORY_COL, WEEK_KEYS, weekly_measures
 
 
-def distinct_company_mentions(mentions: DataFrame, weight_col: Optional[str] = None,
-                              story_weight_col: Optional[str] = None) -> DataFrame:
+def distinct_company_mentions(
+    mentions: DataFrame, weight_col: Optional[str] = None, story_weight_col: Optional[str] = None
+) -> DataFrame:
     """One row per (article, sentence, company) with its week, label, score (and weight, story
     and story weight): the sentence's sentiment toward the company, whatever the countries it
     names."""
     extra = ([weight_col] if weight_col else []) + ([STORY_COL, story_weight_col] if story_weight_col else [])
     return mentions.select(
-        "article_id", "sentence_index", "company_id", "company", *WEEK_KEYS,
-        "sentiment_label", "sentiment_score", *extra,
+        "article_id",
+        "sentence_index",
+        "company_id",
+        "company",
+        *WEEK_KEYS,
+        "sentiment_label",
+        "sentiment_score",
+        *extra,
     ).distinct()
 
 
-def weekly_company(mentions: DataFrame, min_mentions_to_trust: int, weight_col: Optional[str] = None,
-                   story_weight_col: Optional[str] = None) -> DataFrame:
+def weekly_company(
+    mentions: DataFrame,
+    min_mentions_to_trust: int,
+    weight_col: Optional[str] = None,
+    story_weight_col: Optional[str] = None,
+) -> DataFrame:
     """``gold/sentiment_weekly_company``: company x ISO week over all countries; ``mentions``
     counts distinct (article, sentence, company)."""
-    return weekly_measures(distinct_company_mentions(mentions, weight_col, story_weight_col),
-                           ("company_id", "company"), min_mentions_to_trust, weight_col, story_weight_col)
+    return weekly_measures(
+        distinct_company_mentions(mentions, weight_col, story_weight_col),
+        ("company_id", "company"),
+        min_mentions_to_trust,
+        weight_col,
+        story_weight_col,
+    )
 
 
-def weekly_country(mentions: DataFrame, min_mentions_to_trust: int, weight_col: Optional[str] = None,
-                   story_weight_col: Optional[str] = None) -> DataFrame:
+def weekly_country(
+    mentions: DataFrame,
+    min_mentions_to_trust: int,
+    weight_col: Optional[str] = None,
+    story_weight_col: Optional[str] = None,
+) -> DataFrame:
     """``gold/sentiment_weekly_country``: country x ISO week over all companies."""
     return weekly_measures(mentions, ("country",), min_mentions_to_trust, weight_col, story_weight_col)
 
 
-def weekly_market(mentions: DataFrame, min_mentions_to_trust: int, weight_col: Optional[str] = None,
-                  story_weight_col: Optional[str] = None) -> DataFrame:
+def weekly_market(
+    mentions: DataFrame,
+    min_mentions_to_trust: int,
+    weight_col: Optional[str] = None,
+    story_weight_col: Optional[str] = None,
+) -> DataFrame:
     """``gold/sentiment_weekly_market``: all companies x ISO week; ``mentions`` counts distinct
     (article, sentence, company)."""
-    return weekly_measures(distinct_company_mentions(mentions, weight_col, story_weight_col), (),
-                           min_mentions_to_trust, weight_col, story_weight_col)
+    return weekly_measures(
+        distinct_company_mentions(mentions, weight_col, story_weight_col),
+        (),
+        min_mentions_to_trust,
+        weight_col,
+        story_weight_col,
+    )
 
 
 def in_weeks(df: DataFrame, weeks) -> DataFrame:

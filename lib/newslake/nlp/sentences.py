@@ -51,25 +51,33 @@ _BULLET_CHARS = "•\\-*–▪·‣◦●■□➢►⁃"
 # ("1.", "1)", "1.)") or a letter ("a.", "b)"); a space or tab follows it.
 _BULLET = r"(?:[" + _BULLET_CHARS + r"](?:[ \t]?\d{1,2}[.)])?|\d{1,2}\.?\)|\d{1,2}\.|[a-z][.)])"
 # The same after the markers' full stops are protected ("1." -> "1" + PROTECT).
-_BULLET_MARKED = (r"(?:[" + _BULLET_CHARS + r"](?:[ \t]?\d{1,2}[.)\ue001])?|\d{1,2}[.\ue001]?\)|\d{1,2}[.\ue001]|"
-                  r"[a-z][.)\ue001])")
+_BULLET_MARKED = (
+    r"(?:[" + _BULLET_CHARS + r"](?:[ \t]?\d{1,2}[.)\ue001])?|\d{1,2}[.\ue001]?\)|\d{1,2}[.\ue001]|"
+    r"[a-z][.)\ue001])"
+)
 # A marker that starts another item on the same line ("1.) The first item 2.) The second item"):
 # not the bullets that double as dashes ("-", "–", "*", "·"), and a letter only before a capital.
-_INLINE_MARKED = (r"(?:[•▪‣◦●■□➢►⁃](?:[ \t]?\d{1,2}[.)\ue001])?|\d{1,2}[.\ue001]?\)|\d{1,2}[.\ue001]|"
-                  r"[a-z][.)\ue001](?=[ \t]+[A-Z]))[ \t]")
+_INLINE_MARKED = (
+    r"(?:[•▪‣◦●■□➢►⁃](?:[ \t]?\d{1,2}[.)\ue001])?|\d{1,2}[.\ue001]?\)|\d{1,2}[.\ue001]|"
+    r"[a-z][.)\ue001](?=[ \t]+[A-Z]))[ \t]"
+)
 _CLOSERS = "”’\"')\\]"
 _ATTRIBUTION_VERBS = (
     "said|says|asked|asks|added|adds|told|tells|wrote|writes|noted|notes|explained|argued|insisted|"
     "replied|warned|continued|recalled|joked|tweeted|posted|cautioned|conceded|admitted|acknowledged"
 )
 # Abbreviations that never end a sentence (titles, "vs.", "est."): their full stop is protected.
-_NEVER_FINAL = ("Mr|Mrs|Ms|Messrs|Mmes|Dr|Prof|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Capt|Sgt|Adm|Rev|Hon|"
-                "Supt|Gens|vs|v|cf|approx|est|Fig|Figs|Vol|Vols|Art|Arts|Ch|Pp|pp")
+_NEVER_FINAL = (
+    "Mr|Mrs|Ms|Messrs|Mmes|Dr|Prof|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Capt|Sgt|Adm|Rev|Hon|"
+    "Supt|Gens|vs|v|cf|approx|est|Fig|Figs|Vol|Vols|Art|Arts|Ch|Pp|pp"
+)
 # Abbreviations that end a sentence when a capitalised word follows (company suffixes, "Jr.",
 # US states): the whitespace after them becomes a bound, unless another suffix follows.
-_MAY_BE_FINAL = ("Inc|Corp|Co|Cos|Ltd|Bros|Jr|Sr|Plc|Mfg|Intl|Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|"
-                 "Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|"
-                 "Wash|Wis|Wyo")
+_MAY_BE_FINAL = (
+    "Inc|Corp|Co|Cos|Ltd|Bros|Jr|Sr|Plc|Mfg|Intl|Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|"
+    "Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|"
+    "Wash|Wis|Wyo"
+)
 _SUFFIX_NEXT = r"(?:Ltd|Inc|Corp|Co|LLC|LLP|Limited|AG|SA|S\.A|NV|N\.V|plc|PLC|Plc|SE|GmbH|KGaA|Holdings)\b"
 _MONTHS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 # A spaced ellipsis that opens a sentence: ". . . The".
@@ -80,11 +88,15 @@ _TIME_ZONES = "ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|MT|MST|GMT|BST|CET|CEST|UTC|JST|
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 # Capitalised words that go on after a time ("5 p.m. ET", "5 p.m. Friday", "10 A.M. Local time",
 # "7.30 A.M. To 12 noon" in old wire copy).
-_AFTER_TIME = (r"(?:(?:" + _TIME_ZONES + r")\b|(?:" + _WEEKDAYS + r")(?![\w’'])|[A-Z][a-z]+\s+time\b|"
-               r"(?:To|Until|Till|Through)\s+(?:\d|noon|midnight))")
+_AFTER_TIME = (
+    r"(?:(?:" + _TIME_ZONES + r")\b|(?:" + _WEEKDAYS + r")(?![\w’'])|[A-Z][a-z]+\s+time\b|"
+    r"(?:To|Until|Till|Through)\s+(?:\d|noon|midnight))"
+)
 # "At 5 a.m. Mr. Smith went": a time that opens its sentence is not that sentence's end.
-_OPENING_TIME = (r"(?:^|[.?!…][" + "”’\"')\\]" + r"]{0,3}\s|[\n\ue000])(?:At|By|Before|After|Until|Till|From|Around|"
-                 r"About|Since)\s\d{1,2}(?:[:.]\d\d)?\s?[aApP]\.[mM]\.")
+_OPENING_TIME = (
+    r"(?:^|[.?!…][" + "”’\"')\\]" + r"]{0,3}\s|[\n\ue000])(?:At|By|Before|After|Until|Till|From|Around|"
+    r"About|Since)\s\d{1,2}(?:[:.]\d\d)?\s?[aApP]\.[mM]\."
+)
 # Capitalised words that continue a name after "U.S." ("U.S. Treasury"), so no sentence ends there.
 _US_CONTINUATIONS = (
     "Treasury|Treasuries|Senate|House|Congress|Federal|Fed|Department|Army|Navy|Air|Supreme|Court|"
@@ -95,9 +107,11 @@ _US_CONTINUATIONS = (
     "Space|Forest|Fish|Special|Olympic|Patent|International|Cellular|Foods|Physical|Global|Sugar|"
     "Highway|Interior|State|Office|Copyright|Soccer"
 )
-_US_NOUN_BEFORE = ("the|in|to|from|of|across|into|at|for|on|by|over|than|and|throughout|outside|"
-                   "inside|within|around|toward|towards|beyond|via")
-_STARTS = "[A-Z“\"‘(]"
+_US_NOUN_BEFORE = (
+    "the|in|to|from|of|across|into|at|for|on|by|over|than|and|throughout|outside|"
+    "inside|within|around|toward|towards|beyond|via"
+)
+_STARTS = '[A-Z“"‘(]'
 _ATTRIBUTION = r"(?:[A-Z][\w’'.-]*\s+){1,3}(?:" + _ATTRIBUTION_VERBS + r")\b"
 
 
@@ -120,8 +134,14 @@ def _rules() -> List[Tuple[str, str]]:
         # The line break after an item is a bound, and so is the space before another item on
         # the item's line ("1. The first item 2. The second item", "a. ... b. ...", "• 9. ...
         # • 10. ..."): from the line's first marker (\G: then from the item before) to either.
-        (r"(?m)((?:\G(?<=[ \t])|^[ \t]{0,8}" + _BULLET_MARKED + r"[ \t])[^\n]*?)(?:\n|(?<![•▪‣◦●■□➢►⁃])[ \t](?="
-         + _INLINE_MARKED + "))", "$1" + b),
+        (
+            r"(?m)((?:\G(?<=[ \t])|^[ \t]{0,8}"
+            + _BULLET_MARKED
+            + r"[ \t])[^\n]*?)(?:\n|(?<![•▪‣◦●■□➢►⁃])[ \t](?="
+            + _INLINE_MARKED
+            + "))",
+            "$1" + b,
+        ),
         (r"\n(?=[ \t]{0,8}" + _BULLET_MARKED + r"[ \t])", b),
         # Full stops that end no sentence, in one pass (rules that replace the same character
         # share a pass, with that character first and the alternatives after it: a pass costs
@@ -135,33 +155,56 @@ def _rules() -> List[Tuple[str, str]]:
         # - e.g., i.e.; a.m./p.m. before a time zone or a weekday ("5 p.m. Friday") or at the
         #   end of a time that opens the sentence ("At 5 a.m. Mr. Smith went");
         # - "U.S." / "U.K." / "U.N." / "E.U." when a name continues ("U.S. Treasury").
-        (r"\.(?:(?=\s)(?<=(?<![\w.])(?:" + _NEVER_FINAL + r")\.)"
-         r"|(?=[ \t][.\ue001])(?!(?<=\w\.)" + _ELLIPSIS_OPENS + ")"
-         r"|(?![ \t]?[.\ue001])(?<=(?:(?<![.\ue001][ \t]?)|(?<=\w\.[ \t]))\.[ \t]\.[ \t]\.)|(?=\.{0,2}\])(?<=\[\.{1,3})"
-         r"|(?=\s*\d)(?<=(?<![\w.])(?:" + _BEFORE_NUMBERS + "|" + _MONTHS + r")\.)"
-         r"|(?=\s+[A-Z])(?<=(?<!\b[A-Z][a-z]{1,20} )(?<![\w.])(?:St|Ste|Mt|Ft)\.)"
-         r"|(?<=\b[eE]\.[gG]\.|\b[iI]\.[eE]\.)"
-         r"|(?=\s+[A-Z])(?<=(?<![\w.])[aApP]\.[mM]\.)(?:(?=\s+" + _AFTER_TIME + ")|(?<=" + _OPENING_TIME + "))"
-         r"|(?=\s+(?:" + _US_CONTINUATIONS + r")\b)(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.))", p),
+        (
+            r"\.(?:(?=\s)(?<=(?<![\w.])(?:" + _NEVER_FINAL + r")\.)"
+            r"|(?=[ \t][.\ue001])(?!(?<=\w\.)" + _ELLIPSIS_OPENS + ")"
+            r"|(?![ \t]?[.\ue001])(?<=(?:(?<![.\ue001][ \t]?)|(?<=\w\.[ \t]))\.[ \t]\.[ \t]\.)|(?=\.{0,2}\])(?<=\[\.{1,3})"
+            r"|(?=\s*\d)(?<=(?<![\w.])(?:" + _BEFORE_NUMBERS + "|" + _MONTHS + r")\.)"
+            r"|(?=\s+[A-Z])(?<=(?<!\b[A-Z][a-z]{1,20} )(?<![\w.])(?:St|Ste|Mt|Ft)\.)"
+            r"|(?<=\b[eE]\.[gG]\.|\b[iI]\.[eE]\.)"
+            r"|(?=\s+[A-Z])(?<=(?<![\w.])[aApP]\.[mM]\.)(?:(?=\s+" + _AFTER_TIME + ")|(?<=" + _OPENING_TIME + "))"
+            r"|(?=\s+(?:" + _US_CONTINUATIONS + r")\b)(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.))",
+            p,
+        ),
         # a.m./p.m. before any other capital end the sentence ("at 6 P.M. Mr. Smith then went"),
         # and so does "U.S." as a noun after a preposition or "the" ("in the U.S. Sales rose").
-        (r"\s(?=" + _STARTS + r")(?<=(?<![\w.])[aApP]\.[mM]\.\s|\b(?:" + _US_NOUN_BEFORE
-         + r") (?:U\.S|U\.K|U\.N|E\.U)\.\s)", b),
+        (
+            r"\s(?="
+            + _STARTS
+            + r")(?<=(?<![\w.])[aApP]\.[mM]\.\s|\b(?:"
+            + _US_NOUN_BEFORE
+            + r") (?:U\.S|U\.K|U\.N|E\.U)\.\s)",
+            b,
+        ),
         # Before any other capital, "U.S." and other dotted capitals are initials of a name
         # ("J.P. Morgan", "A.P. Møller"), as is a single capital ("John D. Whitaker", "Albert I.
         # Jones"), but not the pronoun after a lower-case word ("you and I. Did"); a company
         # suffix before another ("Co. Ltd.") ends nothing either.
-        (r"\.(?:(?=\s+[A-Z])(?:(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)|(?<=(?<![\w.])[A-Z]\.[A-Z](?:\.[A-Z])?\.)"
-         r"|(?=\s+[A-Z](?:[a-z]|\.))(?<=(?<![\w.])[A-Z]\.)(?<!\b[a-z][a-z’']{0,20} I\.|[,;] I\.))"
-         r"|(?=\s+" + _SUFFIX_NEXT + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + r")\.))", p),
+        (
+            r"\.(?:(?=\s+[A-Z])(?:(?<=\b(?:U\.S|U\.K|U\.N|E\.U)\.)|(?<=(?<![\w.])[A-Z]\.[A-Z](?:\.[A-Z])?\.)"
+            r"|(?=\s+[A-Z](?:[a-z]|\.))(?<=(?<![\w.])[A-Z]\.)(?<!\b[a-z][a-z’']{0,20} I\.|[,;] I\.))"
+            r"|(?=\s+" + _SUFFIX_NEXT + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + r")\.))",
+            p,
+        ),
         # Company suffixes, "Jr.", state abbreviations, months and streets before a capital start
         # a new sentence, and so does an ellipsis ("for a decade… Then the pandemic hit").
-        (r"\s(?=" + _STARTS + r")(?<=(?<![\w.])(?:" + _MAY_BE_FINAL + "|" + _MONTHS
-         + r"|St|Ave|Blvd|Rd)\.\s|(?:\.\.\.|…)\s)", b),
+        (
+            r"\s(?="
+            + _STARTS
+            + r")(?<=(?<![\w.])(?:"
+            + _MAY_BE_FINAL
+            + "|"
+            + _MONTHS
+            + r"|St|Ave|Blvd|Rd)\.\s|(?:\.\.\.|…)\s)",
+            b,
+        ),
         # Generic: a full stop inside a token (numbers, domains, "U.S"), or followed by a
         # lower-case word, a comma or a dash, ends nothing; nor does "?"/"!" before "she said".
-        (r"[.…](?:(?<=\.)(?=[A-Za-z0-9])|(?=[.…]*(?:[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z])|\s*[,;:]))"
-         r"|(?<=\.)(?=\s+[—–-]\s))", p),
+        (
+            r"[.…](?:(?<=\.)(?=[A-Za-z0-9])|(?=[.…]*(?:[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z])|\s*[,;:]))"
+            r"|(?<=\.)(?=\s+[—–-]\s))",
+            p,
+        ),
         (r"[?!](?=[" + _CLOSERS + r"]*\s+[a-z](?![a-z]*[A-Z]))", p),
         # A question or exclamation followed by its attribution is one sentence ("“Why sell
         # now?” Patel asked."; after a full stop, "Analysts said ..." starts a new one);
@@ -233,8 +276,15 @@ def _sentence_batches(batches: Iterable, id_col: str, max_chars: int) -> Iterato
     """``mapInArrow`` body: batches of ``id_col, text, marked`` -> one row per sentence."""
     import pyarrow as pa
 
-    schema = pa.schema([(id_col, pa.string()), ("sentence_index", pa.int32()), ("char_begin", pa.int32()),
-                        ("char_end", pa.int32()), ("sentence_text", pa.string())])
+    schema = pa.schema(
+        [
+            (id_col, pa.string()),
+            ("sentence_index", pa.int32()),
+            ("char_begin", pa.int32()),
+            ("char_end", pa.int32()),
+            ("sentence_text", pa.string()),
+        ]
+    )
     for batch in batches:
         ids, index, begins, ends, texts = [], [], [], [], []
         for key, text, marked in zip(*(column.to_pylist() for column in batch.columns)):
@@ -245,16 +295,31 @@ def _sentence_batches(batches: Iterable, id_col: str, max_chars: int) -> Iterato
                 ends.append(end)
                 texts.append(sentence)
         yield pa.RecordBatch.from_arrays(
-            [pa.array(ids, pa.string()), pa.array(index, pa.int32()), pa.array(begins, pa.int32()),
-             pa.array(ends, pa.int32()), pa.array(texts, pa.string())], schema=schema)
+            [
+                pa.array(ids, pa.string()),
+                pa.array(index, pa.int32()),
+                pa.array(begins, pa.int32()),
+                pa.array(ends, pa.int32()),
+                pa.array(texts, pa.string()),
+            ],
+            schema=schema,
+        )
 
 
-def split_sentences(df: DataFrame, id_col: str = "article_id", text_col: str = "clean_text",
-                    extra_bounds: Sequence[str] = (), max_chars: int = MAX_SENTENCE_CHARS) -> DataFrame:
+def split_sentences(
+    df: DataFrame,
+    id_col: str = "article_id",
+    text_col: str = "clean_text",
+    extra_bounds: Sequence[str] = (),
+    max_chars: int = MAX_SENTENCE_CHARS,
+) -> DataFrame:
     """Requires ``id_col`` (string) and ``text_col``; one row per sentence: ``id_col``,
     ``sentence_index`` (0-based, in text order), ``char_begin``, ``char_end`` (inclusive
     offsets in ``text_col``) and ``sentence_text``. A text without sentences gives no row."""
-    marked = df.select(F.col(id_col).cast("string").alias(id_col), F.col(text_col).alias("_text"),
-                       sentence_marked_text(F.col(text_col), extra_bounds).alias("_marked"))
-    schema = (f"`{id_col}` string, sentence_index int, char_begin int, char_end int, sentence_text string")
+    marked = df.select(
+        F.col(id_col).cast("string").alias(id_col),
+        F.col(text_col).alias("_text"),
+        sentence_marked_text(F.col(text_col), extra_bounds).alias("_marked"),
+    )
+    schema = f"`{id_col}` string, sentence_index int, char_begin int, char_end int, sentence_text string"
     return marked.mapInArrow(lambda batches: _sentence_batches(batches, id_col, max_chars), schema)

@@ -49,7 +49,6 @@ from newslake.nlp.sentiment_columns import (
 )
 from newslake.nlp.sequence_classifier import pretrained_sentiment_pipeline, vocabulary_contains
 
-
 BUILD_COMMANDS = {
     "sentiment_fast": "python -m jobs.train_sentiment --conf conf/local.yaml --data-dir ../shared/data",
     "sentiment_compact": "./scripts/setup.sh (it runs python -m jobs.assemble_compact_sentiment --conf conf/local.yaml)",
@@ -82,9 +81,7 @@ def load_sentiment_model(path: str) -> PipelineModel:
     if not is_uri and not os.path.isdir(os.path.join(path, "stages")):
         name = os.path.basename(path.rstrip("/"))
         build = BUILD_COMMANDS.get(name, "the job that trains it (see README, 'Sentiment model')")
-        raise ModelNotBuiltError(
-            f"no sentiment model at {path!r}: {name} has not been built; build it with {build}"
-        )
+        raise ModelNotBuiltError(f"no sentiment model at {path!r}: {name} has not been built; build it with {build}")
     return PipelineModel.load(path)
 
 
@@ -93,7 +90,7 @@ def load_configured_model(spark: SparkSession, models_dir: str, name: str) -> Pi
     (``sentiment_fast``, ``sentiment_accurate``), or ``pretrained:<name>[:<lang>]`` for a
     Spark NLP Models Hub ``BertForSequenceClassification`` (downloads: online users only)."""
     if name.startswith(PRETRAINED_PREFIX):
-        hub_name, _, lang = name[len(PRETRAINED_PREFIX):].partition(":")
+        hub_name, _, lang = name[len(PRETRAINED_PREFIX) :].partition(":")
         return pretrained_sentiment_pipeline(spark, hub_name, lang or "en")
     return load_sentiment_model(f"{models_dir.rstrip('/')}/{name}")
 
@@ -120,9 +117,7 @@ def mark_entity(text: Column, entity: Column) -> Column:
     Rows whose entity is null or blank, or does not occur in the text, keep their text.
     """
     # \\Q...\\E quotes the entity as a literal; an entity containing "\\E" is split around it.
-    quoted = F.concat(
-        F.lit("(?i)\\Q"), F.replace(entity, F.lit("\\E"), F.lit("\\E\\\\E\\Q")), F.lit("\\E")
-    )
+    quoted = F.concat(F.lit("(?i)\\Q"), F.replace(entity, F.lit("\\E"), F.lit("\\E\\\\E\\Q")), F.lit("\\E"))
     marked = F.regexp_replace(text, quoted, F.lit(f" {TARGET_MARKER} "))
     usable = entity.isNotNull() & (F.length(F.trim(entity)) > 0)
     return F.when(usable, marked).otherwise(text)
@@ -197,11 +192,7 @@ def _scored_inputs(model: PipelineModel, prepared: DataFrame) -> DataFrame:
     labels = F.array(*[F.lit(label) for label in SENTIMENT_LABELS])
     return scored.select(
         *[F.col(_quoted(c)) for c in prepared.columns],
-        F.when(has_text, F.element_at(labels, label_index + 1))
-        .otherwise(F.lit("neutral"))
-        .alias("sentiment_label"),
+        F.when(has_text, F.element_at(labels, label_index + 1)).otherwise(F.lit("neutral")).alias("sentiment_label"),
         F.when(has_text, probs[2] - probs[0]).otherwise(F.lit(0.0)).alias("sentiment_score"),
-        F.when(has_text, F.element_at(probs, label_index + 1))
-        .otherwise(F.lit(0.0))
-        .alias("sentiment_confidence"),
+        F.when(has_text, F.element_at(probs, label_index + 1)).otherwise(F.lit(0.0)).alias("sentiment_confidence"),
     )

@@ -91,17 +91,12 @@ def check_labels(labels: Iterable[str], source: str) -> None:
     """Raise :class:`ClassifierLabelsError` unless ``labels`` are exactly the sentiment labels."""
     found = sorted(str(label).lower() for label in labels)
     if found != sorted(SENTIMENT_LABELS):
-        raise ClassifierLabelsError(
-            f"{source}: classifier labels {sorted(labels)} are not {list(SENTIMENT_LABELS)}"
-        )
+        raise ClassifierLabelsError(f"{source}: classifier labels {sorted(labels)} are not {list(SENTIMENT_LABELS)}")
 
 
 def check_onnx_folder(folder: str) -> None:
     """Raise FileNotFoundError naming what is missing from an ONNX classifier folder."""
-    missing = [
-        name for name in (ONNX_FILE, VOCAB_FILE, LABELS_FILE)
-        if not os.path.isfile(os.path.join(folder, name))
-    ]
+    missing = [name for name in (ONNX_FILE, VOCAB_FILE, LABELS_FILE) if not os.path.isfile(os.path.join(folder, name))]
     if missing:
         raise FileNotFoundError(
             f"{folder}: not an ONNX classifier folder, missing {', '.join(missing)} "
@@ -140,8 +135,7 @@ def import_onnx_classifier(
     return configure_classifier(classifier, max_length, batch_size)
 
 
-def configure_classifier(classifier, max_length: int = DEFAULT_MAX_LENGTH,
-                         batch_size: int = DEFAULT_BATCH_SIZE):
+def configure_classifier(classifier, max_length: int = DEFAULT_MAX_LENGTH, batch_size: int = DEFAULT_BATCH_SIZE):
     """Wire a Spark NLP sequence classifier to the pipeline's internal columns."""
     return (
         classifier.setInputCols([DOCUMENT_COL, TOKEN_COL])
@@ -166,13 +160,8 @@ def _outputs_sql() -> str:
         f"coalesce(CAST({first}.metadata['{label}'] AS DOUBLE), 0D)" for label in SENTIMENT_LABELS
     )
     neutral = SENTIMENT_LABELS.index("neutral")
-    prediction = (
-        f"CAST(coalesce(array_position(array({labels}), lower({first}.result)) - 1, {neutral}) AS DOUBLE)"
-    )
-    return (
-        f"SELECT *, {prediction} AS {PREDICTION_COL}, array({probabilities}) AS {PROBABILITY_COL} "
-        "FROM __THIS__"
-    )
+    prediction = f"CAST(coalesce(array_position(array({labels}), lower({first}.result)) - 1, {neutral}) AS DOUBLE)"
+    return f"SELECT *, {prediction} AS {PREDICTION_COL}, array({probabilities}) AS {PROBABILITY_COL} FROM __THIS__"
 
 
 def classifier_pipeline(spark: SparkSession, classifier) -> PipelineModel:

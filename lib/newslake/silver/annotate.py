@@ -66,8 +66,9 @@ class Annotation:
 
 
 @contextmanager
-def linking_resources(spark: SparkSession, gazetteer_dir: str, enrich: EnrichSettings,
-                      universe: Optional[str] = None) -> Iterator[LinkingResources]:
+def linking_resources(
+    spark: SparkSession, gazetteer_dir: str, enrich: EnrichSettings, universe: Optional[str] = None
+) -> Iterator[LinkingResources]:
     """The gazetteer, merged with the user's universe file or folder when ``universe`` is set
     (``paths.universe``, see ``gazetteer.load_companies``), as phrase files (in a temporary
     folder that lives as long as the context) and broadcastable tables."""
@@ -75,8 +76,9 @@ def linking_resources(spark: SparkSession, gazetteer_dir: str, enrich: EnrichSet
     countries = G.read_countries(gazetteer_dir)
     organisations = G.read_organisations(gazetteer_dir)
     company_forms = [form for entry in companies for form in G.company_surface_forms(entry)]
-    country_forms = [form for entry in countries
-                     for form in G.country_surface_forms(entry, enrich.capitals_as_metonyms)]
+    country_forms = [
+        form for entry in countries for form in G.country_surface_forms(entry, enrich.capitals_as_metonyms)
+    ]
     country_forms += list(G.organisation_surface_forms(organisations))
     with tempfile.TemporaryDirectory(prefix="newslake-gazetteer-") as tmp:
         yield LinkingResources(
@@ -93,8 +95,11 @@ def linking_resources(spark: SparkSession, gazetteer_dir: str, enrich: EnrichSet
 
 def annotation_pipeline(resources: LinkingResources, enrich: EnrichSettings) -> Pipeline:
     return build_annotation_pipeline(
-        resources.company_phrases, resources.country_phrases, "sentence_text",
-        exchanges=enrich.ticker_exchanges, coreference_heads=list(enrich.coreference_heads),
+        resources.company_phrases,
+        resources.country_phrases,
+        "sentence_text",
+        exchanges=enrich.ticker_exchanges,
+        coreference_heads=list(enrich.coreference_heads),
         coreference_modifiers=enrich.coreference_modifiers,
         blocker_rules=L.blocker_rules(enrich.company_blockers, enrich.country_blockers),
     )
@@ -109,12 +114,25 @@ def persist_frame(df: DataFrame, name: str) -> DataFrame:
     return df.persist()
 
 
-ANNOTATED_COLS = ("article_id", "sentence_index", "char_begin", "char_end", "sentence_text",
-                  "company_chunk", "country_chunk", "rule_chunk")
+ANNOTATED_COLS = (
+    "article_id",
+    "sentence_index",
+    "char_begin",
+    "char_end",
+    "sentence_text",
+    "company_chunk",
+    "country_chunk",
+    "rule_chunk",
+)
 
 
-def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSettings,
-             partitions: Optional[int] = None, materialize: Materialize = persist_frame) -> Annotation:
+def annotate(
+    articles: DataFrame,
+    resources: LinkingResources,
+    enrich: EnrichSettings,
+    partitions: Optional[int] = None,
+    materialize: Materialize = persist_frame,
+) -> Annotation:
     """Requires ``article_id, clean_text`` (and ``published_at`` for a universe with validity
     windows); the sentences and linked mentions of every article.
 
@@ -140,16 +158,33 @@ def annotate(articles: DataFrame, resources: LinkingResources, enrich: EnrichSet
     rule_chunks = L.explode_chunks(annotated, "rule_chunk")
     blockers = rule_chunks.filter(F.col("rule").isin(*BLOCKER_RULES))
     tickers = rule_chunks.filter(F.col("rule").isin(*TICKER_RULES))
-    found = materialize(L.company_mentions(
-        L.explode_chunks(annotated, "company_chunk"), tickers, blockers,
-        resources.aliases, resources.tickers, resources.companies, texts, enrich, dates), "company_mentions_found")
-    coref = L.coreference_mentions(rule_chunks.filter(F.col("rule") == COREFERENCE_RULE), found,
-                                   resources.companies, enrich.coreference_heads)
+    found = materialize(
+        L.company_mentions(
+            L.explode_chunks(annotated, "company_chunk"),
+            tickers,
+            blockers,
+            resources.aliases,
+            resources.tickers,
+            resources.companies,
+            texts,
+            enrich,
+            dates,
+        ),
+        "company_mentions_found",
+    )
+    coref = L.coreference_mentions(
+        rule_chunks.filter(F.col("rule") == COREFERENCE_RULE), found, resources.companies, enrich.coreference_heads
+    )
     # Materialized: sentence sentiment, entity scoring and the sentence table all read the mentions,
     # and the coreference joins would otherwise run once for each.
     companies = materialize(found.unionByName(coref), "company_mentions")
     countries = L.country_mentions(
-        L.explode_chunks(annotated, "country_chunk"), blockers, resources.country_aliases, found, texts,
-        enrich.country_context_blockers, enrich.metonym_verbs,
+        L.explode_chunks(annotated, "country_chunk"),
+        blockers,
+        resources.country_aliases,
+        found,
+        texts,
+        enrich.country_context_blockers,
+        enrich.metonym_verbs,
     ).unionByName(L.dateline_countries(rule_chunks.filter(F.col("rule") == DATELINE_RULE), resources.places))
     return Annotation(annotated, sentences, companies, countries, (annotated, found, companies))

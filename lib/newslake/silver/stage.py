@@ -19,7 +19,6 @@ from newslake.silver import transform as S
 from newslake.silver.annotate import annotate, linking_resources
 from newslake.timing import PhaseTimer
 
-
 # The phase (``phase_seconds`` of the run's result) that each materialised step belongs to.
 _PHASE_OF_STEP = {
     "annotated": "annotate",
@@ -54,8 +53,20 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
         todo.transform(S.in_languages, enrich.languages)
         .transform(S.with_clean_text, enrich.widget_pattern, enrich.chrome_line_patterns)
         .transform(S.with_iso_week, "published_at")
-        .select("article_id", "title", "url", "source", "language", "published_at", "date_source",
-                "iso_year", "iso_week", "week_start", "clean_text", "publisher_sentiment")
+        .select(
+            "article_id",
+            "title",
+            "url",
+            "source",
+            "language",
+            "published_at",
+            "date_source",
+            "iso_year",
+            "iso_week",
+            "week_start",
+            "clean_text",
+            "publisher_sentiment",
+        )
     ).persist()
     persisted = [todo]
     staged_paths = []
@@ -64,8 +75,11 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
         if articles_in == 0:
             return StageResult({"rows_in": 0, "rows_out": 0, "sentences": 0, "mentions": 0, "article_entities": 0})
         model = load_configured_model(spark, settings.models_dir(), enrich.sentiment_model)
-        entity_model = (model if enrich.entity_sentiment_model == enrich.sentiment_model
-                        else load_configured_model(spark, settings.models_dir(), enrich.entity_sentiment_model))
+        entity_model = (
+            model
+            if enrich.entity_sentiment_model == enrich.sentiment_model
+            else load_configured_model(spark, settings.models_dir(), enrich.entity_sentiment_model)
+        )
         staging = f"{staging_root(settings)}/enrich-{ctx.run_id}"
         staged_paths.append(staging)
         phases = PhaseTimer(spark, "enrich")
@@ -94,25 +108,36 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
             # "the company") marked, each distinct marked sentence once; a sentence-only model
             # ignores the mark.
             per_sentence = S.mentions_per_sentence(found.companies).join(
-                found.sentences.select("article_id", "sentence_index", "sentence_text"), ["article_id", "sentence_index"])
+                found.sentences.select("article_id", "sentence_index", "sentence_text"),
+                ["article_id", "sentence_index"],
+            )
             entity_scored = materialize(
-                score_sentences(entity_model, per_sentence, "sentence_text", entity_col="matched_text",
-                                distinct_inputs=entity_model is not model)
-                .drop("sentence_text", "sentiment_confidence"), "entity_sentiment")
+                score_sentences(
+                    entity_model,
+                    per_sentence,
+                    "sentence_text",
+                    entity_col="matched_text",
+                    distinct_inputs=entity_model is not model,
+                ).drop("sentence_text", "sentiment_confidence"),
+                "entity_sentiment",
+            )
             dominant = S.dominant_country(country_mentions)
             with phases.phase("build_tables"):
-                sentences = io.staged(S.sentence_table(scored, found.companies, country_mentions, todo),
-                                      f"{staging}/sentences")
+                sentences = io.staged(
+                    S.sentence_table(scored, found.companies, country_mentions, todo), f"{staging}/sentences"
+                )
                 mentions = io.staged(S.mention_table(entity_scored, sentences, dominant), f"{staging}/mentions")
                 article_sentences = scored.groupBy("article_id").agg(F.count(F.lit(1)).cast("int").alias("sentences"))
                 entities = io.staged(
                     S.article_entity_table(entity_scored, todo, article_sentences, resources.companies, enrich),
-                    f"{staging}/article_entities")
+                    f"{staging}/article_entities",
+                )
                 articles = io.staged(
                     S.article_table(todo, scored, country_mentions, dominant, enrich.neutral_band)
                     .withColumn("enrich_run_id", F.lit(ctx.run_id))
                     .withColumn("model_version", F.lit(enrich.model_version())),
-                    f"{staging}/articles")
+                    f"{staging}/articles",
+                )
             frames = {"sentences": sentences, "mentions": mentions, "article_entities": entities, "articles": articles}
             written = {}
             with phases.phase("write_tables"):
@@ -124,11 +149,19 @@ def run_enrich(spark: SparkSession, settings: Settings, ctx: RunContext, full_re
                         metrics = io.merge_new(spark, root, table, frames[table.name])
                         written[table.name] = metrics.get("numTargetRowsInserted", 0)
             result = StageResult(
-                {"rows_in": articles_in, "rows_out": written["articles"], "sentences": written["sentences"],
-                 "mentions": written["mentions"], "article_entities": written["article_entities"]},
+                {
+                    "rows_in": articles_in,
+                    "rows_out": written["articles"],
+                    "sentences": written["sentences"],
+                    "mentions": written["mentions"],
+                    "article_entities": written["article_entities"],
+                },
                 phases.phase_seconds(),
-                {phase: phases.rows_per_second(phase, rows[phase])
-                 for phase in ("sentence_sentiment", "entity_sentiment")})
+                {
+                    phase: phases.rows_per_second(phase, rows[phase])
+                    for phase in ("sentence_sentiment", "entity_sentiment")
+                },
+            )
         return result
     finally:
         for frame in persisted:

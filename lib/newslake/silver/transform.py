@@ -17,8 +17,9 @@ UNKNOWN_COUNTRY = "ZZ"
 
 def with_clean_text(df: DataFrame, widget_pattern: str, chrome_line_patterns: Sequence[str]) -> DataFrame:
     """Requires ``body``; adds ``clean_text`` (what is scored) and ``publisher_sentiment``."""
-    return df.withColumn("publisher_sentiment", publisher_sentiment(F.col("body"), widget_pattern)) \
-        .withColumn("clean_text", clean_article_text(F.col("body"), widget_pattern, chrome_line_patterns))
+    return df.withColumn("publisher_sentiment", publisher_sentiment(F.col("body"), widget_pattern)).withColumn(
+        "clean_text", clean_article_text(F.col("body"), widget_pattern, chrome_line_patterns)
+    )
 
 
 def with_iso_week(df: DataFrame, ts_col: str = "published_at") -> DataFrame:
@@ -37,7 +38,7 @@ def in_languages(df: DataFrame, languages: Sequence[str]) -> DataFrame:
     if not languages:
         return df
     lang = F.lower(F.substring(F.coalesce(F.col("language"), F.lit("")), 1, 2))
-    return df.filter((lang == "") | lang.isin([l.lower() for l in languages]))
+    return df.filter((lang == "") | lang.isin([code.lower() for code in languages]))
 
 
 def dominant_country(country_mentions: DataFrame) -> DataFrame:
@@ -46,8 +47,11 @@ def dominant_country(country_mentions: DataFrame) -> DataFrame:
         F.count(F.lit(1)).alias("n"), F.min("char_begin").alias("first_at")
     )
     order = Window.partitionBy("article_id").orderBy(F.desc("n"), F.asc("first_at"), F.asc("country"))
-    return per_country.withColumn("_r", F.row_number().over(order)).filter("_r = 1") \
+    return (
+        per_country.withColumn("_r", F.row_number().over(order))
+        .filter("_r = 1")
         .select("article_id", F.col("country").alias("dominant_country"))
+    )
 
 
 def _sorted_set(col: str) -> Column:
@@ -79,16 +83,33 @@ def mentions_per_sentence(companies: DataFrame) -> DataFrame:
     ``mention_count`` (all mentions of the company in the sentence)."""
     if "link_method" not in companies.columns:
         companies = companies.withColumn("link_method", F.lit("alias"))
-    priority = F.element_at(F.create_map(*[F.lit(x) for kv in LINK_METHOD_PRIORITY.items() for x in kv]),
-                            F.col("link_method"))
-    first = F.struct(F.coalesce(priority, F.lit(9)).alias("p"), F.col("char_begin").alias("b"),
-                     F.col("char_end").alias("e"), F.col("matched_text").alias("t"), F.col("link_method").alias("m"))
-    return companies.groupBy("article_id", "sentence_index", "company_id", "company").agg(
-        F.min(first).alias("_first"), F.count(F.lit(1)).cast("int").alias("mention_count"),
-    ).select(
-        "article_id", "sentence_index", "company_id", "company",
-        F.col("_first.t").alias("matched_text"), F.col("_first.b").alias("char_begin"),
-        F.col("_first.e").alias("char_end"), F.col("_first.m").alias("link_method"), "mention_count",
+    priority = F.element_at(
+        F.create_map(*[F.lit(x) for kv in LINK_METHOD_PRIORITY.items() for x in kv]), F.col("link_method")
+    )
+    first = F.struct(
+        F.coalesce(priority, F.lit(9)).alias("p"),
+        F.col("char_begin").alias("b"),
+        F.col("char_end").alias("e"),
+        F.col("matched_text").alias("t"),
+        F.col("link_method").alias("m"),
+    )
+    return (
+        companies.groupBy("article_id", "sentence_index", "company_id", "company")
+        .agg(
+            F.min(first).alias("_first"),
+            F.count(F.lit(1)).cast("int").alias("mention_count"),
+        )
+        .select(
+            "article_id",
+            "sentence_index",
+            "company_id",
+            "company",
+            F.col("_first.t").alias("matched_text"),
+            F.col("_first.b").alias("char_begin"),
+            F.col("_first.e").alias("char_end"),
+            F.col("_first.m").alias("link_method"),
+            "mention_count",
+        )
     )
 
 
@@ -109,22 +130,32 @@ def mention_table(companies: DataFrame, sentences: DataFrame, dominant: DataFram
     sentence_cols = ["article_id", "sentence_index", "countries", "published_at", "iso_year", "iso_week", "week_start"]
     if not own_sentiment:
         sentence_cols += ["sentiment_label", "sentiment_score"]
-    keep = ["article_id", "sentence_index", "company_id", "company", "matched_text", "char_begin", "char_end",
-            "link_method"] + (["sentiment_label", "sentiment_score"] if own_sentiment else [])
+    keep = [
+        "article_id",
+        "sentence_index",
+        "company_id",
+        "company",
+        "matched_text",
+        "char_begin",
+        "char_end",
+        "link_method",
+    ] + (["sentiment_label", "sentiment_score"] if own_sentiment else [])
     joined = (
-        per_sentence.select(*keep).join(sentences.select(*sentence_cols), ["article_id", "sentence_index"])
+        per_sentence.select(*keep)
+        .join(sentences.select(*sentence_cols), ["article_id", "sentence_index"])
         .join(dominant, "article_id", "left")
     )
     has_own = F.size("countries") > 0
-    return (
-        joined.withColumn(
-            "country_source",
-            F.when(has_own, "sentence").when(F.col("dominant_country").isNotNull(), "article").otherwise("unknown"),
-        ).withColumn(
-            "country",
-            F.explode(F.when(has_own, F.col("countries"))
-                      .otherwise(F.array(F.coalesce("dominant_country", F.lit(UNKNOWN_COUNTRY))))),
-        )
+    return joined.withColumn(
+        "country_source",
+        F.when(has_own, "sentence").when(F.col("dominant_country").isNotNull(), "article").otherwise("unknown"),
+    ).withColumn(
+        "country",
+        F.explode(
+            F.when(has_own, F.col("countries")).otherwise(
+                F.array(F.coalesce("dominant_country", F.lit(UNKNOWN_COUNTRY)))
+            )
+        ),
     )
 
 
@@ -138,14 +169,17 @@ def relevance(in_title: Column, in_lead: Column, sentence_share: Column, mention
     score = (
         F.lit(enrich.relevance_title_weight) * in_title.cast("double")
         + F.lit(enrich.relevance_lead_weight) * in_lead.cast("double")
-        + F.lit(enrich.relevance_share_weight) * F.least(F.lit(1.0), sentence_share / F.lit(enrich.relevance_share_saturation))
-        + F.lit(enrich.relevance_mentions_weight) * (F.lit(1.0) - F.exp(-mentions.cast("double") / F.lit(enrich.relevance_mentions_scale)))
+        + F.lit(enrich.relevance_share_weight)
+        * F.least(F.lit(1.0), sentence_share / F.lit(enrich.relevance_share_saturation))
+        + F.lit(enrich.relevance_mentions_weight)
+        * (F.lit(1.0) - F.exp(-mentions.cast("double") / F.lit(enrich.relevance_mentions_scale)))
     )
     return F.round(F.least(F.lit(1.0), F.greatest(F.lit(0.0), score)), 6)
 
 
-def article_entity_table(per_sentence: DataFrame, articles: DataFrame, article_sentences: DataFrame,
-                         companies: DataFrame, enrich) -> DataFrame:
+def article_entity_table(
+    per_sentence: DataFrame, articles: DataFrame, article_sentences: DataFrame, companies: DataFrame, enrich
+) -> DataFrame:
     """One row per (article, company): ``silver/article_entities``.
 
     Requires ``per_sentence`` (one row per article, sentence and company, with
@@ -162,14 +196,17 @@ def article_entity_table(per_sentence: DataFrame, articles: DataFrame, article_s
         F.avg("sentiment_score").alias("sentiment_score"),
     )
     df = (
-        per_company.join(articles.select("article_id", "title", "published_at", "iso_year", "iso_week", "week_start"),
-                         "article_id")
+        per_company.join(
+            articles.select("article_id", "title", "published_at", "iso_year", "iso_week", "week_start"), "article_id"
+        )
         .join(article_sentences, "article_id", "left")
         .join(F.broadcast(companies.select("company_id", "name_regex")), "company_id", "left")
     )
     in_title = F.coalesce(F.expr("title rlike name_regex"), F.lit(False))
     in_lead = F.col("first_sentence_index") < F.lit(enrich.lead_sentences)
-    share = F.col("mention_sentences") / F.greatest(F.coalesce(F.col("sentences"), F.lit(1)), F.col("mention_sentences"))
+    share = F.col("mention_sentences") / F.greatest(
+        F.coalesce(F.col("sentences"), F.lit(1)), F.col("mention_sentences")
+    )
     return (
         df.withColumn("in_title", in_title)
         .withColumn("in_lead", in_lead)
@@ -184,8 +221,9 @@ def label_from_score(score: Column, neutral_band: float) -> Column:
     return F.when(score > neutral_band, "positive").when(score < -neutral_band, "negative").otherwise("neutral")
 
 
-def article_table(articles: DataFrame, sentences: DataFrame, countries: DataFrame, dominant: DataFrame,
-                  neutral_band: float) -> DataFrame:
+def article_table(
+    articles: DataFrame, sentences: DataFrame, countries: DataFrame, dominant: DataFrame, neutral_band: float
+) -> DataFrame:
     """Article-level sentiment (mean of its sentences) and countries."""
     per_article = sentences.groupBy("article_id").agg(
         F.count(F.lit(1)).cast("int").alias("sentences"),
@@ -193,7 +231,9 @@ def article_table(articles: DataFrame, sentences: DataFrame, countries: DataFram
     )
     ctry = countries.groupBy("article_id").agg(_sorted_set("country").alias("countries"))
     return (
-        articles.join(per_article, "article_id", "left").join(ctry, "article_id", "left").join(dominant, "article_id", "left")
+        articles.join(per_article, "article_id", "left")
+        .join(ctry, "article_id", "left")
+        .join(dominant, "article_id", "left")
         .withColumn("sentences", F.coalesce("sentences", F.lit(0)))
         .withColumn("sentiment_score", F.coalesce("sentiment_score", F.lit(0.0)))
         .withColumn("sentiment_label", label_from_score(F.col("sentiment_score"), neutral_band))

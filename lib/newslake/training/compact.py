@@ -65,16 +65,24 @@ def optimize_and_quantize(onnx_path: str, out_path: str, work_dir: str) -> Dict[
     from onnxruntime.transformers.optimizer import optimize_model
 
     fused_path = os.path.join(work_dir, "fused.onnx")
-    fused = optimize_model(onnx_path, model_type="bert", num_heads=NUM_HEADS, hidden_size=HIDDEN_SIZE,
-                           opt_level=1, use_gpu=False)
+    fused = optimize_model(
+        onnx_path, model_type="bert", num_heads=NUM_HEADS, hidden_size=HIDDEN_SIZE, opt_level=1, use_gpu=False
+    )
     fused.save_model_to_file(fused_path)
     fused_ops = {op: n for op, n in fused.get_fused_operator_statistics().items() if n}
     # The fused contrib operators carry no shape information the quantizer can infer.
-    quantize_dynamic(fused_path, out_path, weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["MatMul", "Attention"],
-                     extra_options={"DefaultTensorType": TensorProto.FLOAT})
-    return {"optimizer": "onnxruntime.transformers bert, opt_level 1", "fused_operators": fused_ops,
-            "quantization": "dynamic int8 (QInt8 weights) of MatMul and Attention"}
+    quantize_dynamic(
+        fused_path,
+        out_path,
+        weight_type=QuantType.QInt8,
+        op_types_to_quantize=["MatMul", "Attention"],
+        extra_options={"DefaultTensorType": TensorProto.FLOAT},
+    )
+    return {
+        "optimizer": "onnxruntime.transformers bert, opt_level 1",
+        "fused_operators": fused_ops,
+        "quantization": "dynamic int8 (QInt8 weights) of MatMul and Attention",
+    }
 
 
 def cut_word_embeddings(model_path: str, out_dir: str, base_weights: str, marker_id: int) -> Dict[str, object]:
@@ -90,8 +98,10 @@ def cut_word_embeddings(model_path: str, out_dir: str, base_weights: str, marker
     table = numpy_helper.to_array(initializer)
     changed = np.flatnonzero(np.any(table != base, axis=1))
     if changed.tolist() not in ([marker_id], []):
-        raise ValueError(f"word-embedding rows {changed[:10].tolist()} differ from the base table; "
-                         f"only the marker row {marker_id} may (was the table trained?)")
+        raise ValueError(
+            f"word-embedding rows {changed[:10].tolist()} differ from the base table; "
+            f"only the marker row {marker_id} may (was the table trained?)"
+        )
     position = list(model.graph.initializer).index(initializer)
     spec = {
         "initializer": initializer.name,
@@ -153,9 +163,11 @@ def make_shipped_source(export_dir: str, out_dir: str, base_weights: str, marker
 
 
 COMPARED_TIERS = ("sentiment_fast", "sentiment_accurate", compact.TIER)
-BUILD_COMMAND = ("pip install -e '.[accurate]' && python -m jobs.build_accurate_sentiment --conf conf/local.yaml "
-                 "--data-dir ../shared/data && python -m jobs.build_compact_sentiment --conf conf/local.yaml "
-                 "--data-dir ../shared/data")
+BUILD_COMMAND = (
+    "pip install -e '.[accurate]' && python -m jobs.build_accurate_sentiment --conf conf/local.yaml "
+    "--data-dir ../shared/data && python -m jobs.build_compact_sentiment --conf conf/local.yaml "
+    "--data-dir ../shared/data"
+)
 
 
 def _say(message: str) -> None:
@@ -169,12 +181,19 @@ def parse_args(argv: Optional[List[str]] = None, realnews: Optional[str] = None)
         "jobs.build_compact_sentiment",
         "Quantize the accurate tier's ONNX export into the shipped compact tier "
         "(models/shipped/sentiment_compact), assemble it and measure every tier side by side.",
-        conf_required=True, data_dir=True)
-    parser.add_argument("--accurate", default=None,
-                        help="the built accurate tier (default: <models>/sentiment_accurate)")
+        conf_required=True,
+        data_dir=True,
+    )
+    parser.add_argument(
+        "--accurate", default=None, help="the built accurate tier (default: <models>/sentiment_accurate)"
+    )
     parser.add_argument("--realnews", default=realnews, help="the team's real-news entity set")
-    parser.add_argument("--throughput-rows", type=int, default=20_000,
-                        help="rows timed for sentences/s per tier (validation rows repeated)")
+    parser.add_argument(
+        "--throughput-rows",
+        type=int,
+        default=20_000,
+        help="rows timed for sentences/s per tier (validation rows repeated)",
+    )
     return parser.parse_args(argv)
 
 
@@ -190,16 +209,22 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
     src = os.path.join(settings.models_dir(), compact.SHIPPED_DIR, compact.TIER)
     out = settings.model_path(compact.TIER)
     base = base_model_dir()
-    made = make_shipped_source(os.path.join(accurate_dir, ONNX_EXPORT_DIR), src, base,
-                               int(accurate["params"]["marker_id"]))
+    made = make_shipped_source(
+        os.path.join(accurate_dir, ONNX_EXPORT_DIR), src, base, int(accurate["params"]["marker_id"])
+    )
     _say(f"shipped source {src}: {made['shipped_bytes'] / 1e6:.1f} MB, {made['fused_operators']}")
     spark = build_spark(settings.spark, app_name="newslake-build-compact-sentiment")
     if os.path.isdir(out):
         shutil.rmtree(out)
     compact.assemble_model(spark, src, base, out, DEFAULT_MAX_LENGTH, DEFAULT_BATCH_SIZE)
 
-    sets = {k: v.cache() for k, v in load_shared_data(
-        spark, args.data_dir, SentimentParams(seed=int(accurate["params"]["seed"]))).items() if k != "train"}
+    sets = {
+        k: v.cache()
+        for k, v in load_shared_data(
+            spark, args.data_dir, SentimentParams(seed=int(accurate["params"]["seed"]))
+        ).items()
+        if k != "train"
+    }
     if args.realnews and os.path.isfile(args.realnews):
         sets["realnews_entity"] = datasets.read_labeled(spark, "realnews", args.realnews).cache()
     mixed = sets["phrasebank_50agree"].unionByName(sets["sentfin_entity"]).unionByName(sets["finentity_entity"])
@@ -211,18 +236,22 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
         for name, frame in sets.items():
             figures[name] = classification_metrics(score_labeled(model, frame))
             _say(f"{tier} {name}: macro-F1 {figures[name]['macro_f1']:.4f}")
-        tiers[tier] = {"validation": figures,
-                       "throughput": sentences_per_second(model, mixed, args.throughput_rows)}
+        tiers[tier] = {"validation": figures, "throughput": sentences_per_second(model, mixed, args.throughput_rows)}
         _say(f"{tier}: {tiers[tier]['throughput']['sentences_per_second']:.0f} sentences/s")
     payload: Dict[str, object] = {
         "model": compact.TIER,
         "built_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": BUILD_COMMAND,
-        "made_from": {"accurate_trained_at": accurate.get("trained_at"), "accurate_command": accurate.get("command"),
-                      "accurate_params": accurate.get("params"), "training_rows": accurate.get("training_rows"),
-                      "split_rule": accurate.get("split_rule"), "split_sizes": accurate.get("split_sizes"),
-                      "training_files": accurate.get("training_files"),
-                      "accurate_build_seconds": accurate.get("build_seconds")},
+        "made_from": {
+            "accurate_trained_at": accurate.get("trained_at"),
+            "accurate_command": accurate.get("command"),
+            "accurate_params": accurate.get("params"),
+            "training_rows": accurate.get("training_rows"),
+            "split_rule": accurate.get("split_rule"),
+            "split_sizes": accurate.get("split_sizes"),
+            "training_files": accurate.get("training_files"),
+            "accurate_build_seconds": accurate.get("build_seconds"),
+        },
         "compaction": made,
         "validation_sets": list(VALIDATION_SETS),
         "tiers": tiers,
@@ -252,6 +281,9 @@ def main(argv: Optional[List[str]] = None, realnews: Optional[str] = None) -> in
     except (FileNotFoundError, ValueError) as exc:
         print(f"build_compact_sentiment: {exc}", file=sys.stderr)
         return 1
-    print(json.dumps({name: {s: f["macro_f1"] for s, f in t["validation"].items()}
-                      for name, t in payload["tiers"].items()}))
+    print(
+        json.dumps(
+            {name: {s: f["macro_f1"] for s, f in t["validation"].items()} for name, t in payload["tiers"].items()}
+        )
+    )
     return 0

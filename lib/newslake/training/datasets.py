@@ -54,9 +54,7 @@ class MalformedDataError(ValueError):
 def normalise_label(label: Column) -> Column:
     """Lower-case, trimmed label; ``pos``/``neg``/``neu`` spelled out; anything else kept."""
     cleaned = F.lower(F.trim(label))
-    mapped = F.coalesce(
-        F.create_map(*[F.lit(x) for kv in _LABEL_ALIASES.items() for x in kv])[cleaned], cleaned
-    )
+    mapped = F.coalesce(F.create_map(*[F.lit(x) for kv in _LABEL_ALIASES.items() for x in kv])[cleaned], cleaned)
     return mapped
 
 
@@ -83,9 +81,7 @@ def with_split(df: DataFrame, text_col: str = "text", percent: int = VALIDATION_
     """Add ``split`` ("validation" or "train") from the hash of ``text_col``."""
     return df.withColumn(
         "split",
-        F.when(is_validation(F.col(text_col), percent), F.lit("validation")).otherwise(
-            F.lit("train")
-        ),
+        F.when(is_validation(F.col(text_col), percent), F.lit("validation")).otherwise(F.lit("train")),
     )
 
 
@@ -116,9 +112,9 @@ def _read_files(spark: SparkSession, path: str) -> DataFrame:
 def read_lines(spark: SparkSession, path: str) -> DataFrame:
     """One row per line: ``file``, ``line`` (1-based) and ``value`` (without the newline)."""
     files = _read_files(spark, path)
-    return files.select(
-        "file", F.posexplode(F.split("doc", r"\r?\n")).alias("pos", "value")
-    ).select("file", (F.col("pos") + 1).alias("line"), "value")
+    return files.select("file", F.posexplode(F.split("doc", r"\r?\n")).alias("pos", "value")).select(
+        "file", (F.col("pos") + 1).alias("line"), "value"
+    )
 
 
 def _located(unit: Union[str, Column], reason: Column) -> Column:
@@ -140,13 +136,7 @@ def _label_error(label: Column) -> Column:
 
 def _raise_first_error(df: DataFrame) -> None:
     """One Spark job: raise MalformedDataError for the first row whose ``error`` is set."""
-    first = (
-        df.filter(F.col("error").isNotNull())
-        .orderBy("file", "line")
-        .select("file", "error")
-        .limit(1)
-        .collect()
-    )
+    first = df.filter(F.col("error").isNotNull()).orderBy("file", "line").select("file", "error").limit(1).collect()
     if first:
         raise MalformedDataError(f"{first[0]['file']}: {first[0]['error']}")
 
@@ -203,13 +193,7 @@ def _csv_header(spark: SparkSession, path: str):
     """``(header_line, [field names])`` of the first non-blank line."""
     import csv  # one header line, parsed on the driver
 
-    first = (
-        read_lines(spark, path)
-        .filter(F.length(F.trim("value")) > 0)
-        .orderBy("file", "line")
-        .limit(1)
-        .collect()
-    )
+    first = read_lines(spark, path).filter(F.length(F.trim("value")) > 0).orderBy("file", "line").limit(1).collect()
     if not first:
         raise MalformedDataError(f"{path}: the file is empty")
     fields = next(csv.reader([first[0]["value"]]))
@@ -220,9 +204,7 @@ def _csv_records(spark: SparkSession, path: str, n_fields: int, skip_line: int) 
     """Each non-blank line (but ``skip_line``) parsed as a CSV record: ``f0``.. and
     ``_corrupt`` (set when the line does not hold exactly ``n_fields`` fields)."""
     schema = ", ".join(f"`f{i}` string" for i in range(n_fields)) + ", `_corrupt` string"
-    lines = read_lines(spark, path).filter(
-        (F.length(F.trim("value")) > 0) & (F.col("line") != F.lit(skip_line))
-    )
+    lines = read_lines(spark, path).filter((F.length(F.trim("value")) > 0) & (F.col("line") != F.lit(skip_line)))
     parsed = lines.select(
         "file",
         "line",
@@ -241,9 +223,7 @@ def read_sentfin(spark: SparkSession, path: str) -> DataFrame:
     lowered = [f.lower() for f in fields]
     for needed in ("title", "decisions"):
         if needed not in lowered:
-            raise MalformedDataError(
-                f"{path}: line {header_line}: header {fields} has no {needed!r} column"
-            )
+            raise MalformedDataError(f"{path}: line {header_line}: header {fields} has no {needed!r} column")
     records = _csv_records(spark, path, len(fields), header_line)
     decisions = F.from_json(F.col(f"f{lowered.index('decisions')}"), "map<string,string>")
     with_map = records.select(
@@ -261,9 +241,7 @@ def read_sentfin(spark: SparkSession, path: str) -> DataFrame:
         )
         .alias("error"),
     )
-    exploded = with_map.select(
-        "file", "line", "text", "error", F.explode_outer("decisions").alias("entity", "label")
-    )
+    exploded = with_map.select("file", "line", "text", "error", F.explode_outer("decisions").alias("entity", "label"))
     return _finish(exploded)
 
 
@@ -329,9 +307,7 @@ def read_finentity(spark: SparkSession, path: str) -> DataFrame:
             F.lit("not valid JSON: expected an array of objects with content and annotations"),
         )
         .when(
-            F.col("r").isNull()
-            | ~F.col("ok")
-            | (F.col("r.content").isNull() & F.col("r.annotations").isNull()),
+            F.col("r").isNull() | ~F.col("ok") | (F.col("r.content").isNull() & F.col("r.annotations").isNull()),
             located("not a JSON object with content and annotations"),
         )
         .when(
@@ -476,23 +452,31 @@ def realnews_rows(spark: SparkSession, path: str, data_dir: Optional[str] = None
     """
     reuters_dir = os.path.join(data_dir or default_shared_data_dir(), "reuters21578")
     lines = read_lines(spark, path).filter(F.length(F.trim("value")) > 0)
-    parsed = lines.select(
-        "file",
-        "line",
-        F.trim("value").startswith("{").alias("is_object"),
-        F.from_json("value", _REALNEWS_SCHEMA).alias("r"),
-    ).select(
-        "file",
-        "line",
-        "is_object",
-        *[F.col(f"r.{f.name}").alias(f"ref_{f.name}" if f.name in ("file", "newid") else f.name)
-          for f in _REALNEWS_SCHEMA.fields],
-    ).cache()
+    parsed = (
+        lines.select(
+            "file",
+            "line",
+            F.trim("value").startswith("{").alias("is_object"),
+            F.from_json("value", _REALNEWS_SCHEMA).alias("r"),
+        )
+        .select(
+            "file",
+            "line",
+            "is_object",
+            *[
+                F.col(f"r.{f.name}").alias(f"ref_{f.name}" if f.name in ("file", "newid") else f.name)
+                for f in _REALNEWS_SCHEMA.fields
+            ],
+        )
+        .cache()
+    )
     is_reuters = F.col("source") == F.lit("reuters21578")
     keys = [
         (r["ref_file"], r["ref_newid"])
         for r in parsed.filter(is_reuters & F.col("ref_file").isNotNull() & F.col("ref_newid").isNotNull())
-        .select("ref_file", "ref_newid").distinct().collect()
+        .select("ref_file", "ref_newid")
+        .distinct()
+        .collect()
     ]
     if keys and not os.path.isdir(reuters_dir):
         left_out = parsed.filter(is_reuters).count()
@@ -503,39 +487,75 @@ def realnews_rows(spark: SparkSession, path: str, data_dir: Optional[str] = None
             stacklevel=2,
         )
         parsed, keys = parsed.filter(~is_reuters | F.col("source").isNull()), []
-    bodies = _reuters_bodies(spark, reuters_dir, keys) if keys else spark.createDataFrame(
-        [], "ref_file string, ref_newid string, body string"
+    bodies = (
+        _reuters_bodies(spark, reuters_dir, keys)
+        if keys
+        else spark.createDataFrame([], "ref_file string, ref_newid string, body string")
     )
     joined = parsed.join(bodies, ["ref_file", "ref_newid"], "left")
     span = F.expr("substring(body, cast(start + 1 AS int), cast(`end` - start AS int))")
     text = F.when(is_reuters, F.regexp_replace(span, r"\s+", " ")).otherwise(F.col("text"))
     where = F.concat(F.col("ref_file"), F.lit(" NEWID "), F.col("ref_newid"))
     reason = (
-        F.when(~F.col("is_object") | F.col("source").isNull(),
-               F.lit("not a JSON object with source, file, entity and label"))
-        .when(~F.col("source").isin(*REALNEWS_SOURCES),
-              F.concat(F.lit("source "), F.to_json(F.array("source")),
-                       F.lit(f" is not one of {', '.join(REALNEWS_SOURCES)}")))
-        .when(is_reuters & (F.col("ref_file").isNull() | F.col("ref_newid").isNull() | F.col("start").isNull()
-                            | F.col("end").isNull() | F.col("sentence_sha1").isNull()),
-              F.lit("a reuters21578 row needs file, newid, start, end and sentence_sha1"))
-        .when(is_reuters & F.col("body").isNull(),
-              F.concat(F.lit(f"no story {reuters_dir}/"), where))
-        .when(is_reuters & ((F.col("start") < 0) | (F.col("end") <= F.col("start"))
-                            | (F.col("end") > F.length("body"))),
-              F.concat(F.lit("span ["), F.col("start"), F.lit(", "), F.col("end"),
-                       F.lit(") is outside the body of "), where))
-        .when(is_reuters & (F.sha1(F.encode(span, "UTF-8")) != F.lower("sentence_sha1")),
-              F.concat(F.lit("span ["), F.col("start"), F.lit(", "), F.col("end"), F.lit(") of "), where,
-                       F.lit(" does not match its sentence_sha1 (another copy of Reuters-21578?)")))
+        F.when(
+            ~F.col("is_object") | F.col("source").isNull(),
+            F.lit("not a JSON object with source, file, entity and label"),
+        )
+        .when(
+            ~F.col("source").isin(*REALNEWS_SOURCES),
+            F.concat(
+                F.lit("source "), F.to_json(F.array("source")), F.lit(f" is not one of {', '.join(REALNEWS_SOURCES)}")
+            ),
+        )
+        .when(
+            is_reuters
+            & (
+                F.col("ref_file").isNull()
+                | F.col("ref_newid").isNull()
+                | F.col("start").isNull()
+                | F.col("end").isNull()
+                | F.col("sentence_sha1").isNull()
+            ),
+            F.lit("a reuters21578 row needs file, newid, start, end and sentence_sha1"),
+        )
+        .when(is_reuters & F.col("body").isNull(), F.concat(F.lit(f"no story {reuters_dir}/"), where))
+        .when(
+            is_reuters & ((F.col("start") < 0) | (F.col("end") <= F.col("start")) | (F.col("end") > F.length("body"))),
+            F.concat(
+                F.lit("span ["), F.col("start"), F.lit(", "), F.col("end"), F.lit(") is outside the body of "), where
+            ),
+        )
+        .when(
+            is_reuters & (F.sha1(F.encode(span, "UTF-8")) != F.lower("sentence_sha1")),
+            F.concat(
+                F.lit("span ["),
+                F.col("start"),
+                F.lit(", "),
+                F.col("end"),
+                F.lit(") of "),
+                where,
+                F.lit(" does not match its sentence_sha1 (another copy of Reuters-21578?)"),
+            ),
+        )
         .when(F.col("entity").isNull() | (F.length(F.trim("entity")) == 0), F.lit("no entity"))
-        .when(~text.contains(F.col("entity")),
-              F.concat(F.lit("entity "), F.to_json(F.array("entity")), F.lit(" does not occur in the sentence")))
-        .when(~F.coalesce(F.col("part").isin(*REALNEWS_PARTS), F.lit(False)),
-              F.lit(f"part is not one of {', '.join(REALNEWS_PARTS)}"))
+        .when(
+            ~text.contains(F.col("entity")),
+            F.concat(F.lit("entity "), F.to_json(F.array("entity")), F.lit(" does not occur in the sentence")),
+        )
+        .when(
+            ~F.coalesce(F.col("part").isin(*REALNEWS_PARTS), F.lit(False)),
+            F.lit(f"part is not one of {', '.join(REALNEWS_PARTS)}"),
+        )
     )
     out = joined.select(
-        "file", "line", text.alias("text"), "label", "entity", "source", "phenomenon", "part",
+        "file",
+        "line",
+        text.alias("text"),
+        "label",
+        "entity",
+        "source",
+        "phenomenon",
+        "part",
         F.when(reason.isNotNull(), _located("line", reason)).alias("error"),
     )
     try:

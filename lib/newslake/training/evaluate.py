@@ -36,8 +36,12 @@ from newslake.nlp.sentiment import (
 from newslake.training import datasets
 from newslake.training.metrics import classification_metrics
 
-MODEL_TIERS = {"fast": "sentiment_fast", "accurate": "sentiment_accurate", "compact": "sentiment_compact",
-               "teacher": "sentiment_teacher"}
+MODEL_TIERS = {
+    "fast": "sentiment_fast",
+    "accurate": "sentiment_accurate",
+    "compact": "sentiment_compact",
+    "teacher": "sentiment_teacher",
+}
 DEFAULT_TIER = "default"
 """``--model default``: the tier that scores what gold reads, as the profile configures it
 (``enrich.entity_sentiment_model``; ``sentiment_compact`` out of the box)."""
@@ -65,9 +69,7 @@ def jvm_cpu_seconds(spark) -> Optional[float]:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def sentences_per_second(
-    model: PipelineModel, df: DataFrame, min_rows: int = THROUGHPUT_MIN_ROWS
-) -> Dict[str, float]:
+def sentences_per_second(model: PipelineModel, df: DataFrame, min_rows: int = THROUGHPUT_MIN_ROWS) -> Dict[str, float]:
     """Time scoring ``df`` (repeated up to ``min_rows`` rows) end to end with a no-op sink.
 
     The input is cached first, so the figure is the model's cost (Spark NLP stages, features,
@@ -103,9 +105,7 @@ def sentences_per_second(
     }
 
 
-def evaluate_frame(
-    model: PipelineModel, df: DataFrame, min_rows: int = THROUGHPUT_MIN_ROWS
-) -> Dict[str, object]:
+def evaluate_frame(model: PipelineModel, df: DataFrame, min_rows: int = THROUGHPUT_MIN_ROWS) -> Dict[str, object]:
     """Metrics and throughput of ``model`` on a labeled frame."""
     rows = df.cache()
     result = classification_metrics(score_labeled(model, rows))
@@ -149,15 +149,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = job_parser("jobs.evaluate", __doc__.split("\n\n")[0], conf_required=True)
     parser.add_argument("--format", required=True, choices=datasets.FORMATS)
     parser.add_argument("--path", required=True, help="labeled file to evaluate on")
-    parser.add_argument("--model", default="fast",
-                        choices=sorted([*MODEL_TIERS, DEFAULT_TIER]) + sorted(MODEL_TIERS.values()),
-                        help="a tier, or default: the tier the pipeline scores companies with")
+    parser.add_argument(
+        "--model",
+        default="fast",
+        choices=sorted([*MODEL_TIERS, DEFAULT_TIER]) + sorted(MODEL_TIERS.values()),
+        help="a tier, or default: the tier the pipeline scores companies with",
+    )
     parser.add_argument(
         "--split",
         choices=("validation", "all"),
         default=None,
-        help="validation rows only, or every row (default: validation for the shared "
-        "training files, all otherwise)",
+        help="validation rows only, or every row (default: validation for the shared training files, all otherwise)",
     )
     parser.add_argument(
         "--throughput-rows",

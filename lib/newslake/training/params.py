@@ -39,9 +39,7 @@ class SentimentParams:
     entity_aux_weight: float = 0.0
     sentence_aux_weight: float = 0.0
     # Sample weight of a PhraseBank sentence by the highest agreement level it appears in.
-    level_weights: Mapping[str, float] = field(
-        default_factory=lambda: {"all": 1.0, "75": 1.0, "66": 0.8, "50": 0.6}
-    )
+    level_weights: Mapping[str, float] = field(default_factory=lambda: {"all": 1.0, "75": 1.0, "66": 0.8, "50": 0.6})
     dataset_weights: Mapping[str, float] = field(
         default_factory=lambda: {"phrasebank": 1.0, "sentfin": 1.0, "finentity": 1.0}
     )

@@ -47,11 +47,7 @@ def versions(spark: SparkSession) -> Dict[str, str]:
 
 def dir_size(path: str) -> int:
     """Bytes of every file under ``path``."""
-    return sum(
-        os.path.getsize(os.path.join(root, name))
-        for root, _, names in os.walk(path)
-        for name in names
-    )
+    return sum(os.path.getsize(os.path.join(root, name)) for root, _, names in os.walk(path) for name in names)
 
 
 def training_files(data_dir: str) -> Dict[str, Dict[str, str]]:
@@ -60,5 +56,8 @@ def training_files(data_dir: str) -> Dict[str, Dict[str, str]]:
     out = {}
     for name, rel in datasets.SHARED_FILES.items():
         path = f"{data_dir.rstrip('/')}/{rel}"
-        out[name] = {"path": f"../shared/data/{rel}", "sha256": file_sha256(path) if os.path.isfile(path) else "missing"}
+        out[name] = {
+            "path": f"../shared/data/{rel}",
+            "sha256": file_sha256(path) if os.path.isfile(path) else "missing",
+        }
     return out

@@ -31,9 +31,7 @@ Validation rows are never trained on."""
 def phrasebank_levels(spark: SparkSession, data_dir: str) -> DataFrame:
     """Every row of every PhraseBank level file, with ``level`` (all, 75, 66, 50)."""
     frames = [
-        datasets.read_phrasebank(spark, f"{data_dir.rstrip('/')}/{rel}").withColumn(
-            "level", F.lit(level)
-        )
+        datasets.read_phrasebank(spark, f"{data_dir.rstrip('/')}/{rel}").withColumn("level", F.lit(level))
         for level, rel in datasets.PHRASEBANK_LEVELS.items()
     ]
     out = frames[0]
@@ -68,9 +66,7 @@ def load_shared_data(
     """
     root = data_dir.rstrip("/")
     pct = params.validation_percent
-    levels = phrasebank_levels(spark, root).withColumn(
-        "is_validation", datasets.is_validation(F.col("text"), pct)
-    )
+    levels = phrasebank_levels(spark, root).withColumn("is_validation", datasets.is_validation(F.col("text"), pct))
     sentfin = datasets.read_sentfin(spark, f"{root}/{datasets.SENTFIN_FILE}").withColumn(
         "is_validation", datasets.is_validation(F.col("text"), pct)
     )
@@ -81,9 +77,7 @@ def load_shared_data(
     parts = []
     if "phrasebank" in params.train_on:
         pb = dedupe_phrasebank(levels.filter(~F.col("is_validation")), params.level_weights)
-        parts.append(
-            pb.select("text", "label", "entity", F.lit("phrasebank").alias("dataset"), "weight")
-        )
+        parts.append(pb.select("text", "label", "entity", F.lit("phrasebank").alias("dataset"), "weight"))
     for name, frame in (("sentfin", sentfin), ("finentity", finentity)):
         if name in params.train_on:
             parts.append(
@@ -95,9 +89,7 @@ def load_shared_data(
     for part in parts[1:]:
         train = train.unionByName(part)
     dataset_weight = F.create_map(*[F.lit(x) for kv in weights.items() for x in kv])
-    train = train.withColumn(
-        "weight", F.col("weight") * F.coalesce(dataset_weight[F.col("dataset")], F.lit(1.0))
-    )
+    train = train.withColumn("weight", F.col("weight") * F.coalesce(dataset_weight[F.col("dataset")], F.lit(1.0)))
     val = F.col("is_validation")
     cols = ["text", "label", "entity"]
     return {
@@ -116,21 +108,15 @@ def split_sizes(spark: SparkSession, data_dir: str, params: SentimentParams, set
     sizes = {
         "phrasebank (deduplicated sentences)": {
             "train": counts.get("phrasebank", 0),
-            "validation": datasets.read_phrasebank(
-                spark, f"{data_dir.rstrip('/')}/{datasets.PHRASEBANK_LEVELS['50']}"
-            )
+            "validation": datasets.read_phrasebank(spark, f"{data_dir.rstrip('/')}/{datasets.PHRASEBANK_LEVELS['50']}")
             .filter(datasets.is_validation(F.col("text"), params.validation_percent))
             .select(datasets.normalised_text(F.col("text")))
             .distinct()
             .count(),
             "unit": "sentences",
         },
-        "phrasebank all-agree": {
-            "validation": sets["phrasebank_allagree"].count(), "unit": "sentences"
-        },
-        "phrasebank 50%-agree": {
-            "validation": sets["phrasebank_50agree"].count(), "unit": "sentences"
-        },
+        "phrasebank all-agree": {"validation": sets["phrasebank_allagree"].count(), "unit": "sentences"},
+        "phrasebank 50%-agree": {"validation": sets["phrasebank_50agree"].count(), "unit": "sentences"},
         "sentfin": {
             "train": counts.get("sentfin", 0),
             "validation": sets["sentfin_entity"].count(),

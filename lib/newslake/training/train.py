@@ -52,7 +52,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = job_parser(
         "jobs.train_sentiment",
         "Train the fast sentiment model from ../shared/data and save it with a model card.",
-        conf_required=True, data_dir=True, model_out=TIER,
+        conf_required=True,
+        data_dir=True,
+        model_out=TIER,
     )
     parser.add_argument("--seed", type=int, default=42)
     return parser.parse_args(argv)
@@ -71,15 +73,16 @@ def run(args: argparse.Namespace) -> Dict[str, object]:
     sets = {k: v.cache() for k, v in load_shared_data(spark, args.data_dir, params).items()}
     started = datetime.datetime.now(datetime.timezone.utc)
     model = train_sentiment(sets["train"], params)
-    print(f"train_sentiment: fitted in {(datetime.datetime.now(datetime.timezone.utc) - started).total_seconds():.0f}s", file=sys.stderr)
+    print(
+        f"train_sentiment: fitted in {(datetime.datetime.now(datetime.timezone.utc) - started).total_seconds():.0f}s",
+        file=sys.stderr,
+    )
 
     validation = {
         name: classification_metrics(score_labeled(model, sets[name]))
         for name in ("phrasebank_allagree", "phrasebank_50agree", "sentfin_entity", "finentity_entity")
     }
-    mixed = sets["phrasebank_50agree"].unionByName(sets["sentfin_entity"]).unionByName(
-        sets["finentity_entity"]
-    )
+    mixed = sets["phrasebank_50agree"].unionByName(sets["sentfin_entity"]).unionByName(sets["finentity_entity"])
     throughput = sentences_per_second(model, mixed)
     throughput["spark_master"] = spark.sparkContext.master
     throughput["cores"] = spark.sparkContext.defaultParallelism
