@@ -43,21 +43,6 @@ from pyspark.sql.types import DoubleType
 # Sentence ends: after . ! ? followed by white space, or at a blank line (a paragraph end).
 SENTENCE_SPLIT = r"(?<=[.!?])\s+|\n\s*\n"
 
-FLOOR_ARTICLE_COLUMNS = (
-    "article_id",
-    "title",
-    "url",
-    "source",
-    "language",
-    "published_at",
-    "date_source",
-    "iso_year",
-    "iso_week",
-    "week_start",
-    "clean_text",
-    "publisher_sentiment",
-)
-
 
 # --- the I/O floor -----------------------------------------------------------------------------
 
@@ -97,6 +82,7 @@ def run_io_floor(
 ) -> int:
     """Bronze -> ``out_dir/{sentences,articles}`` (Delta, overwritten); returns the articles read."""
     from newslake.silver import transform as S
+    from newslake.silver.stage import PREPARED_ARTICLE_COLUMNS
 
     todo = (
         spark.read.format("delta")
@@ -104,7 +90,7 @@ def run_io_floor(
         .transform(S.in_languages, list(languages))
         .transform(S.with_clean_text, widget_pattern, list(chrome_line_patterns))
         .transform(S.with_iso_week, "published_at")
-        .select(*FLOOR_ARTICLE_COLUMNS)
+        .select(*PREPARED_ARTICLE_COLUMNS)
     ).persist()
     try:
         articles = todo.count()
