@@ -10,6 +10,7 @@ from typing import Sequence
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from newslake.nlp.linking import MENTION_COLS
 from newslake.silver.clean import clean_article_text, publisher_sentiment
 
 UNKNOWN_COUNTRY = "ZZ"
@@ -130,16 +131,7 @@ def mention_table(companies: DataFrame, sentences: DataFrame, dominant: DataFram
     sentence_cols = ["article_id", "sentence_index", "countries", "published_at", "iso_year", "iso_week", "week_start"]
     if not own_sentiment:
         sentence_cols += ["sentiment_label", "sentiment_score"]
-    keep = [
-        "article_id",
-        "sentence_index",
-        "company_id",
-        "company",
-        "matched_text",
-        "char_begin",
-        "char_end",
-        "link_method",
-    ] + (["sentiment_label", "sentiment_score"] if own_sentiment else [])
+    keep = list(MENTION_COLS) + (["sentiment_label", "sentiment_score"] if own_sentiment else [])
     joined = (
         per_sentence.select(*keep)
         .join(sentences.select(*sentence_cols), ["article_id", "sentence_index"])
